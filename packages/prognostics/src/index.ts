@@ -1,0 +1,33 @@
+/**
+ * @packageDocumentation
+ *
+ * Prognostics for Synkti nodes and planners: pure functions and models, no I/O.
+ *
+ * - Preemption hazard per (cloud, region, zone, instance type), learnt from spot notices with
+ *   hierarchical Gamma-Poisson shrinkage and zone co-interruption bursts.
+ *
+ * @example
+ * ```ts
+ * import { createHazardModel } from '@synkti/prognostics'
+ *
+ * const model = createHazardModel()
+ * const key = { cloud: 'aws', region: 'eu-central-1', zone: 'eu-central-1a', instanceType: 'g5.xlarge' } as const
+ * model.observe({ kind: 'up', key, time: 0 })
+ * model.observe({ kind: 'notice', key, time: 7200 })
+ * model.hazard(key, 7260) // per instance-hour, raised for a few minutes after the notice
+ * model.probabilityWithin(key, 7260, 3600) // chance of a notice within the next hour
+ * ```
+ */
+
+export * from './errors.js'
+export type {
+  Cloud,
+  CoInterruption,
+  HazardEvent,
+  HazardHistory,
+  HazardKey,
+  HazardModel,
+  HazardModelInit,
+  RatePosterior,
+} from './hazard.js'
+export { createHazardModel } from './hazard.js'
