@@ -45,3 +45,27 @@ export const DEFAULT_CO_PRIOR_TRIALS = 10
 
 /** Excess hazard older than this many decay constants is dropped (its weight is below e^-30). */
 export const CO_PRUNE_DECAYS = 30
+
+/** Fewest regular samples a spectrum is taken from (a few cycles of the shortest period). */
+export const MIN_PERIODICITY_SAMPLES = 16
+
+/** Zero padding: FFT size is this many times the next power of two, for a finer frequency grid. */
+export const ZERO_PAD_FACTOR = 4
+
+/** Periods reported at most. */
+export const DEFAULT_MAX_PERIODS = 5
+
+/** Confidence a period needs: a 1 % family-wise false-period rate under the permutation null. */
+export const DEFAULT_MIN_CONFIDENCE = 0.99
+
+/** Share of spectral power a period needs; weaker peaks are noise or sidelobes. */
+export const DEFAULT_MIN_STRENGTH = 0.02
+
+/** Shuffles behind the permutation null; 199 allows confidences up to 0.995. */
+export const DEFAULT_PERMUTATIONS = 199
+
+/** Seed of the permutation null, so every run gives the same confidences. */
+export const DEFAULT_SEED = 0x5eed
+
+/** Relative tolerance when a period is compared with a stronger period / m. */
+export const DEFAULT_HARMONIC_TOLERANCE = 0.03

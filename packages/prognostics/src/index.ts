@@ -31,3 +31,7 @@ export type {
   RatePosterior,
 } from './hazard.js'
 export { createHazardModel } from './hazard.js'
+export type { DetectedPeriod, PeriodicityInit, PeriodicityResult } from './periodicity.js'
+export { detrend, findPeriods } from './periodicity.js'
+export type { RegularSeries, TimedSeries } from './series.js'
+export { resample } from './series.js'
