@@ -79,3 +79,25 @@ export class InvalidRiskError extends Error {
     this.name = 'InvalidRiskError'
   }
 }
+
+export class InvalidSlotError extends Error {
+  constructor(
+    readonly slotId: string,
+    readonly field: string,
+    message = `slot ${slotId}: invalid ${field}`,
+  ) {
+    super(message)
+    this.name = 'InvalidSlotError'
+  }
+}
+
+export class InvalidJobError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly field: string,
+    message = `job ${jobId}: invalid ${field}`,
+  ) {
+    super(message)
+    this.name = 'InvalidJobError'
+  }
+}
