@@ -69,3 +69,24 @@ export const DEFAULT_SEED = 0x5eed
 
 /** Relative tolerance when a period is compared with a stronger period / m. */
 export const DEFAULT_HARMONIC_TOLERANCE = 0.03
+
+/** Default central prediction-interval level. */
+export const DEFAULT_LEVEL = 0.95
+
+/** Largest p, q, P or Q accepted; higher orders overfit the series a node sees. */
+export const MAX_ARIMA_ORDER = 5
+
+/** Largest d or D accepted; more differencing than twice only amplifies noise. */
+export const MAX_DIFFERENCES = 2
+
+/**
+ * Partial autocorrelations are kept within ±this, so fitted models stay strictly stationary and
+ * invertible (an exact unit root would make the CSS recursion and intervals degenerate).
+ */
+export const PACF_LIMIT = 0.999
+
+/** KPSS 5 % critical value for level stationarity (Kwiatkowski et al. 1992, table 1). */
+export const KPSS_CRITICAL_5PCT = 0.463
+
+/** Seasonal strength from which a seasonal difference is taken (auto.arima's nsdiffs default). */
+export const SEASONAL_STRENGTH_THRESHOLD = 0.64

@@ -19,6 +19,9 @@
  * ```
  */
 
+export type { ArimaFitInit, ArimaModel, ArimaOrder, ArimaSpec, Forecast, SeasonalOrder } from './arima.js'
+export { fitArima, forecastArima, psiWeights } from './arima.js'
+export { mase, seasonalNaive } from './baseline.js'
 export * from './errors.js'
 export type {
   Cloud,
@@ -33,5 +36,7 @@ export type {
 export { createHazardModel } from './hazard.js'
 export type { DetectedPeriod, PeriodicityInit, PeriodicityResult } from './periodicity.js'
 export { detrend, findPeriods } from './periodicity.js'
+export type { Candidate, SelectInit, Selection } from './selection.js'
+export { differencesNeeded, kpssStatistic, seasonalStrength, selectArima } from './selection.js'
 export type { RegularSeries, TimedSeries } from './series.js'
 export { resample } from './series.js'
