@@ -1,0 +1,132 @@
+import * as z from 'zod'
+import { NONCE_BYTES } from '../constants.js'
+import { solanaAddressSchema } from '../record/schema.js'
+import { decodeBase64, isBase64 } from '../signing.js'
+
+/**
+ * Wire messages of the direct protocols, version 1: length-prefixed UTF-8 JSON, each with a
+ * `type`. Signed messages carry `{ body, signature }`: an Ed25519 signature over the canonical
+ * bytes of `body` under a per-message domain tag (see signing.ts).
+ */
+
+export const envelopeSchema = z.looseObject({ type: z.string().max(64) })
+export const errorMessageSchema = z.strictObject({
+  type: z.literal('error'),
+  name: z.string().max(64),
+  message: z.string().max(512),
+})
+
+/** Any JSON object; the package carries it, the application gives it meaning. */
+export const jsonObjectSchema = z.record(z.string(), z.unknown())
+export type JsonObject = z.infer<typeof jsonObjectSchema>
+
+const signature = z.string().max(128).refine(isBase64, 'not base64')
+const unixSeconds = z.int().nonnegative()
+const nonce = z
+  .string()
+  .refine(isBase64, 'not base64')
+  .refine((s) => decodeBase64(s).length === NONCE_BYTES, `nonce must be ${NONCE_BYTES} bytes`)
+/** A Solana transaction is at most 1232 bytes; base64 of that is 1644 characters. */
+const transaction = z.string().max(1644).refine(isBase64, 'not base64')
+
+// --- /synkti/job/1.0.0 ----------------------------------------------------------------------
+
+export const jobSubmitBodySchema = z.strictObject({
+  /** lease account address the job is paid from */
+  lease: solanaAddressSchema,
+  /** the consumer's key, which signs the submission */
+  consumer: solanaAddressSchema,
+  /** the job spec; its hash is on the lease */
+  spec: jsonObjectSchema,
+  submittedAt: unixSeconds,
+})
+export const jobSubmitSchema = z.strictObject({ type: z.literal('job-submit'), body: jobSubmitBodySchema, signature })
+export const jobAcceptedSchema = z.strictObject({ type: z.literal('job-accepted'), jobId: z.string().min(1).max(128) })
+export const jobRejectedSchema = z.strictObject({ type: z.literal('job-rejected'), reason: z.string().max(512) })
+
+// --- /synkti/status/1.0.0 -------------------------------------------------------------------
+
+export const statusRequestSchema = z.strictObject({ type: z.literal('status-request'), nonce })
+export const statusBodySchema = z.strictObject({
+  operator: solanaAddressSchema,
+  nonce,
+  at: unixSeconds,
+  status: jsonObjectSchema,
+})
+export const statusResponseSchema = z.strictObject({
+  type: z.literal('status-response'),
+  body: statusBodySchema,
+  signature,
+})
+
+// --- /synkti/handoff/1.0.0 ------------------------------------------------------------------
+
+const handoffParties = {
+  lease: solanaAddressSchema,
+  /** operator handing the lease off */
+  from: solanaAddressSchema,
+  /** operator taking it over */
+  to: solanaAddressSchema,
+}
+export const handoffOfferBodySchema = z.strictObject({
+  ...handoffParties,
+  /** what the taker needs to run the job (spec, model, state pointers) */
+  job: jsonObjectSchema,
+  /** unix seconds by which the hand-off must be confirmed (the preemption deadline) */
+  deadline: unixSeconds,
+})
+export const handoffAcceptBodySchema = z.strictObject({
+  ...handoffParties,
+  /** migrate_lease, partially signed by the taker; opaque to this package */
+  transaction,
+})
+export const handoffConfirmBodySchema = z.strictObject({
+  ...handoffParties,
+  /** signature of the submitted migrate_lease transaction */
+  transactionSignature: z.string().min(1).max(128),
+})
+export const handoffOfferSchema = z.strictObject({
+  type: z.literal('handoff-offer'),
+  body: handoffOfferBodySchema,
+  signature,
+})
+export const handoffAcceptSchema = z.strictObject({
+  type: z.literal('handoff-accept'),
+  body: handoffAcceptBodySchema,
+  signature,
+})
+export const handoffDeclineSchema = z.strictObject({ type: z.literal('handoff-decline'), reason: z.string().max(512) })
+export const handoffConfirmSchema = z.strictObject({
+  type: z.literal('handoff-confirm'),
+  body: handoffConfirmBodySchema,
+  signature,
+})
+export const handoffDoneSchema = z.strictObject({ type: z.literal('handoff-done') })
+
+// --- /synkti/challenge/1.0.0 ----------------------------------------------------------------
+
+export const challengeSchema = z.strictObject({ type: z.literal('challenge'), nonce })
+export const challengeBodySchema = z.strictObject({
+  operator: solanaAddressSchema,
+  nonce,
+  measuredAt: unixSeconds,
+  measurement: jsonObjectSchema,
+})
+export const challengeResponseSchema = z.strictObject({
+  type: z.literal('challenge-response'),
+  body: challengeBodySchema,
+  signature,
+})
+
+// --- /synkti/logs/1.0.0 ---------------------------------------------------------------------
+
+export const logsRequestSchema = z.strictObject({ type: z.literal('logs-request'), jobId: z.string().min(1).max(128) })
+export const logLineSchema = z.strictObject({ type: z.literal('log-line'), line: z.string() })
+export const logsEndSchema = z.strictObject({ type: z.literal('logs-end') })
+
+export type JobSubmitBody = z.infer<typeof jobSubmitBodySchema>
+export type StatusBody = z.infer<typeof statusBodySchema>
+export type HandoffOfferBody = z.infer<typeof handoffOfferBodySchema>
+export type HandoffAcceptBody = z.infer<typeof handoffAcceptBodySchema>
+export type HandoffConfirmBody = z.infer<typeof handoffConfirmBodySchema>
+export type ChallengeBody = z.infer<typeof challengeBodySchema>

@@ -1,0 +1,61 @@
+import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
+import type { Clock } from '../record/codec.js'
+import type { MessageChannel } from './channel.js'
+import type { HandoffConfirmBody, HandoffOfferBody, JobSubmitBody, JsonObject } from './messages.js'
+
+/** A job submission whose consumer signature has been verified. */
+export interface JobRequest extends JobSubmitBody {
+  remotePeer: PeerId
+}
+
+export type JobDecision = { accepted: true; jobId: string } | { accepted: false; reason: string }
+
+/** A hand-off offer whose signature by `from` (the dialling peer) has been verified. */
+export interface HandoffOffer extends HandoffOfferBody {
+  remotePeer: PeerId
+}
+
+/** The taker's answer: a partially signed migrate_lease transaction, or why not. */
+export type HandoffDecision = { accept: true; transaction: Uint8Array } | { accept: false; reason: string }
+
+export interface HandoffConfirmation extends HandoffConfirmBody {
+  remotePeer: PeerId
+}
+
+/**
+ * Business logic injected by the package's user (provider-node). The package owns wire format,
+ * signing, verification, limits and errors; a protocol without a handler is not served.
+ */
+export interface ProtocolHandlers {
+  /** `/synkti/job/1.0.0`: decide on a verified submission. */
+  job?: (request: JobRequest, signal: AbortSignal) => Promise<JobDecision>
+  /** `/synkti/status/1.0.0`: this node's own view of itself (truth at the edge). */
+  status?: (signal: AbortSignal) => Promise<JsonObject>
+  /** `/synkti/handoff/1.0.0`: take over a lease, then learn that the migration landed. */
+  handoff?: {
+    offer: (offer: HandoffOffer, signal: AbortSignal) => Promise<HandoffDecision>
+    confirm: (confirmation: HandoffConfirmation, signal: AbortSignal) => Promise<void>
+  }
+  /** `/synkti/challenge/1.0.0`: measure something only the real hardware can, bound to `nonce`. */
+  measure?: (nonce: Uint8Array, signal: AbortSignal) => Promise<JsonObject>
+  /** `/synkti/logs/1.0.0`: the lines of a job's log; pulled only as fast as the reader reads. */
+  logs?: (jobId: string, signal: AbortSignal) => AsyncIterable<string>
+}
+
+/** What a server-side message handler gets for one inbound stream. */
+export interface ServerContext {
+  channel: MessageChannel
+  remotePeer: PeerId
+  key: Ed25519PrivateKey
+  /** this node's operator address */
+  operator: string
+  handlers: ProtocolHandlers
+  clock: Clock
+  /** a fresh deadline for one step (a read, a write, a handler call) */
+  step: () => AbortSignal
+  /** a fresh deadline for one log line to be taken by the reader */
+  idleStep: () => AbortSignal
+}
+
+/** Serves the rest of a stream whose first message has type `type`. */
+export type MessageHandler = (ctx: ServerContext, message: unknown) => Promise<void>

@@ -1,0 +1,82 @@
+import type { Capability } from '@synkti/planner'
+import * as z from 'zod'
+import { MAX_CACHED_MODELS, MAX_RECORD_ADDRESSES, PROVIDER_RECORD_VERSION } from '../constants.js'
+import { isSolanaAddress } from '../identity.js'
+import { isBase64 } from '../signing.js'
+
+/**
+ * Provider record, version 1. What a provider says about itself on the DHT: what it offers
+ * (the planner's `Capability`), its price, where to dial it, how busy it is, and how fresh the
+ * statement is (`seq`, `expiresAt`). Strict objects: unknown fields are malformed, not ignored,
+ * so two nodes never disagree about what was signed.
+ */
+
+const U64_MAX = 2n ** 64n - 1n
+
+export const solanaAddressSchema = z.string().refine(isSolanaAddress, 'not a base58 Solana address')
+
+/** A u64 in base units, as a decimal string: JSON numbers lose precision above 2^53. */
+export const u64StringSchema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,19})$/, 'not a decimal u64')
+  .refine((s) => BigInt(s) <= U64_MAX, 'exceeds u64')
+
+const name = z.string().min(1).max(64)
+
+export const gpuSpecSchema = z.strictObject({
+  model: name,
+  count: z.int().positive().max(64),
+  vramGb: z.number().positive().max(4096),
+})
+
+export const capabilitySchema = z.strictObject({
+  gpu: gpuSpecSchema,
+  cloud: z.enum(['aws', 'hetzner', 'ovh', 'local']),
+  region: name,
+  zone: name,
+  spot: z.boolean(),
+  runtimes: z
+    .array(z.enum(['process', 'container', 'vllm']))
+    .min(1)
+    .max(3),
+  cachedModels: z.array(z.string().min(1).max(128)).max(MAX_CACHED_MODELS),
+  diskGb: z.number().nonnegative(),
+}) satisfies z.ZodType<Capability>
+
+// The schema must describe exactly the planner's Capability, in both directions.
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+const capabilityShapeMatchesPlanner: Equals<z.infer<typeof capabilitySchema>, Capability> = true
+void capabilityShapeMatchesPlanner
+
+export const loadSchema = z.strictObject({
+  /** jobs running now */
+  jobs: z.int().nonnegative().max(1_000_000),
+  /** mean GPU utilisation over the last minute, 0..1 */
+  gpuUtilization: z.number().min(0).max(1),
+})
+
+export const providerRecordSchema = z.strictObject({
+  v: z.literal(PROVIDER_RECORD_VERSION),
+  market: solanaAddressSchema,
+  operator: solanaAddressSchema,
+  /** strictly increases with every new statement from this operator */
+  seq: z.int().nonnegative(),
+  /** unix seconds; the record is invalid from this instant */
+  expiresAt: z.int().positive(),
+  capability: capabilitySchema,
+  /** base units of the market's mint per second of service */
+  pricePerSecond: u64StringSchema,
+  /** multiaddrs to dial, with or without the /p2p suffix */
+  addresses: z.array(z.string().min(1).max(256)).max(MAX_RECORD_ADDRESSES),
+  load: loadSchema,
+})
+
+export const signedProviderRecordSchema = z.strictObject({
+  record: providerRecordSchema,
+  /** Ed25519 signature by `record.operator` over canonicalBytes(providerRecord domain, record) */
+  signature: z.string().max(128).refine(isBase64, 'not base64'),
+})
+
+export type Load = z.infer<typeof loadSchema>
+export type ProviderRecord = z.infer<typeof providerRecordSchema>
+export type SignedProviderRecord = z.infer<typeof signedProviderRecordSchema>
