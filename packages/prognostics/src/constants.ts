@@ -90,3 +90,12 @@ export const KPSS_CRITICAL_5PCT = 0.463
 
 /** Seasonal strength from which a seasonal difference is taken (auto.arima's nsdiffs default). */
 export const SEASONAL_STRENGTH_THRESHOLD = 0.64
+
+/** Robust z-score from which a residual is anomalous (Iglewicz & Hoaglin 1993). */
+export const DEFAULT_ANOMALY_THRESHOLD = 3.5
+
+/** Samples each side that tell a level shift from a spike, and how long an anomaly's echo lasts. */
+export const DEFAULT_ANOMALY_WINDOW = 5
+
+/** MAD × 1.4826 estimates σ of a normal (1 / Φ⁻¹(0.75)). */
+export const MAD_TO_SIGMA = 1.4826

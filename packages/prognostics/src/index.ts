@@ -19,6 +19,8 @@
  * ```
  */
 
+export type { Anomaly, AnomalyInit, AnomalyKind, ResidualSource } from './anomaly.js'
+export { detectAnomalies } from './anomaly.js'
 export type { ArimaFitInit, ArimaModel, ArimaOrder, ArimaSpec, Forecast, SeasonalOrder } from './arima.js'
 export { fitArima, forecastArima, psiWeights } from './arima.js'
 export { mase, seasonalNaive } from './baseline.js'
@@ -40,3 +42,5 @@ export type { Candidate, SelectInit, Selection } from './selection.js'
 export { differencesNeeded, kpssStatistic, seasonalStrength, selectArima } from './selection.js'
 export type { RegularSeries, TimedSeries } from './series.js'
 export { resample } from './series.js'
+export type { ThresholdCrossing, ThresholdInit } from './threshold.js'
+export { timeToThreshold } from './threshold.js'

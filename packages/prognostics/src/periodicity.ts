@@ -1,6 +1,6 @@
 import FFT from 'fft.js'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
+import { mersenne } from 'pure-rand/generator/mersenne'
 import {
   DEFAULT_HARMONIC_TOLERANCE,
   DEFAULT_MAX_PERIODS,
@@ -216,7 +216,7 @@ function permutationMaxima(
   permutations: number,
   seed: number,
 ): number[] {
-  const rng = xoroshiro128plus(seed)
+  const rng = mersenne(seed)
   const shuffled = [...residual]
   const maxima: number[] = []
   for (let b = 0; b < permutations; b++) {

@@ -1,5 +1,5 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
+import { mersenne } from 'pure-rand/generator/mersenne'
 
 /** A seeded source of uniform and standard normal draws, so tests and benches are reproducible. */
 export interface Random {
@@ -9,7 +9,7 @@ export interface Random {
 }
 
 export function seeded(seed: number): Random {
-  const rng = xoroshiro128plus(seed)
+  const rng = mersenne(seed)
   let spare: number | undefined
   const uniform = () => uniformFloat64(rng)
   return {
