@@ -37,7 +37,7 @@ export type {
 } from './hazard.js'
 export { createHazardModel } from './hazard.js'
 export type { DetectedPeriod, PeriodicityInit, PeriodicityResult } from './periodicity.js'
-export { detrend, findPeriods } from './periodicity.js'
+export { detrend, findPeriods, seasonFromPeriods } from './periodicity.js'
 export type { Candidate, SelectInit, Selection } from './selection.js'
 export { differencesNeeded, kpssStatistic, seasonalStrength, selectArima } from './selection.js'
 export type { RegularSeries, TimedSeries } from './series.js'

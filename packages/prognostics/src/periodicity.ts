@@ -247,3 +247,21 @@ function markHarmonics(periods: DetectedPeriod[]): void {
     }
   }
 }
+
+/**
+ * A season length (in samples) for a seasonal model from detected periods: the longest
+ * non-harmonic period, snapped to the nearest whole multiple of the strongest period when
+ * within the harmonic tolerance (a weekly rhythm sampled hourly is 7 × 24, even when its peak
+ * is estimated at 167.3 from eight cycles). Undefined when no period was found.
+ */
+export function seasonFromPeriods(periods: readonly DetectedPeriod[]): number | undefined {
+  const fundamentals = periods.filter((p) => p.harmonicOf === undefined)
+  if (fundamentals.length === 0) return undefined
+  const strongest = fundamentals.reduce((a, b) => (b.strength > a.strength ? b : a))
+  const longest = fundamentals.reduce((a, b) => (b.periodSamples > a.periodSamples ? b : a))
+  const base = Math.round(strongest.periodSamples)
+  const multiple = Math.round(longest.periodSamples / base)
+  const snapped = multiple * base
+  const close = Math.abs(longest.periodSamples - snapped) / snapped < DEFAULT_HARMONIC_TOLERANCE
+  return Math.max(2, close ? snapped : Math.round(longest.periodSamples))
+}

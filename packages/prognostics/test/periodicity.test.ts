@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findPeriods, resample } from '../src/index.js'
+import { type DetectedPeriod, findPeriods, resample, seasonFromPeriods } from '../src/index.js'
 import { seeded } from './support/random.js'
 
 const TAU = 2 * Math.PI
@@ -109,5 +109,23 @@ describe('resample', () => {
   it('interpolates uneven samples onto a given step', () => {
     const grid = resample({ times: [0, 0.5, 2], values: [0, 10, 40] }, 1)
     expect(grid.values).toEqual([0, 20, 40])
+  })
+})
+
+describe('seasonFromPeriods', () => {
+  const period = (periodSamples: number, strength: number, harmonicOf?: number): DetectedPeriod => ({
+    period: periodSamples,
+    periodSamples,
+    strength,
+    confidence: 0.995,
+    ...(harmonicOf === undefined ? {} : { harmonicOf }),
+  })
+  it('snaps the longest period to a multiple of the strongest', () => {
+    expect(seasonFromPeriods([period(24.01, 0.6), period(167.3, 0.2)])).toBe(168)
+  })
+  it('keeps a longest period that is no multiple, and ignores harmonics', () => {
+    expect(seasonFromPeriods([period(24, 0.6), period(37.2, 0.2), period(12, 0.1, 24)])).toBe(37)
+    expect(seasonFromPeriods([period(12, 0.1, 24)])).toBeUndefined()
+    expect(seasonFromPeriods([])).toBeUndefined()
   })
 })
