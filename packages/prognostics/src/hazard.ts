@@ -267,29 +267,26 @@ export function createHazardModel(init: HazardModelInit = {}): HazardModel {
     }
   }
 
-  /** Integrated excess hazard (dimensionless) over [from, to] for an instance of `key`. */
-  function excessMass(key: HazardKey, from: number, to: number): number {
+  /** Bursts in the zone of `key` that started by `at`: their total excess Λ and their age in seconds. */
+  function burstsAffecting(key: HazardKey, at: number): { mass: number; age: number }[] {
     const { same, other } = coProbabilities()
     const zoneId = zoneIdOf(key)
-    let mass = 0
-    for (const c of clusters) {
-      if (c.zoneId !== zoneId || c.start > from) continue
-      const total = -Math.log(1 - (c.instanceType === key.instanceType ? same : other))
-      mass += total * (Math.exp(-(from - c.start) / decaySeconds) - Math.exp(-(to - c.start) / decaySeconds))
-    }
-    return mass
+    return clusters
+      .filter((c) => c.zoneId === zoneId && c.start <= at)
+      .map((c) => ({ mass: -Math.log(1 - (c.instanceType === key.instanceType ? same : other)), age: at - c.start }))
+  }
+
+  /** Integrated excess hazard (dimensionless) over [from, from + seconds] for an instance of `key`. */
+  function excessMass(key: HazardKey, from: number, seconds: number): number {
+    const decayed = 1 - Math.exp(-seconds / decaySeconds)
+    return burstsAffecting(key, from).reduce((sum, b) => sum + b.mass * Math.exp(-b.age / decaySeconds) * decayed, 0)
   }
 
   function excessRatePerHour(key: HazardKey, at: number): number {
-    const { same, other } = coProbabilities()
-    const zoneId = zoneIdOf(key)
-    let rate = 0
-    for (const c of clusters) {
-      if (c.zoneId !== zoneId || c.start > at) continue
-      const total = -Math.log(1 - (c.instanceType === key.instanceType ? same : other))
-      rate += (total / decaySeconds) * Math.exp(-(at - c.start) / decaySeconds) * SECONDS_PER_HOUR
-    }
-    return rate
+    return burstsAffecting(key, at).reduce(
+      (sum, b) => sum + (b.mass / decaySeconds) * Math.exp(-b.age / decaySeconds) * SECONDS_PER_HOUR,
+      0,
+    )
   }
 
   function posterior(key: HazardKey, atTime: number): RatePosterior {
@@ -378,7 +375,7 @@ export function createHazardModel(init: HazardModelInit = {}): HazardModel {
       const hours = seconds / SECONDS_PER_HOUR
       // Gamma-Poisson predictive: P(no notice in h hours) = (b / (b + h))^a, i.e. rate uncertainty included.
       const survivalBase = (rateHours / (rateHours + hours)) ** shape
-      const survivalExcess = Math.exp(-excessMass(key, atTime, atTime + seconds))
+      const survivalExcess = Math.exp(-excessMass(key, atTime, seconds))
       return 1 - survivalBase * survivalExcess
     },
 

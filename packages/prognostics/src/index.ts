@@ -3,8 +3,24 @@
  *
  * Prognostics for Synkti nodes and planners: pure functions and models, no I/O.
  *
+ * - Periodicity: `findPeriods` (FFT with detrending, Hann window, zero padding, resampling of
+ *   gaps; strength and permutation-test confidence per period).
+ * - Forecasts: `fitArima` / `selectArima` / `forecastArima` (seasonal ARIMA by CSS, AIC grid,
+ *   ψ-weight intervals), `seasonalNaive`, `mase`.
+ * - `timeToThreshold` (earliest / likely / latest crossing) and `detectAnomalies` (robust
+ *   z-scores of one-step residuals: spike, dip, level shift).
  * - Preemption hazard per (cloud, region, zone, instance type), learnt from spot notices with
  *   hierarchical Gamma-Poisson shrinkage and zone co-interruption bursts.
+ *
+ * @example
+ * ```ts
+ * import { findPeriods, forecastArima, selectArima, seasonFromPeriods, timeToThreshold } from '@synkti/prognostics'
+ *
+ * const season = seasonFromPeriods(findPeriods(memory, { step: 300 }).periods)
+ * const { model } = selectArima(memory, season ? { seasonal: { period: season } } : {})
+ * timeToThreshold(forecastArima(model, 36), 90, { step: 300, current: memory.at(-1) })
+ * // → { kind: 'crossing', earliest: 1860, likely: 2820, latest: 4200 } (seconds from now)
+ * ```
  *
  * @example
  * ```ts
