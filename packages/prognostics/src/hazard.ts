@@ -333,8 +333,8 @@ export function createHazardModel(init: HazardModelInit = {}): HazardModel {
       checkKey(event.key)
       checkTime(event.time)
       if (event.time < clock) throw new EventOutOfOrderError()
+      if (event.kind === 'down' && (stats.get(keyId(event.key))?.running ?? 0) === 0) throw new NoRunningInstanceError()
       const s = statsOf(event.key)
-      if (event.kind === 'down' && s.running === 0) throw new NoRunningInstanceError()
       clock = event.time
       closeClusters(event.time)
       accrue(s, event.time)

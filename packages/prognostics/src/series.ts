@@ -1,4 +1,5 @@
 import {
+  InvalidPeriodError,
   LengthMismatchError,
   NonFiniteValueError,
   NonIncreasingTimestampsError,
@@ -74,7 +75,7 @@ export function resample(series: TimedSeries, step?: number): RegularSeries {
   checkLength(series.values, 2)
   const { times, values } = series
   const spacing = step ?? median(times.slice(1).map((t, i) => t - times[i]!))
-  if (!Number.isFinite(spacing) || spacing <= 0) throw new NonIncreasingTimestampsError('grid step must be positive')
+  if (!Number.isFinite(spacing) || spacing <= 0) throw new InvalidPeriodError('grid step must be positive')
   const start = times[0]!
   const count = Math.floor((times[times.length - 1]! - start) / spacing + 1e-9) + 1
   const out: number[] = new Array(count)

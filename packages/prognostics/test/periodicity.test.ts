@@ -92,6 +92,8 @@ describe('findPeriods', () => {
     ['NonIncreasingTimestampsError', () => findPeriods({ times: [0, 1, 1, 2], values: [1, 2, 3, 4] })],
     ['LengthMismatchError', () => findPeriods({ times: [0, 1, 2], values: [1, 2] })],
     ['InvalidPeriodError', () => findPeriods(new Array(32).fill(1), { step: 0 })],
+    ['InvalidPeriodError', () => findPeriods({ times: [0, 1, 2], values: [1, 2, 3] }, { gridStep: -1 })],
+    ['NonFiniteValueError', () => findPeriods({ times: [0, Number.NaN, 2], values: [1, 2, 3] })],
     ['InvalidLevelError', () => findPeriods(new Array(32).fill(1), { minConfidence: 1 })],
   ])('%s', (name, act) => {
     expect(act).toThrow(expect.objectContaining({ name }))
