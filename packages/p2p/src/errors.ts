@@ -250,3 +250,13 @@ export class UnexpectedSignerError extends SynktiP2pError {
     super(`${what} names ${got}, but the authenticated peer is ${expected}`)
   }
 }
+
+export class CapabilityMismatchError extends SynktiP2pError {
+  override readonly name = 'CapabilityMismatchError' as const
+  constructor(
+    readonly operator: string,
+    readonly announced: string,
+  ) {
+    super(`operator ${operator} announced ${announced} but its signed record does not offer it`)
+  }
+}

@@ -21,8 +21,8 @@ import {
   DHT_KEY_PREFIX,
   KAD_PROTOCOL,
 } from './constants.js'
-import { type CapabilityKey, capabilityCid } from './discovery.js'
-import { InactiveOperatorError, MalformedRecordError, RecordNotFoundError } from './errors.js'
+import { type CapabilityKey, capabilityCid, capabilityKeyString } from './discovery.js'
+import { CapabilityMismatchError, InactiveOperatorError, RecordNotFoundError } from './errors.js'
 import { peerIdToSolanaAddress, solanaAddressOf, solanaAddressToPeerId } from './identity.js'
 import { ProtocolClient } from './protocols/client.js'
 import { PROTOCOL_HANDLER } from './protocols/dispatch.js'
@@ -287,7 +287,7 @@ export class SynktiNode implements AsyncDisposable {
           const operator = peerIdToSolanaAddress(peerId)
           const record = await this.getRecord(key.market, operator, options)
           if (!offers(record.record, key)) {
-            throw new MalformedRecordError(`record of ${operator} does not offer ${key.gpuModel} in ${key.region}`)
+            throw new CapabilityMismatchError(operator, capabilityKeyString(key))
           }
           if (checkChain && !(await this.init.chainView?.isActiveOperator(key.market, operator, options))) {
             throw new InactiveOperatorError(key.market, operator)

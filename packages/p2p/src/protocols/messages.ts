@@ -24,8 +24,8 @@ const signature = z.string().max(128).refine(isBase64, 'not base64')
 const unixSeconds = z.int().nonnegative()
 const nonce = z
   .string()
-  .refine(isBase64, 'not base64')
-  .refine((s) => decodeBase64(s).length === NONCE_BYTES, `nonce must be ${NONCE_BYTES} bytes`)
+  .max(64)
+  .refine((s) => isBase64(s) && decodeBase64(s).length === NONCE_BYTES, `nonce must be ${NONCE_BYTES} bytes, base64`)
 /** A Solana transaction is at most 1232 bytes; base64 of that is 1644 characters. */
 const transaction = z.string().max(1644).refine(isBase64, 'not base64')
 

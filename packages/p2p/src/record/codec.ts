@@ -1,6 +1,7 @@
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import canonicalize from 'canonicalize'
 import { fromString } from 'uint8arrays/from-string'
+import type * as z from 'zod'
 import { MAX_PROVIDER_RECORD_BYTES, SIGNING_DOMAIN } from '../constants.js'
 import {
   ExpiredRecordError,
@@ -33,7 +34,7 @@ export interface VerifiedProviderRecord {
 
 /** Signs `record` with the operator key; the key must be the record's operator. */
 export async function signProviderRecord(key: Ed25519PrivateKey, record: ProviderRecord): Promise<Uint8Array> {
-  const body = providerRecordSchema.parse(record)
+  const body = parseOrThrow(providerRecordSchema, record)
   const signer = solanaAddressOf(key.publicKey)
   if (signer !== body.operator) throw new WrongKeyError(providerRecordKeyString(body), signer)
   const signature = await signPayload(key, SIGNING_DOMAIN.providerRecord, body)
@@ -58,7 +59,11 @@ export function decodeSignedProviderRecord(bytes: Uint8Array): SignedProviderRec
   } catch (err) {
     throw new MalformedRecordError('not UTF-8 JSON', { cause: err })
   }
-  const parsed = signedProviderRecordSchema.safeParse(json)
+  return parseOrThrow(signedProviderRecordSchema, json)
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new MalformedRecordError(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`)
