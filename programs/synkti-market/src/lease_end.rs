@@ -1,0 +1,54 @@
+//! The last step shared by every way a lease ends (close, reclaim, resolve, expire): pay what
+//! was settled, refund everything else in escrow to the consumer, close the escrow.
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+
+use crate::error::SynktiError;
+use crate::settlement::Settlement;
+use crate::signer_seeds::PdaSigner;
+use crate::token_moves::{close_vault, pay_out};
+
+pub struct EscrowExit<'a, 'info> {
+    pub token_program: &'a Program<'info, Token>,
+    pub escrow: &'a Account<'info, TokenAccount>,
+    pub mint: &'a Account<'info, Mint>,
+    pub lease: AccountInfo<'info>,
+    pub signer: PdaSigner,
+}
+
+impl<'info> EscrowExit<'_, 'info> {
+    /// Pays `settlement` out, refunds the rest (including any tokens sent to the escrow
+    /// directly), closes the escrow with its rent to `rent_to`. Returns the refund.
+    pub fn finish(
+        &self,
+        settlement: &Settlement,
+        payout_to: AccountInfo<'info>,
+        fee_vault: AccountInfo<'info>,
+        refund_to: AccountInfo<'info>,
+        rent_to: AccountInfo<'info>,
+    ) -> Result<u64> {
+        let refund = self.escrow.amount.checked_sub(settlement.gross).ok_or(SynktiError::Overflow)?;
+        self.pay(payout_to, settlement.payout)?;
+        self.pay(fee_vault, settlement.fee)?;
+        self.pay(refund_to, refund)?;
+        close_vault(self.token_program, self.escrow, rent_to, self.lease.clone(), &self.signer)?;
+        Ok(refund)
+    }
+
+    pub fn pay(&self, to: AccountInfo<'info>, amount: u64) -> Result<()> {
+        pay_out(self.token_program, self.escrow, to, self.mint, self.lease.clone(), &self.signer, amount)
+    }
+}
+
+/// A dispute decided for the provider pays it for service up to the moment the dispute was
+/// opened (capped by escrow), like a close at that moment.
+pub fn release_settlement(lease: &crate::state::Lease, market: &crate::state::Market, disputed_at: i64) -> Result<Settlement> {
+    let cap = lease.last_activity_at.saturating_add(market.max_attestation_gap_secs);
+    Ok(crate::settlement::settle_capped(
+        lease.settled_until,
+        disputed_at.min(cap),
+        lease.price_per_second,
+        lease.available()?,
+        market.fee_bps,
+    )?)
+}
