@@ -1,0 +1,557 @@
+import {
+  createPlanner,
+  type Fraction,
+  fits,
+  gbPerSecond,
+  type Job,
+  NO_RISK,
+  type Planner,
+  type Risk,
+  type Slot,
+  seconds,
+  usdPerSecond,
+} from '@synkti/planner'
+import { createHazardModel, type HazardKey, type HazardModel } from '@synkti/prognostics'
+import {
+  DRAIN_SECONDS,
+  GPU_LOAD_GB_PER_SECOND,
+  HEALTH_SECONDS,
+  HOT_ZONE_SECONDS,
+  NOTICE_SECONDS,
+  PLAN_TICK_SECONDS,
+  SELECT_SECONDS,
+  SPARE_REVIEW_SECONDS,
+  SWITCH_SECONDS,
+  USD_PER_REQUEST,
+} from './constants.js'
+import { capabilityOf, POOLS, type Pool } from './fleet.js'
+import { EventQueue } from './heap.js'
+import type { Policy } from './policies.js'
+import { BANDWIDTH_LEVELS, type Scenario } from './scenario.js'
+import { costBetween, type FleetEvent, pricePerHourAt, type SimJob, type World } from './world.js'
+
+/** One failover: from the notice to the replacement serving, and how much of it the job was down. */
+export interface Failover {
+  seconds: number
+  downtime: number
+}
+
+export interface RunResult {
+  policy: string
+  spendUsd: number
+  servedGpuHours: number
+  /** served time over the time jobs wanted serving (from arrival to end or horizon) */
+  servedFraction: number
+  /** requests arriving while a job that had started was not serving */
+  requestsDropped: number
+  migrations: number
+  failovers: Failover[]
+  /** spend plus unserved time priced at the jobs' outage value (USD) */
+  effectiveCostUsd: number
+  costPerServedGpuHour: number
+  sparesLaunched: number
+  jobsNeverPlaced: number
+  events: number
+}
+
+type Role = 'job' | 'spare'
+
+interface Machine {
+  pool: Pool
+  /** slot in a finite pool; -1 for cloud on-demand */
+  slot: number
+  role: Role
+  job: JobState
+  launchedAt: number
+  readyAt: number
+  ready: boolean
+  released: boolean
+  noticed: boolean
+}
+
+interface JobState {
+  job: SimJob
+  current: Machine | null
+  next: Machine | null
+  spare: Machine | null
+  serving: boolean
+  servingSince: number
+  servedSeconds: number
+  started: boolean
+  /** time since which the job has been down after it first served */
+  downSince: number
+  downSeconds: number
+  failoverStart: number
+  needsPlan: boolean
+  needSince: number
+  done: boolean
+}
+
+type SimEvent =
+  | { kind: 'end'; job: JobState }
+  | { kind: 'terminate'; machine: Machine }
+  | { kind: 'fleet'; fleet: FleetEvent }
+  | { kind: 'arrival'; job: JobState }
+  | { kind: 'ready'; machine: Machine }
+  | { kind: 'plan' }
+  | { kind: 'review'; zone?: string }
+
+/** Order of kinds at one instant: jobs end and machines terminate before new notices and plans. */
+const RISK_MEMO_SECONDS = 60
+const RISK_HORIZON_MIN = 900
+const RISK_HORIZON_MAX = 86_400
+
+const poolOfSlot = (slot: Slot): Pool => POOLS[Number.parseInt(slot.id, 10)]!
+
+const RANK: Record<SimEvent['kind'], number> = {
+  end: 0,
+  terminate: 1,
+  fleet: 2,
+  arrival: 3,
+  ready: 4,
+  plan: 5,
+  review: 6,
+}
+
+export interface SimulateOptions {
+  /** optional hook for tests: sees every placement decision */
+  onPlan?: (time: number, jobs: string[], slots: string[]) => void
+}
+
+/** Runs one policy through one world. Pure: same world and policy, same result. */
+export function simulate(world: World, scenario: Scenario, policy: Policy, options: SimulateOptions = {}): RunResult {
+  const bandwidth = BANDWIDTH_LEVELS[scenario.bandwidth]
+  const outagePerSecond = (world.jobs[0]?.requestsPerSecond ?? 1) * USD_PER_REQUEST
+  const planner: Planner = createPlanner({ weights: { outage: usdPerSecond(outagePerSecond) } })
+  const hazard: HazardModel | undefined = policy.prognostics ? createHazardModel() : undefined
+  const queue = new EventQueue<SimEvent>()
+  const occupant: (Machine | null)[][] = POOLS.map((p) =>
+    Number.isFinite(p.capacity) ? new Array(p.capacity).fill(null) : [],
+  )
+  const cache: string[][][] = POOLS.map((p) =>
+    p.market === 'provider' ? Array.from({ length: p.capacity }, () => []) : [],
+  )
+  const unavailableUntil = new Float64Array(POOLS.length)
+  const lastNoticeInZone = new Map<string, number>()
+  const jobs: JobState[] = world.jobs.map((job) => ({
+    job,
+    current: null,
+    next: null,
+    spare: null,
+    serving: false,
+    servingSince: 0,
+    servedSeconds: 0,
+    started: false,
+    downSince: 0,
+    downSeconds: 0,
+    failoverStart: -1,
+    needsPlan: false,
+    needSince: 0,
+    done: false,
+  }))
+  const result = { spend: 0, migrations: 0, failovers: [] as Failover[], spares: 0, events: 0 }
+  const plannedAt = new Set<number>()
+
+  const schedulePlan = (t: number) => {
+    if (plannedAt.has(t)) return
+    plannedAt.add(t)
+    queue.push(t, RANK.plan, { kind: 'plan' })
+  }
+  for (const j of jobs) queue.push(j.job.arrival, RANK.arrival, { kind: 'arrival', job: j })
+  for (const e of world.events) queue.push(e.time, RANK.fleet, { kind: 'fleet', fleet: e })
+  if (hazard !== undefined) {
+    for (let t = SPARE_REVIEW_SECONDS; t < world.horizon; t += SPARE_REVIEW_SECONDS)
+      queue.push(t, RANK.review, { kind: 'review' })
+  }
+
+  const hazardKeys: HazardKey[] = POOLS.map((pool) => ({
+    cloud: pool.cloud,
+    region: pool.region,
+    zone: pool.zone,
+    instanceType: pool.type.name,
+  }))
+  const hazardKey = (pool: Pool): HazardKey => hazardKeys[pool.index]!
+  // The estimator's answers move fast only after a notice (the zone's excess hazard); exposure
+  // changes them slowly. Memoise them for a minute, and drop them on every notice.
+  const memo = { time: -1, values: new Map<number, number>() }
+  const observe = (kind: 'up' | 'down' | 'notice', pool: Pool, time: number) => {
+    hazard?.observe({ kind, key: hazardKey(pool), time })
+    if (kind === 'notice') memo.time = -1
+  }
+  function preemptionProbability(pool: Pool, t: number, horizon: number): number {
+    if (hazard === undefined || pool.market !== 'spot') return 0
+    if (memo.time < 0 || t - memo.time >= RISK_MEMO_SECONDS) {
+      memo.time = t
+      memo.values.clear()
+    }
+    // Horizons are rounded up to 15 min × 2^k (at most a day) so a plan asks the estimator a
+    // few questions per pool rather than one per job; risk beyond a day hardly ranks slots differently.
+    const bucket = Math.min(
+      RISK_HORIZON_MAX,
+      RISK_HORIZON_MIN * 2 ** Math.ceil(Math.log2(Math.max(1, horizon / RISK_HORIZON_MIN))),
+    )
+    const key = pool.index * 1e9 + bucket
+    let p = memo.values.get(key)
+    if (p === undefined) {
+      p = hazard.probabilityWithin(hazardKey(pool), t, bucket)
+      memo.values.set(key, p)
+    }
+    return p
+  }
+
+  function startServing(j: JobState, t: number) {
+    if (j.serving) return
+    j.serving = true
+    j.servingSince = t
+    if (j.started) j.downSeconds += t - j.downSince
+    j.started = true
+  }
+
+  function stopServing(j: JobState, t: number) {
+    if (!j.serving) return
+    j.serving = false
+    j.servedSeconds += t - j.servingSince
+    j.downSince = t
+  }
+
+  function release(m: Machine, t: number) {
+    if (m.released) return
+    m.released = true
+    result.spend += costBetween(world, m.pool, m.launchedAt, t)
+    if (m.slot >= 0) {
+      occupant[m.pool.index]![m.slot] = null
+      // Providers' machines persist and keep the weights; a reclaimed or stopped cloud machine does not.
+      if (m.pool.market === 'provider') {
+        const c = cache[m.pool.index]![m.slot]!
+        if (!c.includes(m.job.job.model.name)) c.push(m.job.job.model.name)
+      }
+    }
+    if (m.pool.market === 'spot') observe('down', m.pool, t)
+  }
+
+  /** Seconds from a placement decision until the machine serves: boot, weights, GPU load, health. */
+  function startupSeconds(pool: Pool, job: SimJob, cached: boolean): number {
+    const size = job.model.sizeGb
+    return pool.bootSeconds + (cached ? 0 : size / bandwidth) + size / GPU_LOAD_GB_PER_SECOND + HEALTH_SECONDS
+  }
+
+  function launch(j: JobState, pool: Pool, slot: number, role: Role, t: number, delay: number): Machine {
+    const cached = slot >= 0 && pool.market === 'provider' && cache[pool.index]![slot]!.includes(j.job.model.name)
+    const m: Machine = {
+      pool,
+      slot,
+      role,
+      job: j,
+      launchedAt: t,
+      readyAt: t + delay + startupSeconds(pool, j.job, cached),
+      ready: false,
+      released: false,
+      noticed: false,
+    }
+    if (slot >= 0) occupant[pool.index]![slot] = m
+    if (pool.market === 'spot') observe('up', pool, t)
+    queue.push(m.readyAt, RANK.ready, { kind: 'ready', machine: m })
+    return m
+  }
+
+  function candidateSlots(t: number, wanted: number, excludeZone?: string): { slots: Slot[]; where: [Pool, number][] } {
+    const slots: Slot[] = []
+    const where: [Pool, number][] = []
+    const bw = gbPerSecond(bandwidth)
+    for (const pool of POOLS) {
+      if (policy.onDemandOnly && pool.market === 'spot') continue
+      if (pool.zone === excludeZone) continue
+      if (pool.market === 'spot' && t < unavailableUntil[pool.index]!) continue
+      const price = usdPerSecond(pricePerHourAt(world, pool, t) / 3600)
+      const add = (slot: number, cached: string[]) => {
+        slots.push({
+          id: `${pool.index}:${slot}:${slots.length}`,
+          capability: capabilityOf(pool, cached),
+          price,
+          bandwidth: bw,
+          latency: seconds(pool.latency),
+          load: 0 as Fraction,
+        })
+        where.push([pool, slot])
+      }
+      if (!Number.isFinite(pool.capacity)) {
+        for (let k = 0; k < wanted; k++) add(-1, [])
+        continue
+      }
+      // Free cloud machines of one pool are interchangeable: offer only as many as there are jobs.
+      let offered = 0
+      const occ = occupant[pool.index]!
+      for (let s = 0; s < occ.length && (pool.market === 'provider' || offered < wanted); s++) {
+        if (occ[s] !== null) continue
+        add(s, pool.market === 'provider' ? cache[pool.index]![s]! : [])
+        offered++
+      }
+    }
+    return { slots, where }
+  }
+
+  function riskAt(t: number): Risk {
+    if (hazard === undefined) return NO_RISK
+    return { riskOf: (slot, horizon) => preemptionProbability(poolOfSlot(slot), t, horizon) as Fraction }
+  }
+
+  const plannerJob = (j: JobState, t: number): Job => ({
+    id: j.job.id,
+    requirement: j.job.requirement,
+    expectedDuration: seconds(Math.max(0, j.job.arrival + j.job.duration - t)),
+  })
+
+  function plan(t: number) {
+    const batch = jobs
+      .filter((j) => j.needsPlan && !j.done)
+      .sort((a, b) => a.needSince - b.needSince || a.job.index - b.job.index)
+    if (batch.length === 0) return
+    const { slots, where } = candidateSlots(t, batch.length)
+    const result = planner.plan({
+      jobs: batch.map((j) => plannerJob(j, t)),
+      slots,
+      risk: riskAt(t),
+      strategy: policy.strategy,
+    })
+    options.onPlan?.(
+      t,
+      batch.map((j) => j.job.id),
+      result.placements.map((p) => p.slotId),
+    )
+    const byId = new Map(batch.map((j) => [j.job.id, j]))
+    const slotIndex = new Map(slots.map((s, k) => [s.id, k]))
+    for (const p of result.placements) {
+      const j = byId.get(p.jobId)!
+      const [pool, slot] = where[slotIndex.get(p.slotId)!]!
+      const failover = j.failoverStart >= 0
+      j.next = launch(
+        j,
+        pool,
+        slot,
+        'job',
+        t,
+        failover ? SELECT_SECONDS + Math.max(0, DRAIN_SECONDS - (t - j.failoverStart)) : SELECT_SECONDS,
+      )
+      j.needsPlan = false
+    }
+    if (result.unplaced.length > 0) schedulePlan(Math.floor(t / PLAN_TICK_SECONDS + 1) * PLAN_TICK_SECONDS)
+  }
+
+  /** A lower bound of what a spare for `j` outside `zone` costs over the horizon, to skip hopeless plans. */
+  function cheapestSpare(j: JobState, t: number, horizon: number, zone: string): number {
+    let best = Number.POSITIVE_INFINITY
+    for (const pool of POOLS) {
+      if (pool.zone === zone || (policy.onDemandOnly && pool.market === 'spot')) continue
+      if (!fits(j.job.requirement, capabilityOf(pool, [j.job.model.name])).ok) continue
+      best = Math.min(best, (pricePerHourAt(world, pool, t) * horizon) / 3600)
+    }
+    return best
+  }
+
+  /** Expected cost of one failover of `j` without a spare: downtime beyond the notice, priced. */
+  function failoverCost(j: JobState): number {
+    const boot = j.current?.pool.bootSeconds ?? 90
+    const down =
+      DRAIN_SECONDS +
+      SELECT_SECONDS +
+      boot +
+      j.job.model.sizeGb / bandwidth +
+      j.job.model.sizeGb / GPU_LOAD_GB_PER_SECOND +
+      HEALTH_SECONDS -
+      NOTICE_SECONDS
+    return Math.max(0, down) * outagePerSecond
+  }
+
+  /**
+   * Keep a pre-warmed spare for a job when the expected saving over the horizon (risk × cost of a
+   * failover without one) exceeds what the spare costs over that horizon; drop it otherwise.
+   */
+  function reviewSpares(t: number, horizon: number, zone?: string) {
+    // A spare lives at least until the next hourly review: that is what it costs.
+    const life = SPARE_REVIEW_SECONDS
+    if (hazard === undefined) return
+    for (const j of jobs) {
+      const m = j.current
+      if (j.done || m === null || m.released || m.noticed || j.next !== null || m.pool.market !== 'spot') continue
+      if (zone !== undefined && m.pool.zone !== zone) continue
+      const p = preemptionProbability(m.pool, t, horizon)
+      const saving = p * failoverCost(j)
+      if (j.spare !== null) {
+        const keep = saving >= costBetween(world, j.spare.pool, t, t + life) * 0.5
+        if (!keep && zone === undefined) {
+          release(j.spare, t)
+          j.spare = null
+        }
+        continue
+      }
+      if (saving <= cheapestSpare(j, t, life, m.pool.zone)) continue
+      const { slots, where } = candidateSlots(t, 1, m.pool.zone)
+      const res = planner.plan({ jobs: [plannerJob(j, t)], slots, risk: riskAt(t), strategy: policy.strategy })
+      const placed = res.placements[0]
+      if (placed === undefined) continue
+      const [pool, slot] = where[slots.findIndex((s) => s.id === placed.slotId)]!
+      if (saving > costBetween(world, pool, t, t + life)) {
+        j.spare = launch(j, pool, slot, 'spare', t, SELECT_SECONDS)
+        result.spares++
+      }
+    }
+  }
+
+  function onNotice(m: Machine, t: number) {
+    m.noticed = true
+    queue.push(t + NOTICE_SECONDS, RANK.terminate, { kind: 'terminate', machine: m })
+    observe('notice', m.pool, t)
+    lastNoticeInZone.set(m.pool.zone, t)
+    const j = m.job
+    if (m.role === 'spare') {
+      release(m, t)
+      j.spare = null
+      return
+    }
+    if (m === j.next) {
+      // The replacement itself is being reclaimed before it served: find another.
+      release(m, t)
+      j.next = null
+      j.needsPlan = true
+      j.needSince = t
+      schedulePlan(t)
+      return
+    }
+    if (j.next !== null) return
+    j.failoverStart = t
+    const spare = j.spare
+    if (spare !== null && !spare.released) {
+      j.spare = null
+      spare.role = 'job'
+      j.next = spare
+      const at = Math.max(spare.readyAt, t + DRAIN_SECONDS + SELECT_SECONDS + SWITCH_SECONDS)
+      spare.readyAt = at
+      // A booting spare's own ready event now comes too early and is ignored; this one counts.
+      queue.push(at, RANK.ready, { kind: 'ready', machine: spare })
+      return
+    }
+    j.needsPlan = true
+    j.needSince = t
+    schedulePlan(t)
+  }
+
+  function onFleet(e: FleetEvent, t: number) {
+    if (e.kind === 'unavailable') unavailableUntil[e.pool] = Math.max(unavailableUntil[e.pool]!, e.until)
+    else if (e.kind === 'available') unavailableUntil[e.pool] = t
+    else {
+      const occ = occupant[e.pool]!
+      const m = e.slot >= 0 ? occ[e.slot] : occ.find((x) => x !== null && !x.noticed)
+      if (m === null || m === undefined || m.noticed) return
+      onNotice(m, t)
+      if (hazard !== undefined) {
+        const zone = POOLS[e.pool]!.zone
+        queue.push(t, RANK.review, { kind: 'review', zone })
+      }
+    }
+  }
+
+  function onReady(m: Machine, t: number) {
+    if (m.released || t < m.readyAt) return
+    m.ready = true
+    const j = m.job
+    if (j.current === m) return
+    if (m.role === 'spare') return
+    if (j.done) {
+      release(m, t)
+      return
+    }
+    if (j.current !== null && j.current !== m) release(j.current, t)
+    j.current = m
+    j.next = null
+    startServing(j, t)
+    if (j.failoverStart >= 0) {
+      const downtime = Math.max(0, t - (j.failoverStart + NOTICE_SECONDS))
+      result.failovers.push({ seconds: t - j.failoverStart, downtime })
+      result.migrations++
+      j.failoverStart = -1
+    }
+  }
+
+  function onEnd(j: JobState, t: number) {
+    if (j.started && !j.serving) j.downSeconds += t - j.downSince
+    stopServing(j, t)
+    j.done = true
+    for (const m of [j.current, j.next, j.spare]) if (m !== null) release(m, t)
+  }
+
+  for (let item = queue.pop(); item !== undefined && item.time < world.horizon; item = queue.pop()) {
+    const t = item.time
+    const e = item.event
+    result.events++
+    switch (e.kind) {
+      case 'arrival':
+        e.job.needsPlan = true
+        e.job.needSince = t
+        queue.push(t + e.job.job.duration, RANK.end, { kind: 'end', job: e.job })
+        schedulePlan(Math.ceil(t / PLAN_TICK_SECONDS) * PLAN_TICK_SECONDS)
+        break
+      case 'plan':
+        plannedAt.delete(t)
+        plan(t)
+        break
+      case 'fleet':
+        onFleet(e.fleet, t)
+        break
+      case 'terminate':
+        if (!e.machine.released) {
+          const j = e.machine.job
+          if (j.current === e.machine) {
+            stopServing(j, t)
+            j.current = null
+          }
+          release(e.machine, t)
+        }
+        break
+      case 'ready':
+        onReady(e.machine, t)
+        break
+      case 'end':
+        onEnd(e.job, t)
+        break
+      case 'review':
+        if (e.zone === undefined) reviewSpares(t, SPARE_REVIEW_SECONDS)
+        else if (t - (lastNoticeInZone.get(e.zone) ?? -1) <= HOT_ZONE_SECONDS)
+          reviewSpares(t, 2 * HOT_ZONE_SECONDS, e.zone)
+        break
+    }
+  }
+
+  // Close the books at the horizon.
+  const end = world.horizon
+  let wanted = 0
+  let served = 0
+  let servedGpu = 0
+  let dropped = 0
+  let unserved = 0
+  let neverPlaced = 0
+  for (const j of jobs) {
+    if (j.job.arrival >= end) continue
+    if (!j.done) onEnd(j, end)
+    const want = Math.min(end, j.job.arrival + j.job.duration) - j.job.arrival
+    wanted += want
+    served += j.servedSeconds
+    servedGpu += (j.servedSeconds * j.job.requirement.gpus) / 3600
+    if (!j.started) neverPlaced++
+    dropped += j.downSeconds * j.job.requestsPerSecond
+    unserved += want - j.servedSeconds
+  }
+  return {
+    policy: policy.name,
+    spendUsd: result.spend,
+    servedGpuHours: servedGpu,
+    servedFraction: wanted > 0 ? served / wanted : 1,
+    requestsDropped: dropped,
+    migrations: result.migrations,
+    failovers: result.failovers,
+    effectiveCostUsd: result.spend + unserved * outagePerSecond,
+    costPerServedGpuHour: servedGpu > 0 ? result.spend / servedGpu : Number.POSITIVE_INFINITY,
+    sparesLaunched: result.spares,
+    jobsNeverPlaced: neverPlaced,
+    events: result.events,
+  }
+}
