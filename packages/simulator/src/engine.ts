@@ -31,9 +31,21 @@ import { BANDWIDTH_LEVELS, type Scenario } from './scenario.js'
 import { costBetween, type FleetEvent, pricePerHourAt, type SimJob, type World } from './world.js'
 
 /** One failover: from the notice to the replacement serving, and how much of it the job was down. */
+/**
+ * Where a failover's time went: draining in-flight work, waiting (for capacity, or for a
+ * replacement that was itself reclaimed), running the planner, booting the replacement, and
+ * loading weights plus the health check (for a pre-warmed spare: the routing switch).
+ */
+export type FailoverPhase = 'draining' | 'waiting' | 'selecting' | 'spawning' | 'health'
+export const FAILOVER_PHASES: readonly FailoverPhase[] = ['draining', 'waiting', 'selecting', 'spawning', 'health']
+
 export interface Failover {
+  /** from the notice to the replacement serving */
   seconds: number
+  /** the part of it after the old machine was gone */
   downtime: number
+  viaSpare: boolean
+  phases: Record<FailoverPhase, number>
 }
 
 export interface RunResult {
@@ -67,6 +79,11 @@ interface Machine {
   ready: boolean
   released: boolean
   noticed: boolean
+  /** boot, and weights + GPU load + health check, of this machine's startup */
+  spawning: number
+  health: number
+  /** set when a spare is promoted: the failover switches routing instead of starting a machine */
+  switched: boolean
 }
 
 interface JobState {
@@ -230,23 +247,30 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   }
 
   /** Seconds from a placement decision until the machine serves: boot, weights, GPU load, health. */
-  function startupSeconds(pool: Pool, job: SimJob, cached: boolean): number {
+  function startupSeconds(pool: Pool, job: SimJob, cached: boolean): { spawning: number; health: number } {
     const size = job.model.sizeGb
-    return pool.bootSeconds + (cached ? 0 : size / bandwidth) + size / GPU_LOAD_GB_PER_SECOND + HEALTH_SECONDS
+    return {
+      spawning: pool.bootSeconds,
+      health: (cached ? 0 : size / bandwidth) + size / GPU_LOAD_GB_PER_SECOND + HEALTH_SECONDS,
+    }
   }
 
   function launch(j: JobState, pool: Pool, slot: number, role: Role, t: number, delay: number): Machine {
     const cached = slot >= 0 && pool.market === 'provider' && cache[pool.index]![slot]!.includes(j.job.model.name)
+    const { spawning, health } = startupSeconds(pool, j.job, cached)
     const m: Machine = {
       pool,
       slot,
       role,
       job: j,
       launchedAt: t,
-      readyAt: t + delay + startupSeconds(pool, j.job, cached),
+      readyAt: t + delay + spawning + health,
       ready: false,
       released: false,
       noticed: false,
+      spawning,
+      health,
+      switched: false,
     }
     if (slot >= 0) occupant[pool.index]![slot] = m
     if (pool.market === 'spot') observe('up', pool, t)
@@ -423,6 +447,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     if (spare !== null && !spare.released) {
       j.spare = null
       spare.role = 'job'
+      spare.switched = true
       j.next = spare
       const at = Math.max(spare.readyAt, t + DRAIN_SECONDS + SELECT_SECONDS + SWITCH_SECONDS)
       spare.readyAt = at
@@ -465,11 +490,19 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     j.next = null
     startServing(j, t)
     if (j.failoverStart >= 0) {
+      const seconds = t - j.failoverStart
       const downtime = Math.max(0, t - (j.failoverStart + NOTICE_SECONDS))
-      result.failovers.push({ seconds: t - j.failoverStart, downtime })
+      result.failovers.push({ seconds, downtime, viaSpare: m.switched, phases: phasesOf(m, seconds) })
       result.migrations++
       j.failoverStart = -1
     }
+  }
+
+  function phasesOf(m: Machine, seconds: number): Record<FailoverPhase, number> {
+    const [spawning, health] = m.switched ? [0, SWITCH_SECONDS] : [m.spawning, m.health]
+    const rest = Math.max(0, seconds - SELECT_SECONDS - spawning - health)
+    const draining = Math.min(DRAIN_SECONDS, rest)
+    return { draining, waiting: rest - draining, selecting: SELECT_SECONDS, spawning, health }
   }
 
   function onEnd(j: JobState, t: number) {

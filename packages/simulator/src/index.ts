@@ -19,7 +19,14 @@
  */
 
 export * from './constants.js'
-export { type Failover, type RunResult, type SimulateOptions, simulate } from './engine.js'
+export {
+  FAILOVER_PHASES,
+  type Failover,
+  type FailoverPhase,
+  type RunResult,
+  type SimulateOptions,
+  simulate,
+} from './engine.js'
 export * from './errors.js'
 export {
   capabilityOf,

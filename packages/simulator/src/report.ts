@@ -1,4 +1,5 @@
-import type { RunResult } from './engine.js'
+import { NOTICE_SECONDS } from './constants.js'
+import { FAILOVER_PHASES, type RunResult } from './engine.js'
 import { POLICIES, type PolicyName } from './policies.js'
 import type { ScenarioResult } from './run.js'
 import {
@@ -117,6 +118,24 @@ export function buildReport(results: readonly ScenarioResult[], meta: ReportMeta
         `${down.length ? `${quantile(down, 0.5).toFixed(0)} / ${quantile(down, 0.95).toFixed(0)}` : '–'} | ` +
         `${Number.isFinite(vsOd) ? `${vsOd.toFixed(2)}×` : '–'} | ${num(runs.reduce((a, r) => a + r.sparesLaunched, 0))} |`,
     )
+  }
+  out('')
+
+  out(
+    '## Failovers: phases and the 120 s notice',
+    '',
+    'Mean seconds per phase over all failovers of a policy (waiting: no capacity yet, or the replacement was itself reclaimed; health: weights download, GPU load and health check, or the routing switch to a pre-warmed spare).',
+    '',
+    `| policy | failovers | within the notice | via a spare | ${FAILOVER_PHASES.join(' | ')} |`,
+    `|---|---|---|---|${FAILOVER_PHASES.map(() => '---|').join('')}`,
+  )
+  for (const p of policies) {
+    const fos = results.flatMap((s) => runOf(s, p.name).failovers)
+    if (fos.length === 0) continue
+    const within = fos.filter((f) => f.seconds <= NOTICE_SECONDS).length / fos.length
+    const spare = fos.filter((f) => f.viaSpare).length / fos.length
+    const phase = FAILOVER_PHASES.map((ph) => mean(fos.map((f) => f.phases[ph])).toFixed(1))
+    out(`| ${p.label} | ${num(fos.length)} | ${pct(within)} | ${pct(spare)} | ${phase.join(' | ')} |`)
   }
   out('')
 

@@ -40,7 +40,11 @@ describe('simulate', () => {
       expect(r.spendUsd).toBeGreaterThan(0)
       expect(r.effectiveCostUsd).toBeGreaterThanOrEqual(r.spendUsd)
       expect(r.failovers).toHaveLength(r.migrations)
-      for (const f of r.failovers) expect(f.downtime).toBeLessThanOrEqual(f.seconds)
+      for (const f of r.failovers) {
+        expect(f.downtime).toBeLessThanOrEqual(f.seconds)
+        const sum = Object.values(f.phases).reduce((a, b) => a + b, 0)
+        expect(sum).toBeCloseTo(f.seconds, 6)
+      }
       expect(r.costPerServedGpuHour).toBeCloseTo(r.spendUsd / r.servedGpuHours, 9)
     }
   })
@@ -120,6 +124,13 @@ describe('a failover, phase by phase', () => {
     const expected = DRAIN_SECONDS + SELECT_SECONDS + startup(replacement)
     expect(r.migrations).toBe(1)
     expect(r.failovers[0]!.seconds).toBeCloseTo(expected, 6)
+    const { phases } = r.failovers[0]!
+    expect(phases.draining).toBeCloseTo(DRAIN_SECONDS, 9)
+    expect(phases.waiting).toBeCloseTo(0, 9)
+    expect(phases.selecting).toBe(SELECT_SECONDS)
+    expect(phases.spawning).toBe(replacement.bootSeconds)
+    expect(phases.health).toBeCloseTo(model.sizeGb / bw + model.sizeGb / GPU_LOAD_GB_PER_SECOND + HEALTH_SECONDS, 9)
+    expect(r.failovers[0]!.viaSpare).toBe(false)
     const downtime = Math.max(0, expected - NOTICE_SECONDS)
     expect(r.failovers[0]!.downtime).toBeCloseTo(downtime, 6)
     expect(r.requestsDropped).toBeCloseTo(4 * downtime, 6)
@@ -141,5 +152,12 @@ describe('runScenario', () => {
     expect(runScenario(scenario, { seed: 4, days: 1 })).toEqual(a)
     expect(runScenario(scenario, { seed: 5, days: 1 }).runs).not.toEqual(a.runs)
     expect(a.runs.map((r) => r.policy)).toEqual(POLICIES.map((p) => p.name))
+  })
+
+  it('refuses a bad seed or length by name', () => {
+    expect(() => runScenario(scenario, { seed: -1 })).toThrow(
+      expect.objectContaining({ name: 'InvalidRunOptionError' }),
+    )
+    expect(() => runScenario(scenario, { days: 0 })).toThrow(expect.objectContaining({ name: 'InvalidRunOptionError' }))
   })
 })

@@ -17,7 +17,13 @@ function positiveInt(name: string) {
 
 export const seedOption = () => new Option('--seed <n>', 'seed of the run').argParser(positiveInt('seed')).default(1)
 export const daysOption = () =>
-  new Option('--days <n>', 'simulated days per scenario').argParser(positiveInt('days')).default(DEFAULT_DAYS)
+  new Option('--days <n>', 'simulated days per scenario')
+    .argParser((v) => {
+      const n = positiveInt('days')(v)
+      if (n === 0) throw new InvalidArgumentError('days must be at least 1')
+      return n
+    })
+    .default(DEFAULT_DAYS)
 export const traceOption = () =>
   new Option('--trace <file.csv>', 'availability/preemption trace replacing the synthetic process')
 export const policyOption = () =>
