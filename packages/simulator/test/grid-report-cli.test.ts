@@ -49,7 +49,10 @@ describe('buildReport', () => {
       expect(svg.trim().endsWith('</svg>')).toBe(true)
       expect(svg).not.toContain('NaN')
     }
-    expect(report.files['cost-vs-availability.svg']!.match(/<circle /g)).toHaveLength(3 * POLICIES.length)
+    // one marker per scenario and policy, plus one per legend entry
+    const markers = report.files['cost-vs-availability.svg']!.match(/stroke-width="1.2"/g)
+    expect(markers).toHaveLength(3 * POLICIES.length + POLICIES.length)
+    expect(report.files['paired-improvements.svg']!.match(/median/g)).toHaveLength(4)
     expect(report.files['scenarios.csv']!.trim().split('\n')).toHaveLength(1 + 3 * POLICIES.length)
   })
 })
