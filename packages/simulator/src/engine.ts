@@ -86,22 +86,32 @@ interface Machine {
   switched: boolean
 }
 
+/**
+ * Where a job is in its life. A job serves in `serving`, and in `displaced` while its noticed
+ * machine still runs (`current`); it needs the planner in `queued`, and in `displaced` until a
+ * replacement (`next`) is chosen. Spares exist only while serving.
+ */
+type JobPhase =
+  | { kind: 'pending' }
+  | { kind: 'queued'; since: number }
+  | { kind: 'starting'; next: Machine }
+  | { kind: 'serving'; current: Machine; spare: Machine | null }
+  | { kind: 'displaced'; noticeAt: number; current: Machine | null; next: Machine | null; since: number }
+  | { kind: 'done' }
+
+const isServing = (p: JobPhase): boolean => p.kind === 'serving' || (p.kind === 'displaced' && p.current !== null)
+const needsPlan = (p: JobPhase): p is Extract<JobPhase, { kind: 'queued' | 'displaced' }> =>
+  p.kind === 'queued' || (p.kind === 'displaced' && p.next === null)
+
 interface JobState {
   job: SimJob
-  current: Machine | null
-  next: Machine | null
-  spare: Machine | null
-  serving: boolean
+  phase: JobPhase
   servingSince: number
   servedSeconds: number
+  /** whether it ever served: downtime counts only after that */
   started: boolean
-  /** time since which the job has been down after it first served */
   downSince: number
   downSeconds: number
-  failoverStart: number
-  needsPlan: boolean
-  needSince: number
-  done: boolean
 }
 
 type SimEvent =
@@ -152,19 +162,12 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   const lastNoticeInZone = new Map<string, number>()
   const jobs: JobState[] = world.jobs.map((job) => ({
     job,
-    current: null,
-    next: null,
-    spare: null,
-    serving: false,
+    phase: { kind: 'pending' },
     servingSince: 0,
     servedSeconds: 0,
     started: false,
     downSince: 0,
     downSeconds: 0,
-    failoverStart: -1,
-    needsPlan: false,
-    needSince: 0,
-    done: false,
   }))
   const result = { spend: 0, migrations: 0, failovers: [] as Failover[], spares: 0, events: 0 }
   const plannedAt = new Set<number>()
@@ -216,19 +219,19 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     return p
   }
 
-  function startServing(j: JobState, t: number) {
-    if (j.serving) return
-    j.serving = true
-    j.servingSince = t
-    if (j.started) j.downSeconds += t - j.downSince
-    j.started = true
-  }
-
-  function stopServing(j: JobState, t: number) {
-    if (!j.serving) return
-    j.serving = false
-    j.servedSeconds += t - j.servingSince
-    j.downSince = t
+  /** Every phase change goes through here, so served and down time are counted in one place. */
+  function setPhase(j: JobState, next: JobPhase, t: number) {
+    const was = isServing(j.phase)
+    const now = isServing(next)
+    if (!was && now) {
+      j.servingSince = t
+      if (j.started) j.downSeconds += t - j.downSince
+      j.started = true
+    } else if (was && !now) {
+      j.servedSeconds += t - j.servingSince
+      j.downSince = t
+    }
+    j.phase = next
   }
 
   function release(m: Machine, t: number) {
@@ -326,9 +329,10 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   })
 
   function plan(t: number) {
+    const since = (j: JobState) => (needsPlan(j.phase) ? j.phase.since : 0)
     const batch = jobs
-      .filter((j) => j.needsPlan && !j.done)
-      .sort((a, b) => a.needSince - b.needSince || a.job.index - b.job.index)
+      .filter((j) => needsPlan(j.phase))
+      .sort((a, b) => since(a) - since(b) || a.job.index - b.job.index)
     if (batch.length === 0) return
     const { slots, where } = candidateSlots(t, batch.length)
     const result = planner.plan({
@@ -347,16 +351,14 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     for (const p of result.placements) {
       const j = byId.get(p.jobId)!
       const [pool, slot] = where[slotIndex.get(p.slotId)!]!
-      const failover = j.failoverStart >= 0
-      j.next = launch(
-        j,
-        pool,
-        slot,
-        'job',
-        t,
-        failover ? SELECT_SECONDS + Math.max(0, DRAIN_SECONDS - (t - j.failoverStart)) : SELECT_SECONDS,
-      )
-      j.needsPlan = false
+      const phase = j.phase
+      if (phase.kind === 'displaced') {
+        // Draining overlaps nothing: the replacement starts once in-flight work is drained.
+        const drainLeft = Math.max(0, DRAIN_SECONDS - (t - phase.noticeAt))
+        setPhase(j, { ...phase, next: launch(j, pool, slot, 'job', t, SELECT_SECONDS + drainLeft) }, t)
+      } else {
+        setPhase(j, { kind: 'starting', next: launch(j, pool, slot, 'job', t, SELECT_SECONDS) }, t)
+      }
     }
     if (result.unplaced.length > 0) schedulePlan(Math.floor(t / PLAN_TICK_SECONDS + 1) * PLAN_TICK_SECONDS)
   }
@@ -373,8 +375,8 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   }
 
   /** Expected cost of one failover of `j` without a spare: downtime beyond the notice, priced. */
-  function failoverCost(j: JobState): number {
-    const boot = j.current?.pool.bootSeconds ?? 90
+  function failoverCost(j: JobState, current: Machine): number {
+    const boot = current.pool.bootSeconds
     const down =
       DRAIN_SECONDS +
       SELECT_SECONDS +
@@ -395,16 +397,17 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     const life = SPARE_REVIEW_SECONDS
     if (hazard === undefined) return
     for (const j of jobs) {
-      const m = j.current
-      if (j.done || m === null || m.released || m.noticed || j.next !== null || m.pool.market !== 'spot') continue
-      if (zone !== undefined && m.pool.zone !== zone) continue
+      const phase = j.phase
+      if (phase.kind !== 'serving') continue
+      const m = phase.current
+      if (m.pool.market !== 'spot' || (zone !== undefined && m.pool.zone !== zone)) continue
       const p = preemptionProbability(m.pool, t, horizon)
-      const saving = p * failoverCost(j)
-      if (j.spare !== null) {
-        const keep = saving >= costBetween(world, j.spare.pool, t, t + life) * 0.5
+      const saving = p * failoverCost(j, m)
+      if (phase.spare !== null) {
+        const keep = saving >= costBetween(world, phase.spare.pool, t, t + life) * 0.5
         if (!keep && zone === undefined) {
-          release(j.spare, t)
-          j.spare = null
+          release(phase.spare, t)
+          phase.spare = null
         }
         continue
       }
@@ -415,7 +418,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       if (placed === undefined) continue
       const [pool, slot] = where[slots.findIndex((s) => s.id === placed.slotId)]!
       if (saving > costBetween(world, pool, t, t + life)) {
-        j.spare = launch(j, pool, slot, 'spare', t, SELECT_SECONDS)
+        phase.spare = launch(j, pool, slot, 'spare', t, SELECT_SECONDS)
         result.spares++
       }
     }
@@ -427,37 +430,45 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     observe('notice', m.pool, t)
     lastNoticeInZone.set(m.pool.zone, t)
     const j = m.job
-    if (m.role === 'spare') {
-      release(m, t)
-      j.spare = null
-      return
+    const phase = j.phase
+    switch (phase.kind) {
+      case 'serving': {
+        if (phase.spare === m) {
+          release(m, t)
+          phase.spare = null
+          return
+        }
+        const spare = phase.spare
+        if (spare === null) {
+          setPhase(j, { kind: 'displaced', noticeAt: t, current: m, next: null, since: t }, t)
+          schedulePlan(t)
+          return
+        }
+        // A pre-warmed (or warming) spare takes over: only routing changes.
+        spare.role = 'job'
+        spare.switched = true
+        spare.readyAt = Math.max(spare.readyAt, t + DRAIN_SECONDS + SELECT_SECONDS + SWITCH_SECONDS)
+        // A booting spare's own ready event now comes too early and is ignored; this one counts.
+        queue.push(spare.readyAt, RANK.ready, { kind: 'ready', machine: spare })
+        setPhase(j, { kind: 'displaced', noticeAt: t, current: m, next: spare, since: t }, t)
+        return
+      }
+      case 'starting':
+        // The first machine is reclaimed before it served: plan the job again.
+        release(m, t)
+        setPhase(j, { kind: 'queued', since: t }, t)
+        schedulePlan(t)
+        return
+      case 'displaced':
+        if (phase.next !== m) return
+        // The replacement itself is being reclaimed before it served: find another.
+        release(m, t)
+        setPhase(j, { ...phase, next: null, since: t }, t)
+        schedulePlan(t)
+        return
+      default:
+        return
     }
-    if (m === j.next) {
-      // The replacement itself is being reclaimed before it served: find another.
-      release(m, t)
-      j.next = null
-      j.needsPlan = true
-      j.needSince = t
-      schedulePlan(t)
-      return
-    }
-    if (j.next !== null) return
-    j.failoverStart = t
-    const spare = j.spare
-    if (spare !== null && !spare.released) {
-      j.spare = null
-      spare.role = 'job'
-      spare.switched = true
-      j.next = spare
-      const at = Math.max(spare.readyAt, t + DRAIN_SECONDS + SELECT_SECONDS + SWITCH_SECONDS)
-      spare.readyAt = at
-      // A booting spare's own ready event now comes too early and is ignored; this one counts.
-      queue.push(at, RANK.ready, { kind: 'ready', machine: spare })
-      return
-    }
-    j.needsPlan = true
-    j.needSince = t
-    schedulePlan(t)
   }
 
   function onFleet(e: FleetEvent, t: number) {
@@ -478,23 +489,20 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   function onReady(m: Machine, t: number) {
     if (m.released || t < m.readyAt) return
     m.ready = true
-    const j = m.job
-    if (j.current === m) return
     if (m.role === 'spare') return
-    if (j.done) {
-      release(m, t)
-      return
-    }
-    if (j.current !== null && j.current !== m) release(j.current, t)
-    j.current = m
-    j.next = null
-    startServing(j, t)
-    if (j.failoverStart >= 0) {
-      const seconds = t - j.failoverStart
-      const downtime = Math.max(0, t - (j.failoverStart + NOTICE_SECONDS))
+    const j = m.job
+    const phase = j.phase
+    if (phase.kind === 'starting' && phase.next === m) {
+      setPhase(j, { kind: 'serving', current: m, spare: null }, t)
+    } else if (phase.kind === 'displaced' && phase.next === m) {
+      if (phase.current !== null) release(phase.current, t)
+      setPhase(j, { kind: 'serving', current: m, spare: null }, t)
+      const seconds = t - phase.noticeAt
+      const downtime = Math.max(0, t - (phase.noticeAt + NOTICE_SECONDS))
       result.failovers.push({ seconds, downtime, viaSpare: m.switched, phases: phasesOf(m, seconds) })
       result.migrations++
-      j.failoverStart = -1
+    } else if (phase.kind === 'done') {
+      release(m, t)
     }
   }
 
@@ -506,10 +514,18 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   }
 
   function onEnd(j: JobState, t: number) {
-    if (j.started && !j.serving) j.downSeconds += t - j.downSince
-    stopServing(j, t)
-    j.done = true
-    for (const m of [j.current, j.next, j.spare]) if (m !== null) release(m, t)
+    const phase = j.phase
+    if (j.started && !isServing(phase)) j.downSeconds += t - j.downSince
+    const machines =
+      phase.kind === 'starting'
+        ? [phase.next]
+        : phase.kind === 'serving'
+          ? [phase.current, phase.spare]
+          : phase.kind === 'displaced'
+            ? [phase.current, phase.next]
+            : []
+    setPhase(j, { kind: 'done' }, t)
+    for (const m of machines) if (m !== null) release(m, t)
   }
 
   for (let item = queue.pop(); item !== undefined && item.time < world.horizon; item = queue.pop()) {
@@ -518,8 +534,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     result.events++
     switch (e.kind) {
       case 'arrival':
-        e.job.needsPlan = true
-        e.job.needSince = t
+        setPhase(e.job, { kind: 'queued', since: t }, t)
         queue.push(t + e.job.job.duration, RANK.end, { kind: 'end', job: e.job })
         schedulePlan(Math.ceil(t / PLAN_TICK_SECONDS) * PLAN_TICK_SECONDS)
         break
@@ -533,10 +548,8 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       case 'terminate':
         if (!e.machine.released) {
           const j = e.machine.job
-          if (j.current === e.machine) {
-            stopServing(j, t)
-            j.current = null
-          }
+          if (j.phase.kind === 'displaced' && j.phase.current === e.machine)
+            setPhase(j, { ...j.phase, current: null }, t)
           release(e.machine, t)
         }
         break
@@ -564,7 +577,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   let neverPlaced = 0
   for (const j of jobs) {
     if (j.job.arrival >= end) continue
-    if (!j.done) onEnd(j, end)
+    if (j.phase.kind !== 'done') onEnd(j, end)
     const want = Math.min(end, j.job.arrival + j.job.duration) - j.job.arrival
     wanted += want
     served += j.servedSeconds
