@@ -1,0 +1,519 @@
+/**
+ * `MarketClient`: one async method per instruction that resolves the accounts it needs from
+ * chain state, signs, sends, confirms and returns `{ signature, events }`; account fetchers;
+ * provider search; and the build / co-sign / send steps of a two-operator hand-off.
+ */
+import { getAssociatedTokenAddressSync } from '@solana/spl-token'
+import { type Commitment, Connection, type PublicKey, type Signer, type TransactionInstruction } from '@solana/web3.js'
+import { fetchAccount } from './accounts.js'
+import { DEFAULT_COMMITMENT, DEFAULT_RPC_URL, PROGRAM_ID } from './constants.js'
+import { UnexpectedTransactionError } from './errors.js'
+import { findProviders, type ProviderFilters } from './find.js'
+import { createProgram, type MarketProgram } from './idl.js'
+import { type DecodedInstruction, decodeInstructions } from './inspect.js'
+import { MarketInstructions, type OpenLeaseTerms, type ProviderSettings } from './instructions.js'
+import {
+  escrowAddress,
+  feeVaultAddress,
+  leaseAddress,
+  marketAddress,
+  providerAddress,
+  stakeVaultAddress,
+} from './pda.js'
+import {
+  buildTransaction,
+  missingSigners,
+  rpc,
+  type SendContext,
+  sendSigned,
+  type TxResult,
+  transactionFromBytes,
+  transactionToBytes,
+} from './send.js'
+import type { Capabilities, Lease, Market, MarketParams, Provider, Verdict } from './types.js'
+
+export interface MarketClientInit {
+  /** JSON-RPC endpoint; default the local chain, http://127.0.0.1:8899. */
+  rpcUrl?: string
+  /** Pub-sub endpoint; default the RPC port + 1 (as Solana's clusters do). */
+  wsUrl?: string
+  commitment?: Commitment
+  /** Skip the RPC's simulation before sending (errors then come from the landed transaction). */
+  skipPreflight?: boolean
+}
+
+/** Who pays the transaction fee, when not the first signer. */
+export interface TxOptions {
+  feePayer?: Signer
+}
+
+export interface MigrateLeaseParams {
+  lease: PublicKey
+  newProvider: PublicKey
+  /** Unix seconds the service changed hands; between the lease's settledUntil and now. */
+  handoffAt: number
+}
+
+/** Immutable fields of a provider, cached: they never change after registration. */
+interface ProviderKeys {
+  market: PublicKey
+  payout: PublicKey
+  stakeVault: PublicKey
+}
+
+export class MarketClient {
+  readonly connection: Connection
+  readonly rpcUrl: string
+  readonly program: MarketProgram
+  /** The build-only layer: every instruction with explicit accounts. */
+  readonly instructions: MarketInstructions
+  private readonly ctx: SendContext
+  // Markets never change their mints or vault, providers never their payout: safe to cache.
+  private readonly markets = new Map<string, Market>()
+  private readonly providerKeys = new Map<string, ProviderKeys>()
+
+  constructor(init: MarketClientInit = {}) {
+    this.rpcUrl = init.rpcUrl ?? DEFAULT_RPC_URL
+    const commitment = init.commitment ?? DEFAULT_COMMITMENT
+    this.connection = new Connection(this.rpcUrl, {
+      commitment,
+      ...(init.wsUrl !== undefined ? { wsEndpoint: init.wsUrl } : {}),
+    })
+    this.program = createProgram(this.connection)
+    this.instructions = new MarketInstructions(this.program)
+    this.ctx = {
+      connection: this.connection,
+      rpcUrl: this.rpcUrl,
+      commitment,
+      skipPreflight: init.skipPreflight ?? false,
+    }
+  }
+
+  get programId(): PublicKey {
+    return PROGRAM_ID
+  }
+
+  // ── accounts ──────────────────────────────────────────────────────────────
+
+  async fetchMarket(address: PublicKey): Promise<Market> {
+    const market = await rpc(this.rpcUrl, () => fetchAccount(this.connection, 'Market', address))
+    this.markets.set(address.toBase58(), market)
+    return market
+  }
+
+  async fetchProvider(address: PublicKey): Promise<Provider> {
+    const provider = await rpc(this.rpcUrl, () => fetchAccount(this.connection, 'Provider', address))
+    this.providerKeys.set(address.toBase58(), provider)
+    return provider
+  }
+
+  fetchLease(address: PublicKey): Promise<Lease> {
+    return rpc(this.rpcUrl, () => fetchAccount(this.connection, 'Lease', address))
+  }
+
+  /** Providers of a market matching `filters` (memcmp on chain where the layout allows). */
+  findProviders(filters: ProviderFilters): Promise<Provider[]> {
+    return rpc(this.rpcUrl, () => findProviders(this.connection, filters))
+  }
+
+  private async market(address: PublicKey): Promise<Market> {
+    return this.markets.get(address.toBase58()) ?? this.fetchMarket(address)
+  }
+
+  private async providerOf(address: PublicKey): Promise<ProviderKeys> {
+    return this.providerKeys.get(address.toBase58()) ?? this.fetchProvider(address)
+  }
+
+  /** Everything an instruction on a lease needs: the lease, its market and its current provider. */
+  private async leaseContext(address: PublicKey) {
+    const lease = await this.fetchLease(address)
+    const [market, provider] = await Promise.all([this.market(lease.market), this.providerOf(lease.provider)])
+    return { lease, market, provider }
+  }
+
+  // ── sending ───────────────────────────────────────────────────────────────
+
+  /** Signs `instructions` with `signers` (the first pays unless `feePayer`), sends, confirms. */
+  async send(instructions: TransactionInstruction[], signers: Signer[], feePayer?: Signer): Promise<TxResult> {
+    const payer = feePayer ?? signers[0]
+    if (payer === undefined) throw new TypeError('send needs at least one signer')
+    const tx = await buildTransaction(this.ctx, instructions, payer.publicKey, [payer, ...signers])
+    return sendSigned(this.ctx, tx)
+  }
+
+  private one(ix: Promise<TransactionInstruction>, signers: Signer[], opts: TxOptions): Promise<TxResult> {
+    return ix.then((i) => this.send([i], signers, opts.feePayer))
+  }
+
+  // ── market ────────────────────────────────────────────────────────────────
+
+  createMarket(
+    p: { creator: Signer; mint: PublicKey; stakeMint: PublicKey; params: MarketParams } & TxOptions,
+  ): Promise<TxResult> {
+    const ix = this.instructions.createMarket(
+      { creator: p.creator.publicKey, mint: p.mint, stakeMint: p.stakeMint },
+      p.params,
+    )
+    return this.one(ix, [p.creator], p)
+  }
+
+  async withdrawFees(
+    p: { treasury: Signer; market: PublicKey; amount: bigint; destination?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const m = await this.market(p.market)
+    const ix = this.instructions.withdrawFees(
+      {
+        treasury: p.treasury.publicKey,
+        market: p.market,
+        feeVault: m.feeVault,
+        mint: m.mint,
+        destination: p.destination ?? getAssociatedTokenAddressSync(m.mint, p.treasury.publicKey, true),
+      },
+      p.amount,
+    )
+    return this.one(ix, [p.treasury], p)
+  }
+
+  // ── providers ─────────────────────────────────────────────────────────────
+
+  async registerProvider(
+    p: {
+      authority: Signer
+      market: PublicKey
+      operator: PublicKey
+      capabilities: Capabilities
+      pricePerSecond: bigint
+      payout?: PublicKey
+    } & TxOptions,
+  ): Promise<TxResult> {
+    const m = await this.market(p.market)
+    const ix = this.instructions.registerProvider(
+      {
+        authority: p.authority.publicKey,
+        market: p.market,
+        stakeMint: m.stakeMint,
+        payout: p.payout ?? getAssociatedTokenAddressSync(m.mint, p.authority.publicKey, true),
+      },
+      { operator: p.operator, capabilities: p.capabilities, pricePerSecond: p.pricePerSecond },
+    )
+    return this.one(ix, [p.authority], p)
+  }
+
+  updateProvider(p: { authority: Signer; provider: PublicKey } & ProviderSettings & TxOptions): Promise<TxResult> {
+    const settings: ProviderSettings = {
+      ...(p.operator !== undefined ? { operator: p.operator } : {}),
+      ...(p.capabilities !== undefined ? { capabilities: p.capabilities } : {}),
+      ...(p.pricePerSecond !== undefined ? { pricePerSecond: p.pricePerSecond } : {}),
+    }
+    const ix = this.instructions.updateProvider({ authority: p.authority.publicKey, provider: p.provider }, settings)
+    return this.one(ix, [p.authority], p)
+  }
+
+  /** Authority or operator stops new leases. */
+  pauseProvider(p: { signer: Signer; provider: PublicKey } & TxOptions): Promise<TxResult> {
+    return this.one(
+      this.instructions.pauseProvider({ signer: p.signer.publicKey, provider: p.provider }),
+      [p.signer],
+      p,
+    )
+  }
+
+  resumeProvider(p: { signer: Signer; provider: PublicKey } & TxOptions): Promise<TxResult> {
+    return this.one(
+      this.instructions.resumeProvider({ signer: p.signer.publicKey, provider: p.provider }),
+      [p.signer],
+      p,
+    )
+  }
+
+  private async stakeAccounts(authority: PublicKey, provider: PublicKey) {
+    const keys = await this.providerOf(provider)
+    const m = await this.market(keys.market)
+    return { authority, market: keys.market, provider, stakeVault: keys.stakeVault, stakeMint: m.stakeMint }
+  }
+
+  async depositStake(
+    p: { authority: Signer; provider: PublicKey; amount: bigint; from?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const a = await this.stakeAccounts(p.authority.publicKey, p.provider)
+    const from = p.from ?? getAssociatedTokenAddressSync(a.stakeMint, p.authority.publicKey, true)
+    return this.one(this.instructions.depositStake({ ...a, from }, p.amount), [p.authority], p)
+  }
+
+  async beginExit(p: { authority: Signer; provider: PublicKey } & TxOptions): Promise<TxResult> {
+    const keys = await this.providerOf(p.provider)
+    const ix = this.instructions.beginExit({
+      authority: p.authority.publicKey,
+      market: keys.market,
+      provider: p.provider,
+    })
+    return this.one(ix, [p.authority], p)
+  }
+
+  async withdrawStake(
+    p: { authority: Signer; provider: PublicKey; amount: bigint; destination?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const a = await this.stakeAccounts(p.authority.publicKey, p.provider)
+    const destination = p.destination ?? getAssociatedTokenAddressSync(a.stakeMint, p.authority.publicKey, true)
+    return this.one(this.instructions.withdrawStake({ ...a, destination }, p.amount), [p.authority], p)
+  }
+
+  // ── leases ────────────────────────────────────────────────────────────────
+
+  /** Opens a lease on `provider`; the lease address is `leaseAddress(consumer, nonce)`. */
+  async openLease(
+    p: { consumer: Signer; provider: PublicKey; consumerToken?: PublicKey } & OpenLeaseTerms & TxOptions,
+  ): Promise<TxResult & { lease: PublicKey; escrow: PublicKey }> {
+    const keys = await this.providerOf(p.provider)
+    const m = await this.market(keys.market)
+    const consumer = p.consumer.publicKey
+    const lease = leaseAddress(consumer, p.nonce, this.programId)
+    const ix = this.instructions.openLease(
+      {
+        consumer,
+        market: keys.market,
+        provider: p.provider,
+        mint: m.mint,
+        consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(m.mint, consumer, true),
+      },
+      { nonce: p.nonce, jobSpecHash: p.jobSpecHash, maxPricePerSecond: p.maxPricePerSecond, deposit: p.deposit },
+    )
+    const result = await this.one(ix, [p.consumer], p)
+    return { ...result, lease, escrow: escrowAddress(lease, this.programId) }
+  }
+
+  async acceptLease(p: { operator: Signer; lease: PublicKey } & TxOptions): Promise<TxResult> {
+    const { lease } = await this.leaseContext(p.lease)
+    const ix = this.instructions.acceptLease({
+      operator: p.operator.publicKey,
+      market: lease.market,
+      provider: lease.provider,
+      lease: p.lease,
+    })
+    return this.one(ix, [p.operator], p)
+  }
+
+  async attestUsage(p: { operator: Signer; lease: PublicKey; until: number } & TxOptions): Promise<TxResult> {
+    const { lease, market, provider } = await this.leaseContext(p.lease)
+    const ix = this.instructions.attestUsage(
+      {
+        operator: p.operator.publicKey,
+        market: lease.market,
+        provider: lease.provider,
+        lease: p.lease,
+        escrow: lease.escrow,
+        payout: provider.payout,
+        feeVault: market.feeVault,
+        mint: market.mint,
+      },
+      p.until,
+    )
+    return this.one(ix, [p.operator], p)
+  }
+
+  async topUpLease(
+    p: { consumer: Signer; lease: PublicKey; amount: bigint; consumerToken?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const { lease, market } = await this.leaseContext(p.lease)
+    const ix = this.instructions.topUpLease(
+      {
+        consumer: p.consumer.publicKey,
+        lease: p.lease,
+        escrow: lease.escrow,
+        mint: market.mint,
+        consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(market.mint, p.consumer.publicKey, true),
+      },
+      p.amount,
+    )
+    return this.one(ix, [p.consumer], p)
+  }
+
+  private async migrateInstruction(
+    oldOperator: PublicKey,
+    newOperator: PublicKey,
+    p: MigrateLeaseParams,
+  ): Promise<TransactionInstruction> {
+    const { lease, market, provider } = await this.leaseContext(p.lease)
+    return this.instructions.migrateLease(
+      {
+        oldOperator,
+        newOperator,
+        market: lease.market,
+        oldProvider: lease.provider,
+        newProvider: p.newProvider,
+        lease: p.lease,
+        escrow: lease.escrow,
+        oldPayout: provider.payout,
+        feeVault: market.feeVault,
+        mint: market.mint,
+      },
+      p.handoffAt,
+    )
+  }
+
+  /** Hand-off when both operator keys are at hand (tests, a single operator running both nodes). */
+  async migrateLease(
+    p: { oldOperator: Signer; newOperator: Signer } & MigrateLeaseParams & TxOptions,
+  ): Promise<TxResult> {
+    const ix = await this.migrateInstruction(p.oldOperator.publicKey, p.newOperator.publicKey, p)
+    return this.send([ix], [p.oldOperator, p.newOperator], p.feePayer)
+  }
+
+  /**
+   * First half of a two-party hand-off: the migrate_lease transaction as bytes, signed by
+   * `signer` if given (usually the old operator, who also pays the fee unless `feePayer`).
+   * The other operator checks it with `describeTransaction`, signs with `cosignTransaction`,
+   * and either side sends it with `sendTransactionBytes` before its blockhash expires (~1 min).
+   */
+  async prepareMigrateLease(
+    p: { oldOperator: PublicKey; newOperator: PublicKey; signer?: Signer; feePayer?: PublicKey } & MigrateLeaseParams,
+  ): Promise<Uint8Array> {
+    const ix = await this.migrateInstruction(p.oldOperator, p.newOperator, p)
+    const tx = await buildTransaction(this.ctx, [ix], p.feePayer ?? p.oldOperator, p.signer ? [p.signer] : [])
+    return transactionToBytes(tx)
+  }
+
+  async closeLease(p: { signer: Signer; lease: PublicKey; consumerToken?: PublicKey } & TxOptions): Promise<TxResult> {
+    const { lease, market, provider } = await this.leaseContext(p.lease)
+    const ix = this.instructions.closeLease({
+      signer: p.signer.publicKey,
+      ...this.leaseEndAccounts(p.lease, lease, market, provider, p.consumerToken),
+    })
+    return this.one(ix, [p.signer], p)
+  }
+
+  async reclaimStalledLease(
+    p: { consumer: Signer; lease: PublicKey; consumerToken?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const { lease, market } = await this.leaseContext(p.lease)
+    const ix = this.instructions.reclaimStalledLease({
+      consumer: p.consumer.publicKey,
+      market: lease.market,
+      provider: lease.provider,
+      lease: p.lease,
+      escrow: lease.escrow,
+      consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(market.mint, lease.consumer, true),
+      mint: market.mint,
+    })
+    return this.one(ix, [p.consumer], p)
+  }
+
+  async openDispute(p: { consumer: Signer; lease: PublicKey; reasonHash: Uint8Array } & TxOptions): Promise<TxResult> {
+    const lease = await this.fetchLease(p.lease)
+    const ix = this.instructions.openDispute(
+      { consumer: p.consumer.publicKey, market: lease.market, lease: p.lease },
+      p.reasonHash,
+    )
+    return this.one(ix, [p.consumer], p)
+  }
+
+  async resolveDispute(
+    p: {
+      arbiter: Signer
+      lease: PublicKey
+      verdict: Verdict
+      consumerToken?: PublicKey
+      consumerStakeToken?: PublicKey
+    } & TxOptions,
+  ): Promise<TxResult> {
+    const { lease, market, provider } = await this.leaseContext(p.lease)
+    const ix = this.instructions.resolveDispute(
+      {
+        arbiter: p.arbiter.publicKey,
+        ...this.leaseEndAccounts(p.lease, lease, market, provider, p.consumerToken),
+        consumerStakeToken:
+          p.consumerStakeToken ?? getAssociatedTokenAddressSync(market.stakeMint, lease.consumer, true),
+        stakeVault: provider.stakeVault,
+        stakeMint: market.stakeMint,
+      },
+      p.verdict,
+    )
+    return this.one(ix, [p.arbiter], p)
+  }
+
+  /** Anyone ends a dispute the arbiter left past the window, in the provider's favour. */
+  async expireDispute(
+    p: { caller: Signer; lease: PublicKey; consumerToken?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const { lease, market, provider } = await this.leaseContext(p.lease)
+    const ix = this.instructions.expireDispute({
+      caller: p.caller.publicKey,
+      ...this.leaseEndAccounts(p.lease, lease, market, provider, p.consumerToken),
+    })
+    return this.one(ix, [p.caller], p)
+  }
+
+  private leaseEndAccounts(
+    address: PublicKey,
+    lease: Lease,
+    market: Market,
+    provider: ProviderKeys,
+    consumerToken?: PublicKey,
+  ) {
+    return {
+      consumer: lease.consumer,
+      market: lease.market,
+      provider: lease.provider,
+      lease: address,
+      escrow: lease.escrow,
+      consumerToken: consumerToken ?? getAssociatedTokenAddressSync(market.mint, lease.consumer, true),
+      payout: provider.payout,
+      feeVault: market.feeVault,
+      mint: market.mint,
+    }
+  }
+
+  // ── co-signing ────────────────────────────────────────────────────────────
+
+  /** What a transaction received as bytes does, and whose signatures it still lacks. */
+  describeTransaction(bytes: Uint8Array): {
+    feePayer: PublicKey | undefined
+    instructions: DecodedInstruction[]
+    missingSigners: PublicKey[]
+  } {
+    const tx = transactionFromBytes(bytes)
+    return { feePayer: tx.feePayer, instructions: decodeInstructions(tx), missingSigners: missingSigners(tx) }
+  }
+
+  /**
+   * Adds `signer`'s signature to a transaction received as bytes, after checking that it only
+   * calls `expected` on this program and that `signer` is one of its signers.
+   */
+  cosignTransaction(bytes: Uint8Array, signer: Signer, expected: DecodedInstruction['name']): Uint8Array {
+    const tx = transactionFromBytes(bytes)
+    const decoded = decodeInstructions(tx)
+    if (decoded.length !== 1 || decoded[0]?.name !== expected) {
+      throw new UnexpectedTransactionError(
+        `expected one ${expected}, got ${decoded.map((d) => d.name).join(', ') || 'nothing'}`,
+      )
+    }
+    if (!tx.signatures.some((s) => s.publicKey.equals(signer.publicKey))) {
+      throw new UnexpectedTransactionError(`${signer.publicKey.toBase58()} is not a signer of this transaction`)
+    }
+    tx.partialSign(signer)
+    return transactionToBytes(tx)
+  }
+
+  /** Sends a transaction received as bytes, once every signer has signed. */
+  sendTransactionBytes(bytes: Uint8Array): Promise<TxResult> {
+    return sendSigned(this.ctx, transactionFromBytes(bytes))
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────
+
+  /** Addresses of a market's accounts, derived. */
+  static marketAccounts(creator: PublicKey, mint: PublicKey) {
+    const market = marketAddress(creator, mint)
+    return { market, feeVault: feeVaultAddress(market) }
+  }
+
+  /** Addresses of a provider's accounts, derived. */
+  static providerAccounts(market: PublicKey, authority: PublicKey) {
+    const provider = providerAddress(market, authority)
+    return { provider, stakeVault: stakeVaultAddress(provider) }
+  }
+}
+
+export function createMarketClient(init: MarketClientInit = {}): MarketClient {
+  return new MarketClient(init)
+}

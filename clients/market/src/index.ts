@@ -1,0 +1,83 @@
+/**
+ * @packageDocumentation
+ * TypeScript client of the synkti-market program: PDAs, one typed function per instruction,
+ * account decoding, provider search, events and a named error for every refusal.
+ *
+ * @example
+ * ```ts
+ * import { MarketClient, loadKeypair, leaseAddress } from '@synkti/market'
+ *
+ * const client = new MarketClient({ rpcUrl: 'http://127.0.0.1:8899' })
+ * const consumer = await loadKeypair('~/.config/solana/id.json')
+ * const [cheapest] = await client.findProviders({ market, gpuModel: 'H100', minVramGb: 80 })
+ * const { lease, events } = await client.openLease({
+ *   consumer, provider: cheapest.address, nonce: 1n, jobSpecHash, maxPricePerSecond: 1_200n, deposit: 3_600_000n,
+ * })
+ * try {
+ *   await client.attestUsage({ operator, lease, until })
+ * } catch (err) {
+ *   if (err.name === 'AttestationExceedsDepositError') console.error(err.remedy)
+ * }
+ * ```
+ */
+export { decodeAccount, discriminatorFilter, fetchAccount } from './accounts.js'
+export {
+  createMarketClient,
+  MarketClient,
+  type MarketClientInit,
+  type MigrateLeaseParams,
+  type TxOptions,
+} from './client.js'
+export { chainNow } from './clock.js'
+export { CAMEL_IDL, fromChain, toChain } from './codec.js'
+export {
+  DEFAULT_COMMITMENT,
+  DEFAULT_RPC_URL,
+  MAX_FEE_BPS,
+  MAX_LABEL_LEN,
+  PROGRAM_ID,
+  SEEDS,
+  U64_MAX,
+} from './constants.js'
+export {
+  AccountNotFoundError,
+  AccountTypeMismatchError,
+  InvalidArgumentError,
+  KeypairFileMalformedError,
+  KeypairFileMissingError,
+  KeypairFileUnreadableError,
+  MarketClientError,
+  MissingSignatureError,
+  RpcUnreachableError,
+  TransactionFailedError,
+  TransactionNotConfirmedError,
+  UnexpectedTransactionError,
+} from './errors.js'
+export { findEvent, parseEvents } from './events.js'
+export { fieldOffset, findProviders, matchesProvider, type ProviderFilters, providerFilters } from './find.js'
+export { IDL, type SynktiMarket } from './idl.js'
+export { type DecodedInstruction, decodeInstructions, type InstructionName } from './inspect.js'
+export * from './instructions.js'
+export { loadKeypair, parseKeypair, serializeKeypair } from './keypair.js'
+export {
+  escrowAddress,
+  feeVaultAddress,
+  leaseAddress,
+  marketAddress,
+  providerAddress,
+  stakeVaultAddress,
+} from './pda.js'
+export {
+  isProgramError,
+  PROGRAM_ERRORS,
+  ProgramError,
+  type ProgramErrorClass,
+  type ProgramErrorName,
+  type ProgramErrorSpec,
+  ProgramErrors,
+  type ProgramErrorVariant,
+  programErrorFromCode,
+  programErrorSpec,
+} from './program-errors.js'
+export { isNetworkFailure, programErrorCode, type TxResult, toClientError } from './send.js'
+export type * from './types.js'

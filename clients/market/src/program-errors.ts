@@ -1,0 +1,168 @@
+/**
+ * Every refusal of the program as a typed error: the 36 `SynktiError` variants (codes 6000+,
+ * messages from the IDL) and the Anchor framework errors this program's instructions raise.
+ * `name` is `<Variant>Error`, e.g. `AttestationExceedsDepositError`; `remedy` says what to do.
+ */
+import { IDL } from './idl.js'
+
+type SynktiVariant = (typeof IDL.errors)[number]['name']
+
+/** What fixes each refusal. Keyed by the IDL's variant names, so a new variant fails to compile until it has one. */
+const SYNKTI_REMEDIES: Record<SynktiVariant, string> = {
+  Unauthorized: 'sign with the key the account records (authority, operator, consumer, treasury or arbiter)',
+  WrongMint: "use token accounts of the market's payment mint (or stake mint for stake)",
+  WrongTokenAccount: 'pass the token account recorded on chain (fetch the account and use its fields)',
+  FeeTooHigh: 'choose a protocol fee of at most 2000 bps',
+  SlashTooHigh: 'choose a slash ratio of at most 10000 bps',
+  InvalidDuration: 'set dispute window, attestation gap and exit cooldown to positive seconds',
+  ZeroAmount: 'pass an amount greater than zero',
+  ZeroPrice: 'set a price per second greater than zero: synkti-provider update --price <n>',
+  InvalidLabel: 'use GPU model, region and zone labels of 1 to 32 bytes',
+  InvalidCapabilities: 'declare at least one GPU and its VRAM in GB',
+  Overflow: 'use smaller amounts or times (a u64 or i64 would overflow)',
+  ProviderNotActive: 'resume the provider (synkti-provider resume) or choose an active one (findProviders)',
+  AlreadyPaused: 'nothing to do: the provider is paused; resume with synkti-provider resume',
+  NotPaused: 'nothing to do: the provider is not paused',
+  AlreadyExiting: 'nothing to do: the provider is exiting; withdraw after the cooldown',
+  NotExiting: 'begin the exit first: synkti-provider exit',
+  CooldownNotElapsed: "wait until the provider's unlock time (fetchProvider → status.unlockAt)",
+  OpenLeasesRemain: 'close or hand off the open leases first',
+  InsufficientStake: 'deposit more stake: synkti-provider stake --amount <n>',
+  WithdrawExceedsStake: "withdraw at most the provider's staked amount",
+  PriceAboveCap: 'raise the price cap of the lease or choose a cheaper provider',
+  LeaseNotOpen: 'the lease was already accepted: nothing to do',
+  LeaseNotActive: 'the provider must accept the lease first',
+  LeaseDisputed: 'wait for the arbiter to resolve the dispute, or expire it after the window',
+  LeaseNotDisputed: 'open a dispute first: synkti dispute <lease>',
+  WrongProvider: "pass the lease's current provider (fetchLease → provider)",
+  WrongMarket: 'pass accounts of the same market',
+  AttestationInFuture: 'attest only up to the current chain time',
+  AttestationNotAfterLast: "attest a time after the lease's settledUntil",
+  AttestationExceedsDeposit: 'attest less, or ask the consumer to top up: synkti top-up <lease> --amount <n>',
+  InvalidHandoffTime: "choose a hand-off time between the lease's settledUntil and now",
+  SameProvider: 'migrate to a different provider',
+  LeaseNotStalled: "wait until the market's attestation gap has passed since the last activity",
+  DisputeWindowClosed: 'the window to dispute the last settlement has passed',
+  DisputeWindowOpen: "wait until the dispute window has passed, or ask the market's arbiter to rule",
+  InsufficientFees: 'withdraw at most the fee vault balance',
+}
+
+/** Anchor's own errors that this program's instructions are known to raise (codes from anchor-lang-error 1.2). */
+const ANCHOR_ERRORS = {
+  ConstraintSeeds: {
+    code: 2006,
+    message: 'A seeds constraint was violated',
+    remedy: 'derive the address with the PDA helpers (leaseAddress, escrowAddress, ...)',
+  },
+  ConstraintDuplicateMutableAccount: {
+    code: 2040,
+    message: 'A duplicate mutable account constraint was violated',
+    remedy: 'pass distinct accounts (a lease cannot migrate to the provider it is on)',
+  },
+  AccountDiscriminatorMismatch: {
+    code: 3002,
+    message: 'Account discriminator did not match what was expected',
+    remedy: 'pass the address of the right account type',
+  },
+  AccountNotInitialized: {
+    code: 3012,
+    message: 'The program expected this account to be already initialized',
+    remedy: 'the account does not exist: a lease that ended is closed (see its LeaseEnded event)',
+  },
+} as const
+
+type AnchorVariant = keyof typeof ANCHOR_ERRORS
+export type ProgramErrorVariant = SynktiVariant | AnchorVariant
+export type ProgramErrorName = `${ProgramErrorVariant}Error`
+
+export interface ProgramErrorSpec {
+  variant: ProgramErrorVariant
+  code: number
+  message: string
+  remedy: string
+  origin: 'synkti' | 'anchor'
+}
+
+/** The whole table: IDL errors first, then Anchor's. */
+export const PROGRAM_ERRORS: readonly ProgramErrorSpec[] = [
+  ...IDL.errors.map((e) => ({
+    variant: e.name,
+    code: e.code,
+    message: e.msg,
+    remedy: SYNKTI_REMEDIES[e.name],
+    origin: 'synkti' as const,
+  })),
+  ...Object.entries(ANCHOR_ERRORS).map(([variant, e]) => ({
+    variant: variant as AnchorVariant,
+    ...e,
+    origin: 'anchor' as const,
+  })),
+]
+
+const BY_CODE = new Map(PROGRAM_ERRORS.map((s) => [s.code, s]))
+
+export interface ProgramErrorDetails {
+  logs?: string[]
+  signature?: string
+  /** The account Anchor blames, when it says (e.g. `lease` for AccountNotInitialized). */
+  account?: string
+  cause?: unknown
+}
+
+/** Base of every program refusal; each variant has its own subclass (see `ProgramErrors`). */
+export class ProgramError extends Error {
+  override name: ProgramErrorName | 'UnknownProgramError' = 'UnknownProgramError'
+  readonly variant: ProgramErrorVariant | undefined
+  readonly remedy: string
+  readonly account: string | undefined
+  readonly logs: string[]
+  readonly signature: string | undefined
+
+  constructor(
+    readonly code: number,
+    details: ProgramErrorDetails = {},
+  ) {
+    const spec = BY_CODE.get(code)
+    super(spec ? spec.message : `program error ${code}`, { cause: details.cause })
+    this.variant = spec?.variant
+    this.remedy = spec?.remedy ?? 'read the transaction logs'
+    this.account = details.account
+    this.logs = details.logs ?? []
+    this.signature = details.signature
+  }
+}
+
+export type ProgramErrorClass = new (details?: ProgramErrorDetails) => ProgramError
+
+function defineClass(spec: ProgramErrorSpec): ProgramErrorClass {
+  const name: ProgramErrorName = `${spec.variant}Error`
+  // A class per variant, so `instanceof ProgramErrors.InsufficientStake` works as well as `err.name`.
+  const cls = class extends ProgramError {
+    override name = name
+    constructor(details: ProgramErrorDetails = {}) {
+      super(spec.code, details)
+    }
+  }
+  Object.defineProperty(cls, 'name', { value: name })
+  return cls
+}
+
+/** One class per program error, by variant: `new ProgramErrors.InsufficientStake()`. */
+export const ProgramErrors = Object.fromEntries(PROGRAM_ERRORS.map((s) => [s.variant, defineClass(s)])) as Record<
+  ProgramErrorVariant,
+  ProgramErrorClass
+>
+
+/** The typed error for a program error number; unknown numbers give an `UnknownProgramError`. */
+export function programErrorFromCode(code: number, details: ProgramErrorDetails = {}): ProgramError {
+  const spec = BY_CODE.get(code)
+  return spec ? new ProgramErrors[spec.variant](details) : new ProgramError(code, details)
+}
+
+export function programErrorSpec(code: number): ProgramErrorSpec | undefined {
+  return BY_CODE.get(code)
+}
+
+export function isProgramError(err: unknown, name?: ProgramErrorName): err is ProgramError {
+  return err instanceof ProgramError && (name === undefined || err.name === name)
+}
