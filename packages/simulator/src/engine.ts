@@ -63,6 +63,8 @@ export interface RunResult {
   costPerServedGpuHour: number
   sparesLaunched: number
   jobsNeverPlaced: number
+  /** planner calls for placements (spares aside), the jobs they placed, and the calls with several jobs */
+  planning: { calls: number; jobs: number; multiJobCalls: number }
   events: number
 }
 
@@ -159,6 +161,8 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     p.market === 'provider' ? Array.from({ length: p.capacity }, () => []) : [],
   )
   const unavailableUntil = new Float64Array(POOLS.length)
+  // Capabilities of machines with nothing cached never change: build them once.
+  const bareCapability = POOLS.map((p) => capabilityOf(p, []))
   const lastNoticeInZone = new Map<string, number>()
   const jobs: JobState[] = world.jobs.map((job) => ({
     job,
@@ -169,7 +173,16 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     downSince: 0,
     downSeconds: 0,
   }))
-  const result = { spend: 0, migrations: 0, failovers: [] as Failover[], spares: 0, events: 0 }
+  const result = {
+    spend: 0,
+    migrations: 0,
+    failovers: [] as Failover[],
+    spares: 0,
+    events: 0,
+    plans: 0,
+    plannedJobs: 0,
+    batched: 0,
+  }
   const plannedAt = new Set<number>()
 
   const schedulePlan = (t: number) => {
@@ -293,7 +306,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       const add = (slot: number, cached: string[]) => {
         slots.push({
           id: `${pool.index}:${slot}:${slots.length}`,
-          capability: capabilityOf(pool, cached),
+          capability: cached.length === 0 ? bareCapability[pool.index]! : capabilityOf(pool, cached),
           price,
           bandwidth: bw,
           latency: seconds(pool.latency),
@@ -334,8 +347,11 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       .filter((j) => needsPlan(j.phase))
       .sort((a, b) => since(a) - since(b) || a.job.index - b.job.index)
     if (batch.length === 0) return
+    result.plans++
+    result.plannedJobs += batch.length
+    if (batch.length > 1) result.batched++
     const { slots, where } = candidateSlots(t, batch.length)
-    const result = planner.plan({
+    const decided = planner.plan({
       jobs: batch.map((j) => plannerJob(j, t)),
       slots,
       risk: riskAt(t),
@@ -344,11 +360,11 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     options.onPlan?.(
       t,
       batch.map((j) => j.job.id),
-      result.placements.map((p) => p.slotId),
+      decided.placements.map((p) => p.slotId),
     )
     const byId = new Map(batch.map((j) => [j.job.id, j]))
     const slotIndex = new Map(slots.map((s, k) => [s.id, k]))
-    for (const p of result.placements) {
+    for (const p of decided.placements) {
       const j = byId.get(p.jobId)!
       const [pool, slot] = where[slotIndex.get(p.slotId)!]!
       const phase = j.phase
@@ -360,7 +376,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
         setPhase(j, { kind: 'starting', next: launch(j, pool, slot, 'job', t, SELECT_SECONDS) }, t)
       }
     }
-    if (result.unplaced.length > 0) schedulePlan(Math.floor(t / PLAN_TICK_SECONDS + 1) * PLAN_TICK_SECONDS)
+    if (decided.unplaced.length > 0) schedulePlan(Math.floor(t / PLAN_TICK_SECONDS + 1) * PLAN_TICK_SECONDS)
   }
 
   /** A lower bound of what a spare for `j` outside `zone` costs over the horizon, to skip hopeless plans. */
@@ -598,6 +614,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     costPerServedGpuHour: servedGpu > 0 ? result.spend / servedGpu : Number.POSITIVE_INFINITY,
     sparesLaunched: result.spares,
     jobsNeverPlaced: neverPlaced,
+    planning: { calls: result.plans, jobs: result.plannedJobs, multiJobCalls: result.batched },
     events: result.events,
   }
 }

@@ -122,6 +122,25 @@ export function buildReport(results: readonly ScenarioResult[], meta: ReportMeta
   out('')
 
   out(
+    '## Planning batches',
+    '',
+    'KM and greedy can only differ when one planner call places several jobs at once (a wave of co-interruptions, or arrivals within one planning minute). How often that happened:',
+    '',
+    '| policy | planner calls | jobs per call (mean) | calls with ≥ 2 jobs |',
+    '|---|---|---|---|',
+  )
+  for (const p of policies) {
+    const runs = results.map((s) => runOf(s, p.name).planning)
+    const calls = runs.reduce((a, r) => a + r.calls, 0)
+    const jobs = runs.reduce((a, r) => a + r.jobs, 0)
+    const multi = runs.reduce((a, r) => a + r.multiJobCalls, 0)
+    out(
+      `| ${p.label} | ${num(calls)} | ${(jobs / Math.max(1, calls)).toFixed(3)} | ${num(multi)} (${pct(multi / Math.max(1, calls))}) |`,
+    )
+  }
+  out('')
+
+  out(
     '## Failovers: phases and the 120 s notice',
     '',
     'Mean seconds per phase over all failovers of a policy (waiting: no capacity yet, or the replacement was itself reclaimed; health: weights download, GPU load and health check, or the routing switch to a pre-warmed spare).',

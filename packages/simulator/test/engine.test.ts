@@ -46,6 +46,8 @@ describe('simulate', () => {
         expect(sum).toBeCloseTo(f.seconds, 6)
       }
       expect(r.costPerServedGpuHour).toBeCloseTo(r.spendUsd / r.servedGpuHours, 9)
+      expect(r.planning.calls).toBeGreaterThan(0)
+      expect(r.planning.jobs).toBeGreaterThanOrEqual(r.planning.calls + r.planning.multiJobCalls)
     }
   })
 
