@@ -10,6 +10,8 @@
  * reaches no free column at all, the search reports it instead of looping.
  */
 
+import { MatrixShapeError } from './errors.js'
+
 export interface SapResult {
   /** colOfRow[i] = column of row i */
   colOfRow: Int32Array
@@ -18,7 +20,8 @@ export interface SapResult {
 }
 
 export function shortestAugmentingPath(cost: Float64Array, rows: number, cols: number): SapResult {
-  if (rows > cols) throw new RangeError('shortestAugmentingPath needs rows <= cols')
+  if (rows > cols) throw new MatrixShapeError('shortestAugmentingPath needs rows <= cols; transpose or pad the matrix')
+  if (cost.length !== rows * cols) throw new MatrixShapeError('cost matrix data length must be rows × cols')
   const n = rows
   const m = cols
   // 1-indexed columns, column 0 is the virtual start of each search.

@@ -5,6 +5,7 @@ import {
   type Engine,
   greedyAssignment,
   naiveAssignment,
+  shortestAugmentingPath,
   solveAssignment,
 } from '../src/index.js'
 import { bruteForce, randomMatrix, rng } from './helpers.js'
@@ -109,6 +110,12 @@ describe('solveAssignment on large matrices', () => {
 })
 
 describe('input errors', () => {
+  it('refuses a wide-side-down matrix in the raw shortest augmenting path', () => {
+    expect(() => shortestAugmentingPath(new Float64Array(6), 3, 2)).toThrow(
+      expect.objectContaining({ name: 'MatrixShapeError' }),
+    )
+  })
+
   it('refuses NaN and -Infinity costs by name', () => {
     expect(() => costMatrix([[1, Number.NaN]])).toThrow(
       expect.objectContaining({ name: 'NaNCostError', row: 0, col: 1 }),
