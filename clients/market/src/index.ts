@@ -80,4 +80,5 @@ export {
   programErrorSpec,
 } from './program-errors.js'
 export { isNetworkFailure, programErrorCode, type TxResult, toClientError } from './send.js'
+export { createMintInstructions, fundTokenAccountInstructions, tokenBalance } from './tokens.js'
 export type * from './types.js'
