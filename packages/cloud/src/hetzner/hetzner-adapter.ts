@@ -40,6 +40,8 @@ export interface HetznerAdapterInit {
   requestTimeoutMs?: number
   actionPollMs?: number
   actionTimeoutMs?: number
+  /** Items per list page; the API allows up to 50. */
+  pageSize?: number
 }
 
 const TOKEN_REMEDY =
@@ -56,6 +58,7 @@ export class HetznerAdapter implements CloudAdapter {
   private readonly requestTimeoutMs: number
   private readonly actionPollMs: number
   private readonly actionTimeoutMs: number
+  private readonly pageSize: number
 
   constructor(init: HetznerAdapterInit) {
     this.cluster = assertClusterName(init.cluster)
@@ -66,6 +69,7 @@ export class HetznerAdapter implements CloudAdapter {
     this.requestTimeoutMs = init.requestTimeoutMs ?? 30_000
     this.actionPollMs = init.actionPollMs ?? ACTION_POLL_MS
     this.actionTimeoutMs = init.actionTimeoutMs ?? TERMINATE_WAIT_MS
+    this.pageSize = init.pageSize ?? 50
   }
 
   async checkCredentials(): Promise<void> {
@@ -197,7 +201,7 @@ export class HetznerAdapter implements CloudAdapter {
       const query = new URLSearchParams({
         label_selector: hetznerLabelSelector(this.cluster),
         page: String(page),
-        per_page: '50',
+        per_page: String(this.pageSize),
       })
       const body: Record<string, unknown> & HetznerPagination = await this.call('GET', `${path}?${query}`)
       out.push(...((body[key] as T[] | undefined) ?? []))

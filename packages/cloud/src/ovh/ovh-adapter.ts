@@ -221,7 +221,8 @@ export class OvhAdapter implements CloudAdapter {
       host: endpoint?.host ?? OVH_API_HOST,
       basePath: endpoint?.basePath ?? OVH_API_BASE_PATH,
       ...(endpoint?.port === undefined ? {} : { port: endpoint.port }),
-      timeout: this.init.requestTimeoutMs ?? 30_000,
+      // No `timeout` here: node-ovh adds a socket listener per request, which leaks on keep-alive
+      // sockets; call() bounds each request itself instead.
     })
     this.client = { api, project: projectId }
     return this.client
@@ -231,13 +232,20 @@ export class OvhAdapter implements CloudAdapter {
     const { api, project } = this.connect()
     const full = `/cloud/project/${encodeURIComponent(project)}${path}`
     const operation = `${method} ${path}`
+    const timeoutMs = this.init.requestTimeoutMs ?? 30_000
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject({ error: 'timeout', message: `no answer within ${timeoutMs} ms` }), timeoutMs)
+    })
     try {
-      return (await api.requestPromised(method, full, params ?? {})) as T
+      return (await Promise.race([api.requestPromised(method, full, params ?? {}), timeout])) as T
     } catch (err) {
       const { error, message } = (err ?? {}) as OvhRejection
       if (error === 401 || error === 403) throw new InvalidCredentialError('ovh', CREDENTIAL_REMEDY)
       const status = typeof error === 'number' ? error : undefined
       throw new CloudApiError('ovh', operation, String(error), status, `ovh ${operation} failed (${error}): ${message}`)
+    } finally {
+      clearTimeout(timer)
     }
   }
 }
