@@ -35,6 +35,14 @@ export const SIMULTANEOUS_SHARE = 0.5
 export const STRAGGLER_MEAN_SECONDS = 45
 export const STRAGGLER_MAX_SECONDS = 170
 export const SECONDARY_DELAY_SECONDS: readonly [number, number] = [20, 170]
+/**
+ * Pools differ in risk: σ of the lognormal risk multiplier per zone, and of the lognormal weights
+ * that decide which type's pool starts a zone's waves. Together they put about an order of
+ * magnitude between the calmest and the riskiest of the 15 pools, like the spread of the
+ * interruption-frequency bands of AWS's Spot Instance Advisor.
+ */
+export const ZONE_RISK_SIGMA = 0.6
+export const TYPE_RISK_SIGMA = 0.6
 /** How long a pool cannot launch after a wave reclaims it (mean, seconds). */
 export const PRIMARY_OUTAGE_MEAN_SECONDS = 1800
 export const SECONDARY_OUTAGE_MEAN_SECONDS = 900

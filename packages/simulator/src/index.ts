@@ -50,8 +50,11 @@ export {
   costBetween,
   createWorld,
   type FleetEvent,
+  poolRate,
   pricePerHourAt,
   type SimJob,
   syntheticPreemptions,
   type World,
+  type ZoneRisk,
+  zoneRisks,
 } from './world.js'

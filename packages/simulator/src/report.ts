@@ -85,6 +85,8 @@ export function buildReport(results: readonly ScenarioResult[], meta: ReportMeta
     `| preemption rate (per instance-hour) | ${LEVEL_NAMES.map((l) => PREEMPTION_LEVELS[l]).join(' | ')} |`,
     `| load (utilisation of fitting spot capacity; requests/s per job) | ${LEVEL_NAMES.map((l) => `${LOAD_LEVELS[l].utilisation}; ${LOAD_LEVELS[l].requestsPerSecond}`).join(' | ')} |`,
     '',
+    'Preemptions come in correlated waves per zone; pools differ in risk around the level (about an order of magnitude between the calmest and the riskiest pool), which only the prognostics policy can learn.',
+    '',
     'Policies: ' +
       policies.map((p) => `**${p.label}** (\`${p.name}\`)`).join(', ') +
       '. ' +

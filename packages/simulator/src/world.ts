@@ -17,11 +17,13 @@ import {
   SIMULTANEOUS_SHARE,
   STRAGGLER_MAX_SECONDS,
   STRAGGLER_MEAN_SECONDS,
+  TYPE_RISK_SIGMA,
   VRAM_OVERHEAD,
   VRAM_PER_GPU_GB,
   WARMUP_SECONDS,
+  ZONE_RISK_SIGMA,
 } from './constants.js'
-import { capabilityOf, INSTANCE_TYPES, POOLS, type Pool, SPOT_POOLS } from './fleet.js'
+import { capabilityOf, POOLS, type Pool, SPOT_POOLS } from './fleet.js'
 import { createStream } from './rng.js'
 import {
   LOAD_LEVELS,
@@ -119,21 +121,56 @@ function pricePaths(scenario: Scenario, seed: number, horizon: number) {
   return { prices, cumulative }
 }
 
-/** Expected hits per instance per wave in its zone; turns the per-instance rate into a wave rate. */
-const HITS_PER_WAVE =
-  PRIMARY_HIT / INSTANCE_TYPES.length +
-  ((INSTANCE_TYPES.length - 1) / INSTANCE_TYPES.length) * SECONDARY_POOL * SECONDARY_HIT
+/** Expected hits per wave for an instance whose type starts a wave of its zone with probability `primaryShare`. */
+const hitsPerWave = (primaryShare: number) =>
+  primaryShare * PRIMARY_HIT + (1 - primaryShare) * SECONDARY_POOL * SECONDARY_HIT
+
+/**
+ * How risky each spot pool is. Pools differ (AWS's Spot Advisor puts pools anywhere from under 5 %
+ * to over 20 % monthly interruption frequency): each zone gets a lognormal risk multiplier and
+ * each type a share of the zone's waves. They are normalised so that the fleet-wide mean rate per
+ * instance is the scenario's level. Drawn from their own stream, fixed for a seed.
+ */
+export interface ZoneRisk {
+  zone: string
+  /** waves per second */
+  waveRate: number
+  /** probability that a wave starts in each of the zone's pools, in SPOT_POOLS order */
+  primaryShare: number[]
+}
+
+export function zoneRisks(scenario: Scenario, seed: number): ZoneRisk[] {
+  const rng = createStream(seed, 'pool-risk')
+  const zones = [...new Set(SPOT_POOLS.map((p) => p.zone))]
+  const raw = zones.map(() => Math.exp(ZONE_RISK_SIGMA * rng.normal()))
+  const meanRaw = raw.reduce((a, b) => a + b, 0) / raw.length
+  return zones.map((zone, z) => {
+    const weights = SPOT_POOLS.filter((p) => p.zone === zone).map(() => Math.exp(TYPE_RISK_SIGMA * rng.normal()))
+    const total = weights.reduce((a, b) => a + b, 0)
+    const primaryShare = weights.map((w) => w / total)
+    const meanHits = primaryShare.reduce((a, share) => a + hitsPerWave(share), 0) / primaryShare.length
+    const perInstance = (PREEMPTION_LEVELS[scenario.preemption] * raw[z]!) / meanRaw
+    return { zone, waveRate: perInstance / meanHits / SECONDS_PER_HOUR, primaryShare }
+  })
+}
+
+/** Expected preemptions per instance-hour of one spot pool under `zoneRisks`. */
+export function poolRate(risks: readonly ZoneRisk[], pool: Pool): number {
+  const r = risks.find((x) => x.zone === pool.zone)!
+  const k = SPOT_POOLS.filter((p) => p.zone === pool.zone).indexOf(pool)
+  return r.waveRate * SECONDS_PER_HOUR * hitsPerWave(r.primaryShare[k]!)
+}
 
 /** Correlated preemption waves per zone, and the pool outages they cause. */
 export function syntheticPreemptions(scenario: Scenario, seed: number, horizon: number): FleetEvent[] {
-  const waveRatePerSecond = PREEMPTION_LEVELS[scenario.preemption] / HITS_PER_WAVE / SECONDS_PER_HOUR
   const events: FleetEvent[] = []
-  const zones = [...new Set(SPOT_POOLS.map((p) => p.zone))]
-  for (const zone of zones) {
+  for (const { zone, waveRate, primaryShare } of zoneRisks(scenario, seed)) {
     const pools = SPOT_POOLS.filter((p) => p.zone === zone)
     const rng = createStream(seed, `preempt:${zone}`)
-    for (let t = rng.exp(1 / waveRatePerSecond); t < horizon; t += rng.exp(1 / waveRatePerSecond)) {
-      const primary = rng.int(pools.length)
+    for (let t = rng.exp(1 / waveRate); t < horizon; t += rng.exp(1 / waveRate)) {
+      let u = rng.next()
+      let primary = 0
+      while (primary < pools.length - 1 && u >= primaryShare[primary]!) u -= primaryShare[primary++]!
       pools.forEach((pool, k) => {
         const isPrimary = k === primary
         const drawn = isPrimary || rng.next() < SECONDARY_POOL

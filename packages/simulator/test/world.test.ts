@@ -7,9 +7,11 @@ import {
   PREEMPTION_LEVELS,
   parseScenario,
   parseTrace,
+  poolRate,
   pricePerHourAt,
   SPOT_POOLS,
   syntheticPreemptions,
+  zoneRisks,
 } from '../src/index.js'
 
 const DAY = 86_400
@@ -42,6 +44,23 @@ describe('synthetic world', () => {
       expect(rate / PREEMPTION_LEVELS[level]).toBeGreaterThan(0.8)
       expect(rate / PREEMPTION_LEVELS[level]).toBeLessThan(1.2)
     }
+  })
+
+  it('makes pools differ in risk, around the scenario mean, and follows those rates', () => {
+    const s = parseScenario('preemption=high')
+    const risks = zoneRisks(s, 17)
+    const rates = SPOT_POOLS.map((p) => poolRate(risks, p))
+    const meanRate = rates.reduce((a, b) => a + b, 0) / rates.length
+    expect(meanRate).toBeCloseTo(PREEMPTION_LEVELS.high, 12)
+    expect(Math.max(...rates) / Math.min(...rates)).toBeGreaterThan(2)
+    const days = 200
+    const events = hits(syntheticPreemptions(s, 17, days * DAY)) as { pool: number }[]
+    const observed = SPOT_POOLS.map((p) => events.filter((e) => e.pool === p.index).length / (p.capacity * days * 24))
+    const riskiest = rates.indexOf(Math.max(...rates))
+    const calmest = rates.indexOf(Math.min(...rates))
+    expect(observed[riskiest]!).toBeGreaterThan(observed[calmest]!)
+    expect(observed[riskiest]! / rates[riskiest]!).toBeGreaterThan(0.7)
+    expect(observed[riskiest]! / rates[riskiest]!).toBeLessThan(1.3)
   })
 
   it('correlates preemptions per zone: most co-interruptions of one pool fall within 3 minutes', () => {
