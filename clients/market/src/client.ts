@@ -40,6 +40,8 @@ export interface MarketClientInit {
   commitment?: Commitment
   /** Skip the RPC's simulation before sending (errors then come from the landed transaction). */
   skipPreflight?: boolean
+  /** Called for each confirmed transaction with the time from send to confirmation (metrics). */
+  onConfirmed?: (info: { signature: string; confirmMs: number }) => void
 }
 
 /** Who pays the transaction fee, when not the first signer. */

@@ -33,6 +33,7 @@ export interface SendContext {
   rpcUrl: string
   commitment: Commitment
   skipPreflight: boolean
+  onConfirmed?: (info: { signature: string; confirmMs: number }) => void
 }
 
 const NETWORK_CODES = new Set([
@@ -136,6 +137,7 @@ export async function sendSigned(ctx: SendContext, tx: Transaction): Promise<TxR
   const missing = missingSigners(tx)
   if (missing.length > 0) throw new MissingSignatureError(missing.map((k) => k.toBase58()))
   let signature: string
+  const sentAt = performance.now()
   try {
     signature = await ctx.connection.sendRawTransaction(tx.serialize(), {
       skipPreflight: ctx.skipPreflight,
@@ -145,6 +147,7 @@ export async function sendSigned(ctx: SendContext, tx: Transaction): Promise<TxR
     throw toClientError(err, ctx.rpcUrl)
   }
   await confirm(ctx, tx, signature)
+  ctx.onConfirmed?.({ signature, confirmMs: performance.now() - sentAt })
   const logs = await transactionLogs(ctx, signature)
   return { signature, events: parseEvents(logs) }
 }

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench:localnet [-- --lifecycles N]`: N lease life-cycles (open, accept, 10
+ * attestations, close) through the client on a localnet of its own. Prints one line:
+ *
+ *   localnet lifecycles=N tx=M tx_per_s=X p50_confirm_ms=Y fee_rent_share=Z
+ *
+ * Z = (signature fees paid by consumer and operator + rent not returned) of one life-cycle, as a
+ * fraction of a 1-hour lease at 1 token/hour (1 token = 10^decimals base units), valuing the
+ * payment token at 1 SOL (the chain has no price feed). Set-up transactions are not counted.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { LAMPORTS_PER_SOL } from '@solana/web3.js'
+import { MarketClient } from '../src/index.js'
+import { Parties, warpClock } from '../test/support/parties.js'
+
+interface Localnet {
+  rpcUrl: string
+  wsUrl: string
+  stop(): Promise<void>
+}
+type StartLocalnet = (opts?: { port?: number; reset?: boolean; ledgerDir?: string }) => Promise<Localnet>
+
+const ATTESTATIONS = 10
+const BENCH_PORT = 18_999
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { lifecycles: { type: 'string', default: '8' } } })
+  const lifecycles = Number(values.lifecycles)
+  if (!Number.isInteger(lifecycles) || lifecycles < 1) throw new RangeError('--lifecycles must be a positive integer')
+
+  const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
+  const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
+  const ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-bench-'))
+  const net = await startLocalnet({ port: BENCH_PORT, reset: true, ledgerDir })
+  try {
+    const confirms: number[] = []
+    let counting = false
+    const client = new MarketClient({
+      rpcUrl: net.rpcUrl,
+      wsUrl: net.wsUrl,
+      onConfirmed: ({ confirmMs }) => {
+        if (counting) confirms.push(confirmMs)
+      },
+    })
+    const parties = new Parties(client)
+    const m = await parties.market()
+    const p = await parties.provider(m, 1_000n, 1_000_000n)
+    const c = await parties.consumer(m, 10n ** 12n)
+    const lamports = () =>
+      Promise.all([c.kp, p.operator].map((k) => client.connection.getBalance(k.publicKey))).then(
+        ([a, b]) => (a ?? 0) + (b ?? 0),
+      )
+
+    counting = true
+    const lamportsBefore = await lamports()
+    const started = performance.now()
+    let tx = 0
+    let firstCycleCost = 0
+    for (let i = 1; i <= lifecycles; i++) {
+      const cycleStart = i === 1 ? lamportsBefore : 0
+      const { lease, acceptedAt } = await parties.activeLease(c, p, BigInt(i), 1_000_000n)
+      tx += 2
+      for (let k = 1; k <= ATTESTATIONS; k++) {
+        await warpClock(net.rpcUrl, 6)
+        await client.attestUsage({ operator: p.operator, lease, until: acceptedAt + 6 * k })
+        tx++
+      }
+      await client.closeLease({ signer: c.kp, lease })
+      tx++
+      if (i === 1) firstCycleCost = cycleStart - (await lamports())
+    }
+    const elapsed = (performance.now() - started) / 1_000
+    counting = false
+    // One hour at 1 token/hour is one token; valued at 1 SOL.
+    const share = firstCycleCost / LAMPORTS_PER_SOL
+    console.log(
+      `localnet lifecycles=${lifecycles} tx=${tx} tx_per_s=${(tx / elapsed).toFixed(1)} ` +
+        `p50_confirm_ms=${median(confirms).toFixed(1)} fee_rent_share=${share.toPrecision(3)}`,
+    )
+    console.error(
+      `  one life-cycle costs ${firstCycleCost} lamports (${tx / lifecycles} signatures × fee + unrefunded rent); ` +
+        `${confirms.length} confirmations timed`,
+    )
+  } finally {
+    await net.stop()
+    await rm(ledgerDir, { recursive: true, force: true })
+  }
+}
+
+main().catch((err: unknown) => {
+  const e = err as Error & { remedy?: string }
+  console.error(`${e.name}: ${e.message}${e.remedy ? `\n  remedy: ${e.remedy}` : ''}`)
+  process.exitCode = 1
+})
