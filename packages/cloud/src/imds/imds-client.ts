@@ -29,6 +29,8 @@ export class ImdsClient {
   private token: HeldToken | undefined
   /** How many tokens were fetched; lets callers (and tests) see refreshes happen. */
   tokensIssued = 0
+  /** How many GETs came back 401 (token expired or revoked); proactive renewal keeps this at zero. */
+  tokenRejections = 0
 
   constructor(init: ImdsClientInit) {
     this.baseUrl = (init.baseUrl ?? METADATA_BASE_URL).replace(/\/$/, '')
@@ -62,6 +64,7 @@ export class ImdsClient {
   async get(path: string): Promise<ImdsAnswer> {
     const first = await this.getOnce(path)
     if (!first.ok || first.status !== 401) return first
+    this.tokenRejections++
     this.token = undefined
     return this.getOnce(path)
   }

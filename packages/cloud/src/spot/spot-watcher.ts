@@ -36,6 +36,8 @@ export type SpotWatcherInit =
       timeoutMs?: number
       tokenTtlS?: number
       refreshMarginS?: number
+      /** Clock for token renewal; tests stall it to show recovery when local time and IMDS disagree. */
+      now?: () => number
     }
   /** Hetzner and OVH give no preemption notice: their machines are on-demand, the watcher never fires. */
   | { cloud: 'hetzner' | 'ovh' | 'workstation' }
@@ -64,6 +66,7 @@ export class SpotWatcher extends EventEmitter<SpotWatcherEvents> implements Asyn
         ...(init.imdsBaseUrl === undefined ? {} : { baseUrl: init.imdsBaseUrl }),
         ...(init.tokenTtlS === undefined ? {} : { tokenTtlS: init.tokenTtlS }),
         ...(init.refreshMarginS === undefined ? {} : { refreshMarginS: init.refreshMarginS }),
+        ...(init.now === undefined ? {} : { now: init.now }),
       })
     } else {
       this.source = 'none'
@@ -75,6 +78,11 @@ export class SpotWatcher extends EventEmitter<SpotWatcherEvents> implements Asyn
   /** Tokens fetched so far (renewals included). */
   get tokensIssued(): number {
     return this.imds?.tokensIssued ?? 0
+  }
+
+  /** GETs refused for an expired token (each recovered by one renewal and retry). */
+  get tokenRejections(): number {
+    return this.imds?.tokenRejections ?? 0
   }
 
   isStarted(): boolean {

@@ -12,7 +12,8 @@ export interface StandinRequest {
   target: string
 }
 
-export type StandinReply = { status: number; body?: unknown }
+/** `body` is sent as JSON; `text` as plain text (e.g. Hetzner's YAML metadata). */
+export type StandinReply = { status: number; body?: unknown; text?: string }
 export type StandinHandler = (req: StandinRequest) => StandinReply
 
 export interface Standin {
@@ -55,9 +56,13 @@ export async function startStandin(handler: StandinHandler, tls?: { key: string;
       } catch (err) {
         reply = { status: 500, body: { message: String(err) } }
       }
-      const text = reply.body === undefined ? '' : JSON.stringify(reply.body)
+      if (reply.text !== undefined) {
+        res.writeHead(reply.status, { 'content-type': 'text/plain' })
+        res.end(reply.text)
+        return
+      }
       res.writeHead(reply.status, { 'content-type': 'application/json' })
-      res.end(text)
+      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body))
     })
   }
   const server: Server = tls === undefined ? createHttpServer(onRequest) : createHttpsServer(tls, onRequest)
