@@ -14,14 +14,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { LAMPORTS_PER_SOL } from '@solana/web3.js'
 import { MarketClient } from '../src/index.js'
+import { startLocalnet } from '../test/support/localnet.js'
 import { Parties, warpClock } from '../test/support/parties.js'
-
-interface Localnet {
-  rpcUrl: string
-  wsUrl: string
-  stop(): Promise<void>
-}
-type StartLocalnet = (opts?: { port?: number; reset?: boolean; ledgerDir?: string }) => Promise<Localnet>
 
 const ATTESTATIONS = 10
 const BENCH_PORT = 18_999
@@ -37,10 +31,8 @@ async function main(): Promise<void> {
   const lifecycles = Number(values.lifecycles)
   if (!Number.isInteger(lifecycles) || lifecycles < 1) throw new RangeError('--lifecycles must be a positive integer')
 
-  const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
-  const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
   const ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-bench-'))
-  const net = await startLocalnet({ port: BENCH_PORT, reset: true, ledgerDir })
+  const net = await startLocalnet({ port: BENCH_PORT, ledgerDir })
   try {
     const confirms: number[] = []
     let counting = false

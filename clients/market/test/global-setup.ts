@@ -1,9 +1,13 @@
 /**
  * Starts one localnet for the whole run through localnet's own spawner, or uses the RPC in
  * SYNKTI_RPC_URL (a solana-test-validator, verification level 4). Tests read the endpoint with
- * `inject('chain')`; without `synkti_warpClock` (any RPC but localnet) the clock tests are skipped.
+ * `inject('chain')`; an RPC without `synkti_warpClock` (any but localnet) skips the clock tests.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { startLocalnet } from './support/localnet.js'
 
 export interface ChainInfo {
   rpcUrl: string
@@ -18,12 +22,20 @@ declare module 'vitest' {
   }
 }
 
-interface Localnet {
-  rpcUrl: string
-  wsUrl: string
-  stop(): Promise<void>
+/** Whether `rpcUrl` is a localnet (it knows `synkti_warpClock`; a warp of 0 s changes nothing). */
+async function answersWarp(rpcUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'synkti_warpClock', params: [0] }),
+    })
+    const body = (await response.json()) as { result?: unknown }
+    return body.result !== undefined
+  } catch {
+    return false
+  }
 }
-type StartLocalnet = (opts?: { port?: number; reset?: boolean; ledgerDir?: string }) => Promise<Localnet>
 
 /** Away from 8899 so that a developer's own `npm run localnet` and this suite do not collide. */
 const TEST_PORT = 18_899
@@ -34,13 +46,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const url = new URL(external)
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
     url.port = String(Number(url.port || 80) + 1)
-    project.provide('chain', { rpcUrl: external, wsUrl: process.env.SYNKTI_WS_URL ?? url.toString(), canWarp: false })
+    const canWarp = await answersWarp(external)
+    project.provide('chain', { rpcUrl: external, wsUrl: process.env.SYNKTI_WS_URL ?? url.toString(), canWarp })
     return async () => {}
   }
-  // Imported by URL: the spawner belongs to localnet/, which this package does not depend on at build time.
-  const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
-  const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
-  const localnet = await startLocalnet({ port: TEST_PORT, reset: true })
+  const ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-market-test-'))
+  const localnet = await startLocalnet({ port: TEST_PORT, ledgerDir })
   project.provide('chain', { rpcUrl: localnet.rpcUrl, wsUrl: localnet.wsUrl, canWarp: true })
-  return () => localnet.stop()
+  return async () => {
+    await localnet.stop()
+    await rm(ledgerDir, { recursive: true, force: true })
+  }
 }
