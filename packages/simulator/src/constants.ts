@@ -67,5 +67,7 @@ export const USD_PER_REQUEST = 0.0025
 
 /** The prognostics policy re-checks spares hourly and keeps one when its expected saving exceeds its price. */
 export const SPARE_REVIEW_SECONDS = 3600
+/** A spare is kept while its expected saving is at least this share of its price (hysteresis: no flapping). */
+export const SPARE_KEEP_RATIO = 0.5
 /** Zones where a notice was seen within this window are hot (the co-interruption window). */
 export const HOT_ZONE_SECONDS = 180

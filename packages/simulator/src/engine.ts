@@ -20,6 +20,7 @@ import {
   NOTICE_SECONDS,
   PLAN_TICK_SECONDS,
   SELECT_SECONDS,
+  SPARE_KEEP_RATIO,
   SPARE_REVIEW_SECONDS,
   SWITCH_SECONDS,
   USD_PER_REQUEST,
@@ -30,7 +31,6 @@ import type { Policy } from './policies.js'
 import { BANDWIDTH_LEVELS, type Scenario } from './scenario.js'
 import { costBetween, type FleetEvent, pricePerHourAt, type SimJob, type World } from './world.js'
 
-/** One failover: from the notice to the replacement serving, and how much of it the job was down. */
 /**
  * Where a failover's time went: draining in-flight work, waiting (for capacity, or for a
  * replacement that was itself reclaimed), running the planner, booting the replacement, and
@@ -39,6 +39,7 @@ import { costBetween, type FleetEvent, pricePerHourAt, type SimJob, type World }
 export type FailoverPhase = 'draining' | 'waiting' | 'selecting' | 'spawning' | 'health'
 export const FAILOVER_PHASES: readonly FailoverPhase[] = ['draining', 'waiting', 'selecting', 'spawning', 'health']
 
+/** One failover: from the notice to the replacement serving, and how much of it the job was down. */
 export interface Failover {
   /** from the notice to the replacement serving */
   seconds: number
@@ -420,7 +421,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       const p = preemptionProbability(m.pool, t, horizon)
       const saving = p * failoverCost(j, m)
       if (phase.spare !== null) {
-        const keep = saving >= costBetween(world, phase.spare.pool, t, t + life) * 0.5
+        const keep = saving >= costBetween(world, phase.spare.pool, t, t + life) * SPARE_KEEP_RATIO
         if (!keep && zone === undefined) {
           release(phase.spare, t)
           phase.spare = null
