@@ -71,6 +71,8 @@ export function parseContextOverride(value: string): ContextKind {
 }
 
 type CloudContext = Exclude<RuntimeContext, { kind: 'workstation' }>
+/** Distributes over the union, so each cloud keeps its own fields. */
+type Identity = CloudContext extends infer C ? (C extends unknown ? Omit<C, 'evidence'> : never) : never
 type Probe = { ok: true; context: CloudContext } | { ok: false; evidence: Evidence }
 
 const REMEDY: Record<CloudKind, string> = {
@@ -127,8 +129,12 @@ const PROBES: Record<CloudKind, (baseUrl: string, timeoutMs: number) => Promise<
   ovh: probeOpenStack,
 }
 
+const failed =
+  (source: EvidenceSource) =>
+  (observed: string): Probe => ({ ok: false, evidence: { source, ok: false, observed } })
+
 async function probeAws(baseUrl: string, timeoutMs: number): Promise<Probe> {
-  const fail = (observed: string): Probe => ({ ok: false, evidence: { source: 'aws-imds', ok: false, observed } })
+  const fail = failed('aws-imds')
   const imds = new ImdsClient({ baseUrl, timeoutMs, tokenTtlS: 60 })
   const doc = await imds.get('/latest/dynamic/instance-identity/document')
   if (!doc.ok) return fail(doc.reason)
@@ -149,19 +155,29 @@ async function probeAws(baseUrl: string, timeoutMs: number): Promise<Probe> {
   }
 }
 
-async function probeHetzner(baseUrl: string, timeoutMs: number): Promise<Probe> {
-  const fail = (observed: string): Probe => ({
-    ok: false,
-    evidence: { source: 'hetzner-metadata', ok: false, observed },
-  })
-  const res = await httpRequest(`${baseUrl}/hetzner/v1/metadata`, { timeoutMs })
+/** GET one metadata document, parse it, and turn it into a context plus what was observed. */
+async function probeDocument(
+  source: EvidenceSource,
+  url: string,
+  timeoutMs: number,
+  read: (body: string) => { context: Identity; observed: string },
+): Promise<Probe> {
+  const fail = failed(source)
+  const res = await httpRequest(url, { timeoutMs })
   if (!res.ok) return fail(res.reason)
-  if (res.status !== 200) return fail(`/hetzner/v1/metadata answered ${res.status}`)
+  if (res.status !== 200) return fail(`${new URL(url).pathname} answered ${res.status}`)
   try {
-    const id = parseHetznerMetadata(res.body)
-    const observed = `server ${id.instanceId} (${id.hostname}) in ${id.zone}`
+    const { context, observed } = read(res.body)
+    return { ok: true, context: { ...context, evidence: [{ source, ok: true, observed }] } as CloudContext }
+  } catch (err) {
+    return fail((err as Error).message)
+  }
+}
+
+function probeHetzner(baseUrl: string, timeoutMs: number): Promise<Probe> {
+  return probeDocument('hetzner-metadata', `${baseUrl}/hetzner/v1/metadata`, timeoutMs, (body) => {
+    const id = parseHetznerMetadata(body)
     return {
-      ok: true,
       context: {
         kind: 'hetzner',
         instanceId: id.instanceId,
@@ -169,28 +185,17 @@ async function probeHetzner(baseUrl: string, timeoutMs: number): Promise<Probe> 
         region: id.region,
         zone: id.zone,
         lifecycle: 'on-demand',
-        evidence: [{ source: 'hetzner-metadata', ok: true, observed }],
       },
+      observed: `server ${id.instanceId} (${id.hostname}) in ${id.zone}`,
     }
-  } catch (err) {
-    return fail((err as Error).message)
-  }
+  })
 }
 
-async function probeOpenStack(baseUrl: string, timeoutMs: number): Promise<Probe> {
-  const fail = (observed: string): Probe => ({
-    ok: false,
-    evidence: { source: 'openstack-metadata', ok: false, observed },
-  })
-  const res = await httpRequest(`${baseUrl}/openstack/latest/meta_data.json`, { timeoutMs })
-  if (!res.ok) return fail(res.reason)
-  if (res.status !== 200) return fail(`/openstack/latest/meta_data.json answered ${res.status}`)
-  try {
-    const id = parseOpenStackMetadata(res.body)
+function probeOpenStack(baseUrl: string, timeoutMs: number): Promise<Probe> {
+  return probeDocument('openstack-metadata', `${baseUrl}/openstack/latest/meta_data.json`, timeoutMs, (body) => {
+    const id = parseOpenStackMetadata(body)
     // OVHcloud is the only OpenStack cloud Synkti supports, so an OpenStack instance is taken as OVH.
-    const observed = `openstack instance ${id.instanceId} (${id.hostname}) in ${id.zone}`
     return {
-      ok: true,
       context: {
         kind: 'ovh',
         instanceId: id.instanceId,
@@ -198,10 +203,8 @@ async function probeOpenStack(baseUrl: string, timeoutMs: number): Promise<Probe
         zone: id.zone,
         ...(id.projectId === undefined ? {} : { projectId: id.projectId }),
         lifecycle: 'on-demand',
-        evidence: [{ source: 'openstack-metadata', ok: true, observed }],
       },
+      observed: `openstack instance ${id.instanceId} (${id.hostname}) in ${id.zone}`,
     }
-  } catch (err) {
-    return fail((err as Error).message)
-  }
+  })
 }
