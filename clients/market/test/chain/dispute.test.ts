@@ -5,9 +5,7 @@ import { chainNow, escrowAddress, findEvent } from '../../src/index.js'
 import { client, itWarps, parties, passTime, warp } from '../support/chain.js'
 
 async function attestedLease(deposit = 1_000_000n) {
-  const m = await parties.market()
-  const p = await parties.provider(m, 1_000n, 1_000_000n)
-  const c = await parties.consumer(m, 10_000_000n)
+  const { m, p, c } = await parties.trio()
   const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, deposit)
   await passTime(2)
   await client.attestUsage({ operator: p.operator, lease, until: acceptedAt + 1 })

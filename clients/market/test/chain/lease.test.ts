@@ -6,9 +6,7 @@ import { client, itWarps, parties, passTime, warp } from '../support/chain.js'
 
 describe('open_lease and accept_lease', () => {
   it('funds the escrow, records the terms, and starts billing at acceptance', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { m, p, c } = await parties.trio()
     const jobSpecHash = randomBytes(32)
     const opened = await client.openLease({
       consumer: c.kp,
@@ -117,9 +115,7 @@ describe('open_lease and accept_lease', () => {
 
 describe('attest_usage and top_up_lease', () => {
   it('pays attested seconds from escrow minus the fee, to the base unit', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { m, p, c } = await parties.trio()
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 100_000n)
     await passTime(3)
     const { events } = await client.attestUsage({ operator: p.operator, lease, until: acceptedAt + 2 })
@@ -153,9 +149,7 @@ describe('attest_usage and top_up_lease', () => {
   })
 
   itWarps('refuses attesting more than escrow holds until the consumer tops up', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { p, c } = await parties.trio()
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 50_000n)
     await warp(60)
     await expect(client.attestUsage({ operator: p.operator, lease, until: acceptedAt + 60 })).rejects.toMatchObject({
@@ -171,9 +165,7 @@ describe('attest_usage and top_up_lease', () => {
   })
 
   it('names refusals of attesting an open lease and of bad top-ups', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { m, p, c } = await parties.trio()
     const { lease } = await parties.openLease(c, p, 1n, 10_000n)
     const now = await chainNow(client.connection)
     await expect(client.attestUsage({ operator: p.operator, lease, until: now })).rejects.toMatchObject({
@@ -207,9 +199,7 @@ describe('attest_usage and top_up_lease', () => {
 
 describe('close_lease and reclaim_stalled_lease', () => {
   it('cancels an unaccepted lease with a full refund and its rent back', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { p, c } = await parties.trio()
     const lamportsBefore = await client.connection.getBalance(c.kp.publicKey)
     const { lease } = await parties.openLease(c, p, 1n, 500_000n)
     const { events } = await client.closeLease({ signer: c.kp, lease })
@@ -231,9 +221,7 @@ describe('close_lease and reclaim_stalled_lease', () => {
   })
 
   it('completes an active lease: unattested time paid, rest refunded; an ended lease is gone', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { m, p, c } = await parties.trio()
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 1_000_000n)
     await passTime(2)
     const stranger = await parties.funded(1)
@@ -268,9 +256,7 @@ describe('close_lease and reclaim_stalled_lease', () => {
   })
 
   itWarps('lets the consumer reclaim everything once attestations stall', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { m, p, c } = await parties.trio()
     const { lease } = await parties.activeLease(c, p, 1n, 2_000_000n)
     await expect(client.reclaimStalledLease({ consumer: c.kp, lease })).rejects.toMatchObject({
       name: 'LeaseNotStalledError',
@@ -291,9 +277,7 @@ describe('close_lease and reclaim_stalled_lease', () => {
   })
 
   it('refuses reclaiming a lease that was never accepted', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { p, c } = await parties.trio()
     const { lease } = await parties.openLease(c, p, 1n, 1_000n)
     await expect(client.reclaimStalledLease({ consumer: c.kp, lease })).rejects.toMatchObject({
       name: 'LeaseNotActiveError',

@@ -46,9 +46,7 @@ describe('create_market', () => {
 
 describe('withdraw_fees', () => {
   it('lets the treasury take collected fees out, to the base unit', async () => {
-    const m = await parties.market()
-    const p = await parties.provider(m, 1_000n, 1_000_000n)
-    const c = await parties.consumer(m, 10_000_000n)
+    const { m, p, c } = await parties.trio()
     const { lease } = await parties.activeLease(c, p, 1n, 1_000_000n)
     await passTime(2)
     await client.closeLease({ signer: c.kp, lease })

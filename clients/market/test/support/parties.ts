@@ -156,6 +156,13 @@ export class Parties {
     return { kp, token, stakeToken }
   }
 
+  /** The ordinary cast: a default market, one provider at 1_000/s staked 1_000_000, a consumer with 10_000_000. */
+  async trio(): Promise<{ m: MarketFx; p: ProviderFx; c: ConsumerFx }> {
+    const m = await this.market()
+    const [p, c] = await Promise.all([this.provider(m, 1_000n, 1_000_000n), this.consumer(m, 10_000_000n)])
+    return { m, p, c }
+  }
+
   async openLease(c: ConsumerFx, p: ProviderFx, nonce: bigint, deposit: bigint, maxPrice = 10_000n) {
     return this.client.openLease({
       consumer: c.kp,
