@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { gridCommand } from '../src/cli/grid.js'
 import type { CliIo } from '../src/cli/io.js'
@@ -111,6 +113,13 @@ describe('CLI', () => {
       expect.objectContaining({ name: 'TraceHeaderError' }),
     )
   })
+
+  it('exits with code 2 and the error name on bad input, as a process', () => {
+    const bin = fileURLToPath(new URL('../bin/synkti-sim.js', import.meta.url))
+    const run = spawnSync(process.execPath, [bin, 'run', '--scenario', 'model=huge'], { encoding: 'utf8' })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('InvalidScenarioError')
+  }, 20_000)
 
   it('draws a progress bar on stderr', () => {
     const io = capture()
