@@ -56,6 +56,19 @@ export class MachineNotFoundError extends Error {
   }
 }
 
+/** release() of a firewall or key that exists but carries another cluster's tag (or none): left untouched. */
+export class ResourceNotOwnedError extends Error {
+  static readonly code = 'ERR_RESOURCE_NOT_OWNED'
+  override readonly name = 'ResourceNotOwnedError'
+  constructor(
+    readonly ref: ResourceRef,
+    readonly cluster: string,
+    message = `${ref.cloud} ${ref.kind} ${ref.id} is not tagged for cluster ${cluster}; not deleted`,
+  ) {
+    super(message)
+  }
+}
+
 export class InvalidClusterNameError extends Error {
   static readonly code = 'ERR_INVALID_CLUSTER_NAME'
   override readonly name = 'InvalidClusterNameError'

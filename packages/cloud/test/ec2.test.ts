@@ -121,6 +121,20 @@ describe('EC2 adapter against moto', () => {
     expect(await leftovers(a.cluster)).toEqual({ groups: 0, keys: 0, machines: 0 })
   })
 
+  it("never deletes another cluster's security group or key pair, and treats gone as released", async () => {
+    const owner = adapter()
+    const firewall = await owner.createFirewall({ ingress: [] })
+    const key = await owner.createSshKey({ publicKey: sshEd25519PublicKey() })
+    for (const ref of [firewall, key]) {
+      await expect(adapter().release(ref)).rejects.toMatchObject({ name: 'ResourceNotOwnedError', ref })
+    }
+    expect(await leftovers(owner.cluster)).toEqual({ groups: 1, keys: 1, machines: 0 })
+    await owner.destroyCluster()
+    await expect(owner.release(firewall)).resolves.toBeUndefined()
+    await expect(owner.release(key)).resolves.toBeUndefined()
+    expect(await leftovers(owner.cluster)).toEqual({ groups: 0, keys: 0, machines: 0 })
+  })
+
   it('fails with MissingCredentialError naming the fix when the default chain finds nothing', async () => {
     for (const name of [
       'AWS_ACCESS_KEY_ID',

@@ -120,6 +120,18 @@ describe('Hetzner adapter against the loopback API stand-in', () => {
     expect(standin.requests.length).toBe(before)
   })
 
+  it("never deletes another cluster's key or firewall", async () => {
+    const owner = adapter()
+    const key = await owner.createSshKey({ publicKey: sshEd25519PublicKey() })
+    const firewall = await owner.createFirewall({ ingress: [] })
+    for (const ref of [key, firewall]) {
+      await expect(adapter().release(ref)).rejects.toMatchObject({ name: 'ResourceNotOwnedError', ref })
+    }
+    expect(leftovers(owner.cluster)).toMatchObject({ firewalls: 1, sshKeys: 1 })
+    await owner.destroyCluster()
+    expect(leftovers(owner.cluster)).toEqual({ servers: 0, firewalls: 0, sshKeys: 0 })
+  })
+
   it('maps a rejected token to InvalidCredentialError', async () => {
     await expect(adapter(undefined, 'wrong').list()).rejects.toMatchObject({
       name: 'InvalidCredentialError',

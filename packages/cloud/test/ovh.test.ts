@@ -110,6 +110,15 @@ describe('OVH adapter against the loopback API stand-in (node-ovh, signed reques
     expect(leftovers(a.cluster)).toEqual({ instances: 0, sshKeys: 0 })
   })
 
+  it("never deletes another cluster's key", async () => {
+    const owner = adapter()
+    const key = await owner.createSshKey({ publicKey: sshEd25519PublicKey() })
+    await expect(adapter().release(key)).rejects.toMatchObject({ name: 'ResourceNotOwnedError', ref: key })
+    expect(leftovers(owner.cluster).sshKeys).toBe(1)
+    await owner.destroyCluster()
+    expect(leftovers(owner.cluster).sshKeys).toBe(0)
+  })
+
   it('refuses firewalls and spot before creating anything', async () => {
     const before = standin.requests.length
     const machine = { instanceType: 'b2-7', image: 'Ubuntu 24.04', userData }

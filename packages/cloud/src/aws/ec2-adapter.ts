@@ -15,16 +15,17 @@ import {
   TerminateInstancesCommand,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2'
-import { TERMINATE_WAIT_MS } from '../constants.js'
+import { AWS_TAG_CLUSTER, TERMINATE_WAIT_MS } from '../constants.js'
 import { deployWith, destroyOwned } from '../deploy.js'
 import {
   CloudApiError,
   InvalidCredentialError,
   MachineNotFoundError,
   MissingCredentialError,
+  ResourceNotOwnedError,
   WaitTimeoutError,
 } from '../errors.js'
-import { assertClusterName, awsClusterFilters, awsTags, resourceName } from '../tags.js'
+import { assertClusterName, awsClusterFilters, awsTags, resourceName, tagsToRecord } from '../tags.js'
 import type {
   CloudAdapter,
   Deployment,
@@ -55,6 +56,12 @@ const AUTH_ERRORS = new Set(['AuthFailure', 'UnauthorizedOperation', 'InvalidCli
 const GONE_ERRORS = new Set(['InvalidGroup.NotFound', 'InvalidKeyPair.NotFound', 'InvalidInstanceID.NotFound'])
 const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped', 'shutting-down']
 
+function missingCredentials(cause: unknown): MissingCredentialError {
+  const what =
+    'AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials or an instance role)'
+  return new MissingCredentialError('aws', [what], CREDENTIAL_REMEDY, { cause })
+}
+
 /** AWS EC2 through the v3 SDK: security group, key pair and (spot) instances, all tagged `synkti:cluster`. */
 export class Ec2Adapter implements CloudAdapter {
   readonly cloud = 'aws' as const
@@ -81,14 +88,7 @@ export class Ec2Adapter implements CloudAdapter {
     try {
       await this.client.config.credentials()
     } catch (err) {
-      throw new MissingCredentialError(
-        'aws',
-        [
-          'AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials or an instance role)',
-        ],
-        CREDENTIAL_REMEDY,
-        { cause: err },
-      )
+      throw missingCredentials(err)
     }
   }
 
@@ -190,6 +190,7 @@ export class Ec2Adapter implements CloudAdapter {
   async release(ref: ResourceRef): Promise<void> {
     try {
       if (ref.kind === 'machine') return await this.terminate(ref.id)
+      if (!(await this.owns(ref))) throw new ResourceNotOwnedError(ref, this.cluster)
       if (ref.kind === 'firewall') {
         await this.send('DeleteSecurityGroup', () =>
           this.client.send(new DeleteSecurityGroupCommand({ GroupId: ref.id })),
@@ -202,6 +203,20 @@ export class Ec2Adapter implements CloudAdapter {
       if (err instanceof CloudApiError && GONE_ERRORS.has(err.apiCode)) return
       throw err
     }
+  }
+
+  /** Whether a security group or key pair carries this cluster's tag; throws EC2's NotFound when gone. */
+  private async owns(ref: ResourceRef): Promise<boolean> {
+    if (ref.kind === 'firewall') {
+      const out = await this.send('DescribeSecurityGroups', () =>
+        this.client.send(new DescribeSecurityGroupsCommand({ GroupIds: [ref.id] })),
+      )
+      return tagsToRecord(out.SecurityGroups?.[0]?.Tags)[AWS_TAG_CLUSTER] === this.cluster
+    }
+    const out = await this.send('DescribeKeyPairs', () =>
+      this.client.send(new DescribeKeyPairsCommand({ KeyNames: [ref.id] })),
+    )
+    return tagsToRecord(out.KeyPairs?.[0]?.Tags)[AWS_TAG_CLUSTER] === this.cluster
   }
 
   async listOwned(): Promise<ResourceRef[]> {
@@ -255,7 +270,7 @@ export class Ec2Adapter implements CloudAdapter {
       return await call()
     } catch (err) {
       const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }
-      if (e.name === 'CredentialsProviderError') throw await this.checkCredentials().then(() => err)
+      if (e.name === 'CredentialsProviderError') throw missingCredentials(err)
       if (e.name !== undefined && AUTH_ERRORS.has(e.name)) {
         throw new InvalidCredentialError('aws', CREDENTIAL_REMEDY, { cause: err })
       }

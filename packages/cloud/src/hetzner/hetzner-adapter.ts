@@ -5,6 +5,7 @@ import {
   InvalidCredentialError,
   MachineNotFoundError,
   MissingCredentialError,
+  ResourceNotOwnedError,
   WaitTimeoutError,
 } from '../errors.js'
 import { assertClusterName, hetznerLabelSelector, hetznerLabels, ownedByLabels, resourceName } from '../tags.js'
@@ -149,8 +150,11 @@ export class HetznerAdapter implements CloudAdapter {
   async release(ref: ResourceRef): Promise<void> {
     try {
       if (ref.kind === 'machine') return await this.terminate(ref.id)
-      const path = ref.kind === 'firewall' ? '/firewalls' : '/ssh_keys'
-      await this.call('DELETE', `${path}/${encodeURIComponent(ref.id)}`)
+      const [path, key] = ref.kind === 'firewall' ? ['/firewalls', 'firewall'] : ['/ssh_keys', 'ssh_key']
+      const url = `${path}/${encodeURIComponent(ref.id)}`
+      const found = await this.call<Record<string, { labels?: Record<string, string> }>>('GET', url)
+      if (!ownedByLabels(found[key]?.labels, this.cluster)) throw new ResourceNotOwnedError(ref, this.cluster)
+      await this.call('DELETE', url)
     } catch (err) {
       if (err instanceof MachineNotFoundError) return
       if (err instanceof CloudApiError && err.apiCode === 'not_found') return

@@ -6,6 +6,7 @@ import {
   InvalidCredentialError,
   MachineNotFoundError,
   MissingCredentialError,
+  ResourceNotOwnedError,
   UnsupportedFeatureError,
   WaitTimeoutError,
 } from '../errors.js'
@@ -150,7 +151,11 @@ export class OvhAdapter implements CloudAdapter {
   async release(ref: ResourceRef): Promise<void> {
     try {
       if (ref.kind === 'machine') return await this.terminate(ref.id)
-      if (ref.kind === 'ssh-key') await this.call('DELETE', `/sshkey/${encodeURIComponent(ref.id)}`)
+      if (ref.kind !== 'ssh-key') return
+      const path = `/sshkey/${encodeURIComponent(ref.id)}`
+      const key = await this.call<OvhSshKey>('GET', path)
+      if (parseOvhName(key.name)?.cluster !== this.cluster) throw new ResourceNotOwnedError(ref, this.cluster)
+      await this.call('DELETE', path)
     } catch (err) {
       if (err instanceof MachineNotFoundError) return
       if (err instanceof CloudApiError && err.status === 404) return

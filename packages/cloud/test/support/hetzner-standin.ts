@@ -89,6 +89,8 @@ export async function startHetznerStandin(token: string) {
       },
     }
   }
+  const one = (key: string, item: Labelled | undefined): StandinReply =>
+    item ? { status: 200, body: { [key]: item } } : error(404, 'not_found', `${key} not found`)
   const unique = (name: string, pool: Map<number, Labelled>) => [...pool.values()].some((r) => r.name === name)
 
   const routes: [string, RegExp, (req: StandinRequest, id: number) => StandinReply][] = [
@@ -238,6 +240,8 @@ export async function startHetznerStandin(token: string) {
         return { status: 204 }
       },
     ],
+    ['GET', /^\/firewalls\/(\d+)$/, (_req, id) => one('firewall', firewalls.get(id))],
+    ['GET', /^\/ssh_keys\/(\d+)$/, (_req, id) => one('ssh_key', sshKeys.get(id))],
   ]
 
   const standin = await startStandin((req) => {

@@ -91,6 +91,10 @@ export async function startOvhStandin(init: OvhStandinInit, tls: { key: string; 
       return { status: 200, body: key }
     }
     const keyId = /^\/sshkey\/([^/]+)$/.exec(rest)?.[1]
+    if (req.method === 'GET' && keyId !== undefined) {
+      const key = sshKeys.get(keyId)
+      return key ? { status: 200, body: key } : fail(404, `SSH key ${keyId} does not exist`)
+    }
     if (req.method === 'DELETE' && keyId !== undefined) {
       return sshKeys.delete(keyId) ? { status: 200, body: null } : fail(404, `SSH key ${keyId} does not exist`)
     }
