@@ -56,4 +56,8 @@ need openssl 'install OpenSSL (e.g. apt-get install openssl)'
 
 echo "moto_server $moto_version ($moto_state): $BIN_DIR/moto_server -> $VENV_DIR/bin/moto_server"
 echo "ec2-metadata-mock $AEMM_VERSION ($aemm_state): $aemm"
-echo "tests find them through SYNKTI_TOOLS_BIN=$BIN_DIR (the default)"
+if [[ "$BIN_DIR" != "$HOME/.cache/synkti/bin" ]]; then
+  echo "tests find them through SYNKTI_TOOLS_BIN=$BIN_DIR (keep it exported when running the tests)"
+else
+  echo "tests find them in $BIN_DIR (the default; override with SYNKTI_TOOLS_BIN)"
+fi
