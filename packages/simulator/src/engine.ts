@@ -1,17 +1,4 @@
-import {
-  createPlanner,
-  type Fraction,
-  fits,
-  gbPerSecond,
-  type Job,
-  NO_RISK,
-  type Planner,
-  type Risk,
-  type Slot,
-  seconds,
-  usdPerSecond,
-} from '@synkti/planner'
-import { createHazardModel, type HazardKey, type HazardModel } from '@synkti/prognostics'
+import { createPlanner, fits, type Job, type Planner, seconds, usdPerSecond } from '@synkti/planner'
 import {
   DRAIN_SECONDS,
   GPU_LOAD_GB_PER_SECOND,
@@ -27,95 +14,16 @@ import {
 } from './constants.js'
 import { capabilityOf, POOLS, type Pool } from './fleet.js'
 import { EventQueue } from './heap.js'
+import { type CandidateQuery, candidateSlots, createOccupancy } from './occupancy.js'
 import type { Policy } from './policies.js'
+import type { Failover, FailoverPhase, RunResult } from './results.js'
+import { createRiskAdapter } from './risk.js'
 import { BANDWIDTH_LEVELS, type Scenario } from './scenario.js'
+import { isServing, type JobPhase, type JobState, type Machine, needsPlan, type Role } from './state.js'
 import { costBetween, type FleetEvent, pricePerHourAt, type SimJob, type World } from './world.js'
 
-/**
- * Where a failover's time went: draining in-flight work, waiting (for capacity, or for a
- * replacement that was itself reclaimed), running the planner, booting the replacement, and
- * loading weights plus the health check (for a pre-warmed spare: the routing switch).
- */
-export type FailoverPhase = 'draining' | 'waiting' | 'selecting' | 'spawning' | 'health'
-export const FAILOVER_PHASES: readonly FailoverPhase[] = ['draining', 'waiting', 'selecting', 'spawning', 'health']
-
-/** One failover: from the notice to the replacement serving, and how much of it the job was down. */
-export interface Failover {
-  /** from the notice to the replacement serving */
-  seconds: number
-  /** the part of it after the old machine was gone */
-  downtime: number
-  viaSpare: boolean
-  phases: Record<FailoverPhase, number>
-}
-
-export interface RunResult {
-  policy: string
-  spendUsd: number
-  servedGpuHours: number
-  /** served time over the time jobs wanted serving (from arrival to end or horizon) */
-  servedFraction: number
-  /** requests arriving while a job that had started was not serving */
-  requestsDropped: number
-  migrations: number
-  failovers: Failover[]
-  /** spend plus unserved time priced at the jobs' outage value (USD) */
-  effectiveCostUsd: number
-  costPerServedGpuHour: number
-  sparesLaunched: number
-  jobsNeverPlaced: number
-  /** planner calls for placements (spares aside), the jobs they placed, and the calls with several jobs */
-  planning: { calls: number; jobs: number; multiJobCalls: number }
-  events: number
-}
-
-type Role = 'job' | 'spare'
-
-interface Machine {
-  pool: Pool
-  /** slot in a finite pool; -1 for cloud on-demand */
-  slot: number
-  role: Role
-  job: JobState
-  launchedAt: number
-  readyAt: number
-  ready: boolean
-  released: boolean
-  noticed: boolean
-  /** boot, and weights + GPU load + health check, of this machine's startup */
-  spawning: number
-  health: number
-  /** set when a spare is promoted: the failover switches routing instead of starting a machine */
-  switched: boolean
-}
-
-/**
- * Where a job is in its life. A job serves in `serving`, and in `displaced` while its noticed
- * machine still runs (`current`); it needs the planner in `queued`, and in `displaced` until a
- * replacement (`next`) is chosen. Spares exist only while serving.
- */
-type JobPhase =
-  | { kind: 'pending' }
-  | { kind: 'queued'; since: number }
-  | { kind: 'starting'; next: Machine }
-  | { kind: 'serving'; current: Machine; spare: Machine | null }
-  | { kind: 'displaced'; noticeAt: number; current: Machine | null; next: Machine | null; since: number }
-  | { kind: 'done' }
-
-const isServing = (p: JobPhase): boolean => p.kind === 'serving' || (p.kind === 'displaced' && p.current !== null)
-const needsPlan = (p: JobPhase): p is Extract<JobPhase, { kind: 'queued' | 'displaced' }> =>
-  p.kind === 'queued' || (p.kind === 'displaced' && p.next === null)
-
-interface JobState {
-  job: SimJob
-  phase: JobPhase
-  servingSince: number
-  servedSeconds: number
-  /** whether it ever served: downtime counts only after that */
-  started: boolean
-  downSince: number
-  downSeconds: number
-}
+export type { Failover, FailoverPhase, RunResult } from './results.js'
+export { FAILOVER_PHASES } from './results.js'
 
 type SimEvent =
   | { kind: 'end'; job: JobState }
@@ -127,12 +35,6 @@ type SimEvent =
   | { kind: 'review'; zone?: string }
 
 /** Order of kinds at one instant: jobs end and machines terminate before new notices and plans. */
-const RISK_MEMO_SECONDS = 60
-const RISK_HORIZON_MIN = 900
-const RISK_HORIZON_MAX = 86_400
-
-const poolOfSlot = (slot: Slot): Pool => POOLS[Number.parseInt(slot.id, 10)]!
-
 const RANK: Record<SimEvent['kind'], number> = {
   end: 0,
   terminate: 1,
@@ -153,17 +55,10 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   const bandwidth = BANDWIDTH_LEVELS[scenario.bandwidth]
   const outagePerSecond = (world.jobs[0]?.requestsPerSecond ?? 1) * USD_PER_REQUEST
   const planner: Planner = createPlanner({ weights: { outage: usdPerSecond(outagePerSecond) } })
-  const hazard: HazardModel | undefined = policy.prognostics ? createHazardModel() : undefined
+  const risk = createRiskAdapter(policy.prognostics)
   const queue = new EventQueue<SimEvent>()
-  const occupant: (Machine | null)[][] = POOLS.map((p) =>
-    Number.isFinite(p.capacity) ? new Array(p.capacity).fill(null) : [],
-  )
-  const cache: string[][][] = POOLS.map((p) =>
-    p.market === 'provider' ? Array.from({ length: p.capacity }, () => []) : [],
-  )
-  const unavailableUntil = new Float64Array(POOLS.length)
-  // Capabilities of machines with nothing cached never change: build them once.
-  const bareCapability = POOLS.map((p) => capabilityOf(p, []))
+  const occupancy = createOccupancy()
+  const { occupant, cache, unavailableUntil } = occupancy
   const lastNoticeInZone = new Map<string, number>()
   const jobs: JobState[] = world.jobs.map((job) => ({
     job,
@@ -193,44 +88,9 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   }
   for (const j of jobs) queue.push(j.job.arrival, RANK.arrival, { kind: 'arrival', job: j })
   for (const e of world.events) queue.push(e.time, RANK.fleet, { kind: 'fleet', fleet: e })
-  if (hazard !== undefined) {
+  if (risk.learning) {
     for (let t = SPARE_REVIEW_SECONDS; t < world.horizon; t += SPARE_REVIEW_SECONDS)
       queue.push(t, RANK.review, { kind: 'review' })
-  }
-
-  const hazardKeys: HazardKey[] = POOLS.map((pool) => ({
-    cloud: pool.cloud,
-    region: pool.region,
-    zone: pool.zone,
-    instanceType: pool.type.name,
-  }))
-  const hazardKey = (pool: Pool): HazardKey => hazardKeys[pool.index]!
-  // The estimator's answers move fast only after a notice (the zone's excess hazard); exposure
-  // changes them slowly. Memoise them for a minute, and drop them on every notice.
-  const memo = { time: -1, values: new Map<number, number>() }
-  const observe = (kind: 'up' | 'down' | 'notice', pool: Pool, time: number) => {
-    hazard?.observe({ kind, key: hazardKey(pool), time })
-    if (kind === 'notice') memo.time = -1
-  }
-  function preemptionProbability(pool: Pool, t: number, horizon: number): number {
-    if (hazard === undefined || pool.market !== 'spot') return 0
-    if (memo.time < 0 || t - memo.time >= RISK_MEMO_SECONDS) {
-      memo.time = t
-      memo.values.clear()
-    }
-    // Horizons are rounded up to 15 min × 2^k (at most a day) so a plan asks the estimator a
-    // few questions per pool rather than one per job; risk beyond a day hardly ranks slots differently.
-    const bucket = Math.min(
-      RISK_HORIZON_MAX,
-      RISK_HORIZON_MIN * 2 ** Math.ceil(Math.log2(Math.max(1, horizon / RISK_HORIZON_MIN))),
-    )
-    const key = pool.index * 1e9 + bucket
-    let p = memo.values.get(key)
-    if (p === undefined) {
-      p = hazard.probabilityWithin(hazardKey(pool), t, bucket)
-      memo.values.set(key, p)
-    }
-    return p
   }
 
   /** Every phase change goes through here, so served and down time are counted in one place. */
@@ -260,7 +120,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
         if (!c.includes(m.job.job.model.name)) c.push(m.job.job.model.name)
       }
     }
-    if (m.pool.market === 'spot') observe('down', m.pool, t)
+    if (m.pool.market === 'spot') risk.observe('down', m.pool, t)
   }
 
   /** Seconds from a placement decision until the machine serves: boot, weights, GPU load, health. */
@@ -290,50 +150,15 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       switched: false,
     }
     if (slot >= 0) occupant[pool.index]![slot] = m
-    if (pool.market === 'spot') observe('up', pool, t)
+    if (pool.market === 'spot') risk.observe('up', pool, t)
     queue.push(m.readyAt, RANK.ready, { kind: 'ready', machine: m })
     return m
   }
 
-  function candidateSlots(t: number, wanted: number, excludeZone?: string): { slots: Slot[]; where: [Pool, number][] } {
-    const slots: Slot[] = []
-    const where: [Pool, number][] = []
-    const bw = gbPerSecond(bandwidth)
-    for (const pool of POOLS) {
-      if (policy.onDemandOnly && pool.market === 'spot') continue
-      if (pool.zone === excludeZone) continue
-      if (pool.market === 'spot' && t < unavailableUntil[pool.index]!) continue
-      const price = usdPerSecond(pricePerHourAt(world, pool, t) / 3600)
-      const add = (slot: number, cached: string[]) => {
-        slots.push({
-          id: `${pool.index}:${slot}:${slots.length}`,
-          capability: cached.length === 0 ? bareCapability[pool.index]! : capabilityOf(pool, cached),
-          price,
-          bandwidth: bw,
-          latency: seconds(pool.latency),
-          load: 0 as Fraction,
-        })
-        where.push([pool, slot])
-      }
-      if (!Number.isFinite(pool.capacity)) {
-        for (let k = 0; k < wanted; k++) add(-1, [])
-        continue
-      }
-      // Free cloud machines of one pool are interchangeable: offer only as many as there are jobs.
-      let offered = 0
-      const occ = occupant[pool.index]!
-      for (let s = 0; s < occ.length && (pool.market === 'provider' || offered < wanted); s++) {
-        if (occ[s] !== null) continue
-        add(s, pool.market === 'provider' ? cache[pool.index]![s]! : [])
-        offered++
-      }
-    }
-    return { slots, where }
-  }
-
-  function riskAt(t: number): Risk {
-    if (hazard === undefined) return NO_RISK
-    return { riskOf: (slot, horizon) => preemptionProbability(poolOfSlot(slot), t, horizon) as Fraction }
+  const candidates = (time: number, wanted: number, excludeZone?: string) => {
+    const q: CandidateQuery = { time, wanted, bandwidthGbPerSecond: bandwidth, onDemandOnly: policy.onDemandOnly }
+    if (excludeZone !== undefined) q.excludeZone = excludeZone
+    return candidateSlots(world, occupancy, q)
   }
 
   const plannerJob = (j: JobState, t: number): Job => ({
@@ -351,11 +176,11 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
     result.plans++
     result.plannedJobs += batch.length
     if (batch.length > 1) result.batched++
-    const { slots, where } = candidateSlots(t, batch.length)
+    const { slots, where } = candidates(t, batch.length)
     const decided = planner.plan({
       jobs: batch.map((j) => plannerJob(j, t)),
       slots,
-      risk: riskAt(t),
+      risk: risk.riskAt(t),
       strategy: policy.strategy,
     })
     options.onPlan?.(
@@ -412,13 +237,13 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   function reviewSpares(t: number, horizon: number, zone?: string) {
     // A spare lives at least until the next hourly review: that is what it costs.
     const life = SPARE_REVIEW_SECONDS
-    if (hazard === undefined) return
+    if (!risk.learning) return
     for (const j of jobs) {
       const phase = j.phase
       if (phase.kind !== 'serving') continue
       const m = phase.current
       if (m.pool.market !== 'spot' || (zone !== undefined && m.pool.zone !== zone)) continue
-      const p = preemptionProbability(m.pool, t, horizon)
+      const p = risk.probability(m.pool, t, horizon)
       const saving = p * failoverCost(j, m)
       if (phase.spare !== null) {
         const keep = saving >= costBetween(world, phase.spare.pool, t, t + life) * SPARE_KEEP_RATIO
@@ -429,8 +254,8 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
         continue
       }
       if (saving <= cheapestSpare(j, t, life, m.pool.zone)) continue
-      const { slots, where } = candidateSlots(t, 1, m.pool.zone)
-      const res = planner.plan({ jobs: [plannerJob(j, t)], slots, risk: riskAt(t), strategy: policy.strategy })
+      const { slots, where } = candidates(t, 1, m.pool.zone)
+      const res = planner.plan({ jobs: [plannerJob(j, t)], slots, risk: risk.riskAt(t), strategy: policy.strategy })
       const placed = res.placements[0]
       if (placed === undefined) continue
       const [pool, slot] = where[slots.findIndex((s) => s.id === placed.slotId)]!
@@ -444,7 +269,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
   function onNotice(m: Machine, t: number) {
     m.noticed = true
     queue.push(t + NOTICE_SECONDS, RANK.terminate, { kind: 'terminate', machine: m })
-    observe('notice', m.pool, t)
+    risk.observe('notice', m.pool, t)
     lastNoticeInZone.set(m.pool.zone, t)
     const j = m.job
     const phase = j.phase
@@ -496,7 +321,7 @@ export function simulate(world: World, scenario: Scenario, policy: Policy, optio
       const m = e.slot >= 0 ? occ[e.slot] : occ.find((x) => x !== null && !x.noticed)
       if (m === null || m === undefined || m.noticed) return
       onNotice(m, t)
-      if (hazard !== undefined) {
+      if (risk.learning) {
         const zone = POOLS[e.pool]!.zone
         queue.push(t, RANK.review, { kind: 'review', zone })
       }
