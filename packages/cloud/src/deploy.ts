@@ -10,6 +10,12 @@ export function validatePlan(adapter: Pick<CloudAdapter, 'cloud' | 'capabilities
   }
   for (const m of plan.machines) {
     if (m.market?.kind === 'spot' && !adapter.capabilities.spot) throw new SpotUnavailableError(adapter.cloud)
+    const maxPrice = m.market?.kind === 'spot' ? m.market.maxPricePerHour : undefined
+    if (maxPrice !== undefined && !/^\d+(\.\d+)?$/.test(maxPrice)) {
+      throw new InvalidPlanError(
+        `maxPricePerHour must be a decimal USD amount like '0.55', got ${JSON.stringify(maxPrice)}`,
+      )
+    }
     if (m.userData.length === 0) throw new InvalidPlanError('every machine needs user-data that starts provider-node')
   }
 }

@@ -26,6 +26,11 @@ describe('validatePlan', () => {
     expect(() =>
       validatePlan(adapter('ovh', false, false), { firewall: { ingress: [] }, machines: [machine] }),
     ).toThrow(named('UnsupportedFeatureError'))
+    expect(() =>
+      validatePlan(adapter('aws', true, true), {
+        machines: [{ ...machine, market: { kind: 'spot', maxPricePerHour: '$1' } }],
+      }),
+    ).toThrow(named('InvalidPlanError'))
     expect(() => validatePlan(adapter('aws', true, true), { machines: [{ ...machine, userData: '' }] })).toThrow(
       named('InvalidPlanError'),
     )

@@ -104,7 +104,8 @@ describe('spot watcher against amazon-ec2-metadata-mock (IMDSv2 only)', () => {
 describe('spot watcher on clouds without notices', () => {
   it('is a watcher that never fires and never touches the network', async () => {
     for (const cloud of ['hetzner', 'ovh', 'workstation'] as const) {
-      await using watcher = createSpotWatcher({ cloud })
+      // The IMDS options are ignored: nothing may be contacted, not even a closed loopback port.
+      await using watcher = createSpotWatcher({ cloud, imdsBaseUrl: 'http://127.0.0.1:9', pollMs: 10 })
       const events: unknown[] = []
       watcher.on('interruption', (e) => events.push(e))
       watcher.on('rebalance', (e) => events.push(e))

@@ -28,19 +28,21 @@ export interface SpotWatcherEvents {
   'poll-failed': [Error]
 }
 
-export type SpotWatcherInit =
-  | {
-      cloud?: 'aws'
-      imdsBaseUrl?: string
-      pollMs?: number
-      timeoutMs?: number
-      tokenTtlS?: number
-      refreshMarginS?: number
-      /** Clock for token renewal; tests stall it to show recovery when local time and IMDS disagree. */
-      now?: () => number
-    }
-  /** Hetzner and OVH give no preemption notice: their machines are on-demand, the watcher never fires. */
-  | { cloud: 'hetzner' | 'ovh' | 'workstation' }
+/**
+ * `cloud` is where the machine runs (e.g. `detectContext().kind`); only `aws` polls. Hetzner and OVH
+ * give no preemption notice — their machines are on-demand — so for them (and a workstation) the
+ * watcher never fires and the IMDS options are ignored.
+ */
+export interface SpotWatcherInit {
+  cloud?: 'aws' | 'hetzner' | 'ovh' | 'workstation'
+  imdsBaseUrl?: string
+  pollMs?: number
+  timeoutMs?: number
+  tokenTtlS?: number
+  refreshMarginS?: number
+  /** Clock for token renewal; tests stall it to show recovery when local time and IMDS disagree. */
+  now?: () => number
+}
 
 const INSTANCE_ACTION = '/latest/meta-data/spot/instance-action'
 const REBALANCE = '/latest/meta-data/events/recommendations/rebalance'
