@@ -17,8 +17,8 @@ export interface RiskAdapter {
   riskAt(time: number): Risk
 }
 
-/** The estimator's answers are memoised this long (and dropped on every notice). */
-const MEMO_SECONDS = 60
+/** The estimator's answers are memoised this long (and a zone's dropped on each notice there). */
+const MEMO_SECONDS = 600
 /** Horizons are rounded up to 15 min × 2^k, at most a day. */
 const HORIZON_MIN = 900
 const HORIZON_MAX = 86_400
@@ -42,14 +42,17 @@ export function createRiskAdapter(prognostics: boolean): RiskAdapter {
     zone: pool.zone,
     instanceType: pool.type.name,
   }))
-  // The answers move fast only after a notice (the zone's excess hazard); exposure changes them
-  // slowly. Memoise them for a minute, and drop them on every notice.
+  // The answers move fast only after a notice, and then in the notice's zone (its excess hazard);
+  // exposure changes them slowly. Memoise them for ten minutes, and drop a zone's on its notices.
   const memo = { time: -1, values: new Map<number, number>() }
+  const zoneOf = POOLS.map((p) => p.zone)
   const adapter: RiskAdapter = {
     learning: true,
     observe(kind, pool, time) {
       hazard.observe({ kind, key: keys[pool.index]!, time })
-      if (kind === 'notice') memo.time = -1
+      if (kind === 'notice') {
+        for (const key of memo.values.keys()) if (zoneOf[Math.floor(key / 1e9)] === pool.zone) memo.values.delete(key)
+      }
     },
     probability(pool, time, horizon) {
       if (pool.market !== 'spot') return 0
