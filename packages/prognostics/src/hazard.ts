@@ -157,6 +157,12 @@ function probability(value: number | undefined, fallback: number): number {
 const keyId = (k: HazardKey): string => `${k.cloud}\u0000${k.region}\u0000${k.zone}\u0000${k.instanceType}`
 const zoneIdOf = (k: HazardKey): string => `${k.cloud}\u0000${k.region}\u0000${k.zone}`
 
+/** Hot path of `posterior`: a plain function, not a closure made per key visited. */
+function addTo(t: { notices: number; hours: number }, notices: number, hours: number): void {
+  t.notices += notices
+  t.hours += hours
+}
+
 /** Gamma-Poisson shrinkage: posterior mean with `strength` pseudo-hours at the parent's rate. */
 const shrink = (t: Totals, parentMean: number, strength: number): number =>
   (t.notices + strength * parentMean) / (t.hours + strength)
@@ -300,17 +306,13 @@ export function createHazardModel(init: HazardModelInit = {}): HazardModel {
     for (const s of stats.values()) {
       if (s.key.cloud !== key.cloud) continue
       const hours = s.closedHours + (s.running * Math.max(0, atTime - s.lastTime)) / SECONDS_PER_HOUR
-      const add = (t: Totals) => {
-        t.notices += s.notices
-        t.hours += hours
-      }
-      add(cloud)
+      addTo(cloud, s.notices, hours)
       const sameRegion = s.key.region === key.region
       const sameType = s.key.instanceType === key.instanceType
-      if (sameRegion) add(region)
-      if (sameType) add(type)
-      if (sameRegion && sameType) add(regionType)
-      if (sameRegion && sameType && s.key.zone === key.zone) add(own)
+      if (sameRegion) addTo(region, s.notices, hours)
+      if (sameType) addTo(type, s.notices, hours)
+      if (sameRegion && sameType) addTo(regionType, s.notices, hours)
+      if (sameRegion && sameType && s.key.zone === key.zone) addTo(own, s.notices, hours)
     }
     const cloudMean = shrink(cloud, priorRate, priorStrength)
     const regionMean = shrink(region, cloudMean, shrinkage)
