@@ -55,6 +55,12 @@ export const DEFAULT_LOG_IDLE_TIMEOUT_MS = 60_000
 /** Nonces for status and challenges: 32 random bytes, base64. */
 export const NONCE_BYTES = 32
 
+/** An isolated node retries its bootstrap peers this often (libp2p's dial timeout is 10 s). */
+export const DEFAULT_BOOTSTRAP_RETRY_MS = 5_000
+
+/** See node.ts: room for the connection monitor and the DHT to ping the same peer at once. */
+export const PING_MAX_OUTBOUND_STREAMS = 4
+
 export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0']
 /** multicodec `raw`: capability CIDs name a key string, not IPLD data. */
 export const RAW_CODEC = 0x55

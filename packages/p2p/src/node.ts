@@ -1,7 +1,7 @@
 import './node20.js'
+import { setMaxListeners } from 'node:events'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { bootstrap } from '@libp2p/bootstrap'
 import { type Identify, identify } from '@libp2p/identify'
 import type { Ed25519PrivateKey, Libp2p, PeerId } from '@libp2p/interface'
 import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht'
@@ -14,12 +14,14 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { toString as bytesToString } from 'uint8arrays/to-string'
 import type { ChainView } from './chain.js'
 import {
+  DEFAULT_BOOTSTRAP_RETRY_MS,
   DEFAULT_LISTEN_ADDRESSES,
   DEFAULT_LOG_IDLE_TIMEOUT_MS,
   DEFAULT_RECORD_TTL_S,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DHT_KEY_PREFIX,
   KAD_PROTOCOL,
+  PING_MAX_OUTBOUND_STREAMS,
 } from './constants.js'
 import { type CapabilityKey, capabilityCid, capabilityKeyString } from './discovery.js'
 import { CapabilityMismatchError, InactiveOperatorError, RecordNotFoundError } from './errors.js'
@@ -41,10 +43,23 @@ export interface SynktiNodeInit {
   listen?: string[]
   /** addresses to advertise instead of the observed ones (e.g. behind NAT) */
   announce?: string[]
-  /** full multiaddrs with `/p2p/<peer id>`, from config; no public defaults */
+  /** multiaddrs (with `/p2p/<peer id>`) from config, dialled by join(); no public defaults */
   bootstrap?: string[]
   /** discover peers on the LAN by multicast DNS; off by default */
   mdns?: boolean
+  /**
+   * Networks exempt from libp2p's per-host inbound limits (5 new connections a second, 10
+   * pending), as multiaddrs such as `/ip4/10.0.0.0/ipcidr/8`: for many nodes behind one address.
+   */
+  allow?: string[]
+  /**
+   * libp2p's connection monitor pings every connection every 10 s and aborts those that miss a
+   * ping (default on). Many nodes packed into one process (benchmarks) turn it off: their
+   * pings are late from event-loop lag, not from dead peers, and they cost O(connections).
+   */
+  connectionMonitor?: boolean
+  /** while this node has no connection at all, redial the bootstrap list this often */
+  bootstrapRetryMs?: number
   /** providers serve the DHT; consumers may be clients only. Default 'server'. */
   dhtMode?: 'server' | 'client'
   /** injected business logic; only protocols with a handler are served */
@@ -101,6 +116,7 @@ export class SynktiNode implements AsyncDisposable {
   readonly operator: string
   readonly protocols: ProtocolClient
   private lastSeq = 0
+  private joinTimer: NodeJS.Timeout | undefined
 
   private constructor(
     readonly libp2p: Libp2p<Services>,
@@ -115,19 +131,21 @@ export class SynktiNode implements AsyncDisposable {
   static async create(init: SynktiNodeInit): Promise<SynktiNode> {
     const clock = init.clock ?? systemClock
     const checkRecord = createRecordChecker({ clock, guard: new ReplayGuard() })
-    const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
-    if ((init.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: init.bootstrap ?? [], timeout: 0 }))
-    if (init.mdns === true) peerDiscovery.push(mdns())
+    const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = init.mdns === true ? [mdns()] : []
     const libp2p = await createLibp2p({
       privateKey: init.privateKey,
       addresses: { listen: init.listen ?? DEFAULT_LISTEN_ADDRESSES, announce: init.announce ?? [] },
+      connectionManager: { allow: init.allow ?? [] },
+      connectionMonitor: { enabled: init.connectionMonitor ?? true },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       peerDiscovery,
       services: {
         identify: identify(),
-        ping: ping(),
+        // libp2p's connection monitor and the DHT's keep-alive both ping; with ping's default of
+        // one outbound stream a busy node aborts healthy connections as "ping failures".
+        ping: ping({ maxOutboundStreams: PING_MAX_OUTBOUND_STREAMS }),
         dht: kadDHT({
           protocol: KAD_PROTOCOL,
           clientMode: init.dhtMode === 'client',
@@ -149,7 +167,40 @@ export class SynktiNode implements AsyncDisposable {
     })
     const node = new SynktiNode(libp2p, init, clock, checkRecord)
     await node.serve()
+    await node.join()
+    node.keepJoined()
     return node
+  }
+
+  /**
+   * Joins the network the Kademlia way: dial the bootstrap peers, then look up this node's own
+   * id so the routing table fills with its neighbours (and they learn of it). Returns how many
+   * bootstrap peers answered; zero is not an error (this may be the first node).
+   */
+  async join(options: { signal?: AbortSignal } = {}): Promise<number> {
+    const list = this.init.bootstrap ?? []
+    const signal = this.signal(options.signal)
+    const dials = await Promise.allSettled(list.map((address) => this.connect(address, { signal })))
+    const reached = dials.filter((d) => d.status === 'fulfilled').length
+    if (reached > 0) {
+      try {
+        for await (const _ of this.libp2p.services.dht.getClosestPeers(this.peerId.toMultihash().bytes, { signal })) {
+          // drain: each peer met on the way is dialled and enters the routing table
+        }
+      } catch {
+        // a partial lookup still filled part of the table; the DHT refreshes the rest itself
+      }
+    }
+    return reached
+  }
+
+  /** While this node has no connection at all, it rejoins (peers may not have been up yet). */
+  private keepJoined(): void {
+    if ((this.init.bootstrap ?? []).length === 0) return
+    this.joinTimer = setInterval(() => {
+      if (this.libp2p.getConnections().length === 0) this.join().catch(() => undefined)
+    }, this.init.bootstrapRetryMs ?? DEFAULT_BOOTSTRAP_RETRY_MS)
+    this.joinTimer.unref()
   }
 
   get peerId(): PeerId {
@@ -161,6 +212,7 @@ export class SynktiNode implements AsyncDisposable {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.joinTimer)
     await this.libp2p.stop()
   }
 
@@ -342,7 +394,10 @@ export class SynktiNode implements AsyncDisposable {
 
   private signal(signal: AbortSignal | undefined): AbortSignal {
     const deadline = AbortSignal.timeout(this.timeouts.timeoutMs)
-    return signal === undefined ? deadline : AbortSignal.any([signal, deadline])
+    const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline])
+    // one DHT query listens on its signal once per peer it contacts in parallel
+    setMaxListeners(Number.POSITIVE_INFINITY, combined)
+    return combined
   }
 }
 
