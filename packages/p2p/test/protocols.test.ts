@@ -67,6 +67,10 @@ describe('direct protocols', () => {
         yield* ['one', 'two', 'three']
         return
       }
+      if (jobId === 'long') {
+        yield* ['\u0001'.repeat(5000), 'after']
+        return
+      }
       for (let i = 0; !signal.aborted; i++) {
         seen.logPulls++
         yield `${jobId} line ${i} ${'x'.repeat(1000)}`
@@ -302,6 +306,14 @@ describe('direct protocols', () => {
       const lines: string[] = []
       for await (const line of client.protocols.streamLogs(server.peerId, 'short')) lines.push(line)
       expect(lines).toEqual(['one', 'two', 'three'])
+    })
+
+    it('cuts a line whose frame would exceed the limit, and carries on', async () => {
+      const lines: string[] = []
+      for await (const line of client.protocols.streamLogs(server.peerId, 'long')) lines.push(line)
+      expect(lines).toHaveLength(2)
+      expect(lines[0]).toMatch(/^\u0001+…$/)
+      expect(lines[1]).toBe('after')
     })
 
     it('a slow reader holds the writer back; reading again resumes it; stopping ends the source', async () => {

@@ -26,6 +26,11 @@ const nonce = z
   .string()
   .max(64)
   .refine((s) => isBase64(s) && decodeBase64(s).length === NONCE_BYTES, `nonce must be ${NONCE_BYTES} bytes, base64`)
+/** `{ type, body, signature }`: a body signed by its sender. */
+function signedMessage<T extends string, B extends z.ZodType>(type: T, body: B) {
+  return z.strictObject({ type: z.literal(type), body, signature })
+}
+
 /** A Solana transaction is at most 1232 bytes; base64 of that is 1644 characters. */
 const transaction = z.string().max(1644).refine(isBase64, 'not base64')
 
@@ -40,7 +45,7 @@ export const jobSubmitBodySchema = z.strictObject({
   spec: jsonObjectSchema,
   submittedAt: unixSeconds,
 })
-export const jobSubmitSchema = z.strictObject({ type: z.literal('job-submit'), body: jobSubmitBodySchema, signature })
+export const jobSubmitSchema = signedMessage('job-submit', jobSubmitBodySchema)
 export const jobAcceptedSchema = z.strictObject({ type: z.literal('job-accepted'), jobId: z.string().min(1).max(128) })
 export const jobRejectedSchema = z.strictObject({ type: z.literal('job-rejected'), reason: z.string().max(512) })
 
@@ -53,11 +58,7 @@ export const statusBodySchema = z.strictObject({
   at: unixSeconds,
   status: jsonObjectSchema,
 })
-export const statusResponseSchema = z.strictObject({
-  type: z.literal('status-response'),
-  body: statusBodySchema,
-  signature,
-})
+export const statusResponseSchema = signedMessage('status-response', statusBodySchema)
 
 // --- /synkti/handoff/1.0.0 ------------------------------------------------------------------
 
@@ -85,22 +86,10 @@ export const handoffConfirmBodySchema = z.strictObject({
   /** signature of the submitted migrate_lease transaction */
   transactionSignature: z.string().min(1).max(128),
 })
-export const handoffOfferSchema = z.strictObject({
-  type: z.literal('handoff-offer'),
-  body: handoffOfferBodySchema,
-  signature,
-})
-export const handoffAcceptSchema = z.strictObject({
-  type: z.literal('handoff-accept'),
-  body: handoffAcceptBodySchema,
-  signature,
-})
+export const handoffOfferSchema = signedMessage('handoff-offer', handoffOfferBodySchema)
+export const handoffAcceptSchema = signedMessage('handoff-accept', handoffAcceptBodySchema)
 export const handoffDeclineSchema = z.strictObject({ type: z.literal('handoff-decline'), reason: z.string().max(512) })
-export const handoffConfirmSchema = z.strictObject({
-  type: z.literal('handoff-confirm'),
-  body: handoffConfirmBodySchema,
-  signature,
-})
+export const handoffConfirmSchema = signedMessage('handoff-confirm', handoffConfirmBodySchema)
 export const handoffDoneSchema = z.strictObject({ type: z.literal('handoff-done') })
 
 // --- /synkti/challenge/1.0.0 ----------------------------------------------------------------
@@ -112,11 +101,7 @@ export const challengeBodySchema = z.strictObject({
   measuredAt: unixSeconds,
   measurement: jsonObjectSchema,
 })
-export const challengeResponseSchema = z.strictObject({
-  type: z.literal('challenge-response'),
-  body: challengeBodySchema,
-  signature,
-})
+export const challengeResponseSchema = signedMessage('challenge-response', challengeBodySchema)
 
 // --- /synkti/logs/1.0.0 ---------------------------------------------------------------------
 

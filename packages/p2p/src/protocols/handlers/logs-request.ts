@@ -18,7 +18,7 @@ export const handleLogsRequest: MessageHandler = async (ctx, message) => {
   const controller = new AbortController()
   try {
     for await (const line of logs(jobId, controller.signal)) {
-      await ctx.channel.send({ type: 'log-line', line: truncate(line) }, ctx.idleStep())
+      await ctx.channel.send({ type: 'log-line', line: fitLine(line, ctx.channel.maxBytes) }, ctx.idleStep())
     }
   } finally {
     // tells a generator that is still producing to stop
@@ -27,6 +27,11 @@ export const handleLogsRequest: MessageHandler = async (ctx, message) => {
   await ctx.channel.send({ type: 'logs-end' }, ctx.step())
 }
 
-function truncate(line: string): string {
-  return line.length <= MAX_LOG_LINE_CHARS ? line : `${line.slice(0, MAX_LOG_LINE_CHARS - 1)}…`
+/** Cuts a line (marking the cut with …) until its frame fits: JSON escaping can grow it 6×. */
+function fitLine(line: string, maxBytes: number): string {
+  let fitted = line.length <= MAX_LOG_LINE_CHARS ? line : `${line.slice(0, MAX_LOG_LINE_CHARS - 1)}…`
+  while (Buffer.byteLength(JSON.stringify({ type: 'log-line', line: fitted })) > maxBytes) {
+    fitted = `${fitted.slice(0, Math.floor(fitted.length / 2))}…`
+  }
+  return fitted
 }
