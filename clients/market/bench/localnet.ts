@@ -8,9 +8,6 @@
  * fraction of a 1-hour lease at 1 token/hour (1 token = 10^decimals base units), valuing the
  * payment token at 1 SOL (the chain has no price feed). Set-up transactions are not counted.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { LAMPORTS_PER_SOL } from '@solana/web3.js'
 import { MarketClient } from '../src/index.js'
@@ -18,7 +15,6 @@ import { startLocalnet } from '../test/support/localnet.js'
 import { Parties, warpClock } from '../test/support/parties.js'
 
 const ATTESTATIONS = 10
-const BENCH_PORT = 18_999
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -31,8 +27,7 @@ async function main(): Promise<void> {
   const lifecycles = Number(values.lifecycles)
   if (!Number.isInteger(lifecycles) || lifecycles < 1) throw new RangeError('--lifecycles must be a positive integer')
 
-  const ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-bench-'))
-  const net = await startLocalnet({ port: BENCH_PORT, ledgerDir })
+  const net = await startLocalnet()
   try {
     const confirms: number[] = []
     let counting = false
@@ -84,7 +79,6 @@ async function main(): Promise<void> {
     )
   } finally {
     await net.stop()
-    await rm(ledgerDir, { recursive: true, force: true })
   }
 }
 

@@ -3,9 +3,6 @@
  * SYNKTI_RPC_URL (a solana-test-validator, verification level 4). Tests read the endpoint with
  * `inject('chain')`; an RPC without `synkti_warpClock` (any but localnet) skips the clock tests.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startLocalnet } from './support/localnet.js'
 
@@ -37,9 +34,6 @@ async function answersWarp(rpcUrl: string): Promise<boolean> {
   }
 }
 
-/** Away from 8899 so that a developer's own `npm run localnet` and this suite do not collide. */
-const TEST_PORT = 18_899
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.SYNKTI_RPC_URL
   if (external !== undefined && external !== '') {
@@ -50,11 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('chain', { rpcUrl: external, wsUrl: process.env.SYNKTI_WS_URL ?? url.toString(), canWarp })
     return async () => {}
   }
-  const ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-market-test-'))
-  const localnet = await startLocalnet({ port: TEST_PORT, ledgerDir })
+  const localnet = await startLocalnet()
   project.provide('chain', { rpcUrl: localnet.rpcUrl, wsUrl: localnet.wsUrl, canWarp: true })
-  return async () => {
-    await localnet.stop()
-    await rm(ledgerDir, { recursive: true, force: true })
-  }
+  return () => localnet.stop()
 }

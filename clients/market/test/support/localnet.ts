@@ -9,8 +9,9 @@ export interface Localnet {
 }
 export type StartLocalnet = (opts?: { port?: number; reset?: boolean; ledgerDir?: string }) => Promise<Localnet>
 
-export async function startLocalnet(opts: { port: number; ledgerDir: string }): Promise<Localnet> {
+/** A fresh chain on a free port pair with a temporary ledger (removed by `stop()`). */
+export async function startLocalnet(): Promise<Localnet> {
   const spawner = new URL('../../../../localnet/src/ts/spawn.ts', import.meta.url).href
   const { startLocalnet: start } = (await import(spawner)) as { startLocalnet: StartLocalnet }
-  return start({ ...opts, reset: true })
+  return start({ reset: true })
 }
