@@ -61,14 +61,29 @@ const CUSTOM_HEX = /custom program error: 0x([0-9a-f]+)/i
 const CUSTOM_JSON = /"Custom":\s*(\d+)/
 
 /** The program error number in logs or an error message, with the account Anchor blamed. */
+const ANCHOR_ERROR_LOG = /AnchorError (?:caused by account: (\w+)|.*?)\. Error Code: \w+\. Error Number: (\d+)\./
+
+function parseAnchorError(logs: readonly string[]) {
+  try {
+    return anchor.AnchorError.parse([...logs])
+  } catch {
+    // Anchor's parser assumes the exact line after the error; read the error line alone then.
+    return null
+  }
+}
+
 export function programErrorCode(logs: readonly string[], message = ''): { code: number; account?: string } | null {
-  const anchorError = anchor.AnchorError.parse([...logs])
+  const anchorError = parseAnchorError(logs)
   if (anchorError !== null) {
     const origin = anchorError.error.origin
     return {
       code: anchorError.error.errorCode.number,
       ...(typeof origin === 'string' ? { account: origin } : {}),
     }
+  }
+  for (const log of logs) {
+    const m = ANCHOR_ERROR_LOG.exec(log)
+    if (m?.[2] !== undefined) return { code: Number(m[2]), ...(m[1] !== undefined ? { account: m[1] } : {}) }
   }
   for (const text of [message, ...logs]) {
     const hex = CUSTOM_HEX.exec(text)

@@ -88,8 +88,13 @@ describe('open_dispute and resolve_dispute', () => {
     // The slash goes to a stake-mint account of the consumer: a payment-mint one is refused.
     await client.openDispute({ consumer: c.kp, lease, reasonHash: new Uint8Array(32) })
     await expect(
-      client.resolveDispute({ arbiter: m.arbiter, lease, verdict: 'refund', consumerStakeToken: c.token }),
+      client.resolveDispute({ arbiter: m.arbiter, lease, verdict: 'refund', consumerStakeToken: other.token }),
     ).rejects.toMatchObject({ name: 'WrongMintError' })
+    // A stake-mint account, but not the consumer's.
+    const strangerStake = await parties.tokenAccount(m, other.kp.publicKey, m.stakeMint, 0n)
+    await expect(
+      client.resolveDispute({ arbiter: m.arbiter, lease, verdict: 'refund', consumerStakeToken: strangerStake }),
+    ).rejects.toMatchObject({ name: 'WrongTokenAccountError' })
   })
 })
 

@@ -61,7 +61,7 @@ describe('withdraw_fees', () => {
 
   it('names every refusal', async () => {
     const m = await parties.market()
-    await parties.tokenAccount(m, m.treasury.publicKey, m.mint, 0n)
+    const treasuryAccount = await parties.tokenAccount(m, m.treasury.publicKey, m.mint, 0n)
     const stranger = await parties.funded(1)
     await parties.tokenAccount(m, stranger.publicKey, m.mint, 0n)
     await expect(client.withdrawFees({ treasury: stranger, market: m.key, amount: 1n })).rejects.toMatchObject({
@@ -85,7 +85,7 @@ describe('withdraw_fees', () => {
         market: m.key,
         feeVault: stakeAccount,
         mint: m.mint,
-        destination: stakeAccount,
+        destination: treasuryAccount,
       },
       1n,
     )
