@@ -1,6 +1,7 @@
 import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { fromChain, toChain, U64_MAX } from '../src/index.js'
+import { defaultParams } from './support/parties.js'
 
 const defined = (name: string) => ({ defined: { name } })
 
@@ -49,16 +50,7 @@ describe('domain ↔ Anchor shapes', () => {
   })
 
   it('round-trips market params with u64 as bigint and durations as numbers', () => {
-    const params = {
-      minStake: 1_000_000n,
-      feeBps: 250,
-      slashBps: 5_000,
-      disputeWindowSecs: 3_600,
-      maxAttestationGapSecs: 600,
-      exitCooldownSecs: 86_400,
-      arbiter: Keypair.generate().publicKey,
-      treasury: Keypair.generate().publicKey,
-    }
+    const params = defaultParams(Keypair.generate().publicKey, Keypair.generate().publicKey)
     expect(fromChain(defined('marketParams'), toChain(defined('marketParams'), params))).toEqual(params)
   })
 

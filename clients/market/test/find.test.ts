@@ -2,6 +2,7 @@ import anchor from '@anchor-lang/core'
 import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { fieldOffset, matchesProvider, type Provider, providerFilters } from '../src/index.js'
+import { zeroReputation } from './support/parties.js'
 
 function provider(over: Partial<Provider> = {}): Provider {
   const key = Keypair.generate().publicKey
@@ -25,16 +26,7 @@ function provider(over: Partial<Provider> = {}): Provider {
     staked: 1_000_000n,
     status: { kind: 'active' },
     openLeases: 0,
-    reputation: {
-      leasesCompleted: 0n,
-      leasesFailed: 0n,
-      failoversHandedOff: 0n,
-      failoversTaken: 0n,
-      disputesLost: 0n,
-      disputesWon: 0n,
-      secondsServed: 0n,
-      earned: 0n,
-    },
+    reputation: zeroReputation(),
     registeredAt: 0,
     bump: 255,
     stakeVaultBump: 255,

@@ -3,7 +3,7 @@ import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { findEvent, providerAddress, stakeVaultAddress } from '../../src/index.js'
 import { client, itWarps, parties, warp } from '../support/chain.js'
-import { gpu } from '../support/parties.js'
+import { gpu, zeroReputation } from '../support/parties.js'
 
 describe('register_provider and update_provider', () => {
   it('registers with capabilities and price, then updates them', async () => {
@@ -40,16 +40,7 @@ describe('register_provider and update_provider', () => {
       status: { kind: 'active' },
       openLeases: 0,
     })
-    expect(p.reputation).toEqual({
-      leasesCompleted: 0n,
-      leasesFailed: 0n,
-      failoversHandedOff: 0n,
-      failoversTaken: 0n,
-      disputesLost: 0n,
-      disputesWon: 0n,
-      secondsServed: 0n,
-      earned: 0n,
-    })
+    expect(p.reputation).toEqual(zeroReputation())
     expect((await client.fetchMarket(m.key)).providerCount).toBe(1n)
 
     const newOperator = Keypair.generate().publicKey

@@ -14,6 +14,7 @@ import {
   type MarketParams,
   marketAddress,
   providerAddress,
+  type Reputation,
   stakeVaultAddress,
   tokenBalance,
 } from '../../src/index.js'
@@ -30,6 +31,20 @@ export function defaultParams(arbiter: PublicKey, treasury: PublicKey): MarketPa
     exitCooldownSecs: 86_400,
     arbiter,
     treasury,
+  }
+}
+
+/** A provider's record before any settlement. */
+export function zeroReputation(): Reputation {
+  return {
+    leasesCompleted: 0n,
+    leasesFailed: 0n,
+    failoversHandedOff: 0n,
+    failoversTaken: 0n,
+    disputesLost: 0n,
+    disputesWon: 0n,
+    secondsServed: 0n,
+    earned: 0n,
   }
 }
 
