@@ -1,14 +1,15 @@
-//! The last step shared by every way a lease ends (close, reclaim, resolve, expire): pay what
-//! was settled, refund everything else in escrow to the consumer, close the escrow.
+//! A lease's escrow, which only the lease PDA can move: payments out during the lease, and the
+//! last step shared by every way a lease ends (close, reclaim, resolve, expire).
 use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::SynktiError;
 use crate::settlement::Settlement;
 use crate::signer_seeds::PdaSigner;
+use crate::state::Lease;
 use crate::token_moves::{close_vault, pay_out};
 
-pub struct EscrowExit<'a, 'info> {
+pub struct Escrow<'a, 'info> {
     pub token_program: &'a Program<'info, Token>,
     pub escrow: &'a Account<'info, TokenAccount>,
     pub mint: &'a Account<'info, Mint>,
@@ -16,7 +17,17 @@ pub struct EscrowExit<'a, 'info> {
     pub signer: PdaSigner,
 }
 
-impl<'info> EscrowExit<'_, 'info> {
+impl<'a, 'info> Escrow<'a, 'info> {
+    /// The escrow of `lease`, which signs for it.
+    pub fn of(
+        lease: &'a Account<'info, Lease>,
+        escrow: &'a Account<'info, TokenAccount>,
+        mint: &'a Account<'info, Mint>,
+        token_program: &'a Program<'info, Token>,
+    ) -> Self {
+        Self { token_program, escrow, mint, lease: lease.to_account_info(), signer: PdaSigner::lease(lease) }
+    }
+
     /// Pays `settlement` out, refunds the rest (including any tokens sent to the escrow
     /// directly), closes the escrow with its rent to `rent_to`. Returns the refund.
     pub fn finish(
@@ -42,7 +53,7 @@ impl<'info> EscrowExit<'_, 'info> {
 
 /// A dispute decided for the provider pays it for service up to the moment the dispute was
 /// opened (capped by escrow), like a close at that moment.
-pub fn release_settlement(lease: &crate::state::Lease, market: &crate::state::Market, disputed_at: i64) -> Result<Settlement> {
+pub fn release_settlement(lease: &Lease, market: &crate::state::Market, disputed_at: i64) -> Result<Settlement> {
     let cap = lease.last_activity_at.saturating_add(market.max_attestation_gap_secs);
     Ok(crate::settlement::settle_capped(
         lease.settled_until,

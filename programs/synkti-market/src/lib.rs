@@ -5,9 +5,9 @@ use anchor_lang::prelude::*;
 
 pub mod constants;
 pub mod error;
+pub mod escrow;
 pub mod events;
 pub mod instructions;
-pub mod lease_end;
 pub mod settlement;
 pub mod signer_seeds;
 pub mod state;

@@ -14,7 +14,9 @@ mod log_routing;
 
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
-use solana_program_test::{get_runtime_environment_key, invoke_builtin_function, EbpfError, EbpfVm, InvokeContext, ProgramTest};
+use solana_program_test::{
+    get_runtime_environment_key, invoke_builtin_function, EbpfError, EbpfVm, InvokeContext, ProgramTest,
+};
 
 pub use synkti_market::ID as PROGRAM_ID;
 

@@ -5,8 +5,8 @@
 //! instead of being recorded. We wrap its stubs: everything is delegated unchanged except
 //! `sol_log_data`, which writes to the current invocation's log collector through the
 //! runtime's own `stable_log::program_data`, the function the validator's syscall uses.
-use anchor_lang::solana_program::{account_info::AccountInfo, instruction::Instruction};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::{account_info::AccountInfo, instruction::Instruction};
 use solana_program_runtime::invoke_context::InvokeContext;
 use solana_sysvar::program_stubs::{self, SyscallStubs};
 use std::cell::Cell;
@@ -72,7 +72,12 @@ impl SyscallStubs for RoutedStubs {
     fn sol_remaining_compute_units(&self) -> u64 {
         self.inner.sol_remaining_compute_units()
     }
-    fn sol_invoke_signed(&self, instruction: &Instruction, account_infos: &[AccountInfo], signers_seeds: &[&[&[u8]]]) -> ProgramResult {
+    fn sol_invoke_signed(
+        &self,
+        instruction: &Instruction,
+        account_infos: &[AccountInfo],
+        signers_seeds: &[&[&[u8]]],
+    ) -> ProgramResult {
         self.inner.sol_invoke_signed(instruction, account_infos, signers_seeds)
     }
     fn sol_get_sysvar(&self, sysvar_id_addr: *const u8, var_addr: *mut u8, offset: u64, length: u64) -> u64 {

@@ -2,10 +2,9 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::SynktiError;
+use crate::escrow::Escrow;
 use crate::events::{emit_event, UsageAttested};
-use crate::lease_end::EscrowExit;
 use crate::settlement;
-use crate::signer_seeds::PdaSigner;
 use crate::state::{Lease, Market, Provider};
 
 #[derive(Accounts)]
@@ -35,13 +34,7 @@ pub fn handler(ctx: Context<AttestUsage>, until: i64) -> Result<()> {
     a.lease.require_active()?;
     let from = a.lease.settled_until;
     let s = settlement::attest(from, until, now, a.lease.price_per_second, a.lease.available()?, a.market.fee_bps)?;
-    let escrow = EscrowExit {
-        token_program: &a.token_program,
-        escrow: &a.escrow,
-        mint: &a.mint,
-        lease: a.lease.to_account_info(),
-        signer: PdaSigner::lease(&a.lease),
-    };
+    let escrow = Escrow::of(&a.lease, &a.escrow, &a.mint, &a.token_program);
     escrow.pay(a.payout.to_account_info(), s.payout)?;
     escrow.pay(a.fee_vault.to_account_info(), s.fee)?;
     ctx.accounts.provider.record_payout(s.seconds, s.payout)?;

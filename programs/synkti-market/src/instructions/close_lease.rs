@@ -2,10 +2,9 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::SynktiError;
+use crate::escrow::Escrow;
 use crate::events::{emit_event, LeaseEnded};
-use crate::lease_end::EscrowExit;
 use crate::settlement::{self, Settlement};
-use crate::signer_seeds::PdaSigner;
 use crate::state::{Lease, LeaseOutcome, LeaseStatus, Market, Provider};
 
 /// Either party ends the lease: the consumer, or the serving provider's operator.
@@ -62,14 +61,7 @@ pub fn handler(ctx: Context<CloseLease>) -> Result<()> {
         }
         LeaseStatus::Disputed { .. } => return err!(SynktiError::LeaseDisputed),
     };
-    let refund = EscrowExit {
-        token_program: &a.token_program,
-        escrow: &a.escrow,
-        mint: &a.mint,
-        lease: a.lease.to_account_info(),
-        signer: PdaSigner::lease(&a.lease),
-    }
-    .finish(
+    let refund = Escrow::of(&a.lease, &a.escrow, &a.mint, &a.token_program).finish(
         &s,
         a.payout.to_account_info(),
         a.fee_vault.to_account_info(),

@@ -2,9 +2,8 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::SynktiError;
+use crate::escrow::{release_settlement, Escrow};
 use crate::events::{emit_event, LeaseEnded};
-use crate::lease_end::{release_settlement, EscrowExit};
-use crate::signer_seeds::PdaSigner;
 use crate::state::{Lease, LeaseOutcome, LeaseStatus, Market, Provider};
 
 /// Anyone may call it: an arbiter who does not rule in time must not hold funds hostage.
@@ -45,14 +44,7 @@ pub fn handler(ctx: Context<ExpireDispute>) -> Result<()> {
     };
     require!(now > opened_at.saturating_add(a.market.dispute_window_secs), SynktiError::DisputeWindowOpen);
     let s = release_settlement(&a.lease, &a.market, opened_at)?;
-    let refund = EscrowExit {
-        token_program: &a.token_program,
-        escrow: &a.escrow,
-        mint: &a.mint,
-        lease: a.lease.to_account_info(),
-        signer: PdaSigner::lease(&a.lease),
-    }
-    .finish(
+    let refund = Escrow::of(&a.lease, &a.escrow, &a.mint, &a.token_program).finish(
         &s,
         a.payout.to_account_info(),
         a.fee_vault.to_account_info(),

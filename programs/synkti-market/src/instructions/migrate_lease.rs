@@ -2,10 +2,9 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::SynktiError;
+use crate::escrow::Escrow;
 use crate::events::{emit_event, LeaseMigrated};
-use crate::lease_end::EscrowExit;
 use crate::settlement;
-use crate::signer_seeds::PdaSigner;
 use crate::state::{Lease, Market, Provider};
 
 /// Failover hand-off. Both operators sign: the old one vouches for the hand-off time it is
@@ -43,14 +42,8 @@ impl MigrateLease<'_> {
         require_keys_neq!(self.new_provider.key(), self.old_provider.key(), SynktiError::SameProvider);
         require!(self.new_provider.is_active(), SynktiError::ProviderNotActive);
         require!(self.new_provider.staked >= self.market.min_stake, SynktiError::InsufficientStake);
-        require!(
-            self.new_provider.price_per_second <= self.lease.max_price_per_second,
-            SynktiError::PriceAboveCap
-        );
-        require!(
-            handoff_at >= self.lease.settled_until && handoff_at <= now,
-            SynktiError::InvalidHandoffTime
-        );
+        require!(self.new_provider.price_per_second <= self.lease.max_price_per_second, SynktiError::PriceAboveCap);
+        require!(handoff_at >= self.lease.settled_until && handoff_at <= now, SynktiError::InvalidHandoffTime);
         Ok(())
     }
 }
@@ -66,13 +59,7 @@ pub fn handler(ctx: Context<MigrateLease>, handoff_at: i64) -> Result<()> {
         a.lease.available()?,
         a.market.fee_bps,
     )?;
-    let escrow = EscrowExit {
-        token_program: &a.token_program,
-        escrow: &a.escrow,
-        mint: &a.mint,
-        lease: a.lease.to_account_info(),
-        signer: PdaSigner::lease(&a.lease),
-    };
+    let escrow = Escrow::of(&a.lease, &a.escrow, &a.mint, &a.token_program);
     escrow.pay(a.old_payout.to_account_info(), s.payout)?;
     escrow.pay(a.fee_vault.to_account_info(), s.fee)?;
 

@@ -2,10 +2,9 @@ use anchor_lang::prelude::*;
 use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use crate::error::SynktiError;
+use crate::escrow::Escrow;
 use crate::events::{emit_event, LeaseEnded};
-use crate::lease_end::EscrowExit;
 use crate::settlement::Settlement;
-use crate::signer_seeds::PdaSigner;
 use crate::state::{Lease, LeaseOutcome, Market, Provider};
 
 #[derive(Accounts)]
@@ -36,14 +35,7 @@ pub fn handler(ctx: Context<ReclaimStalledLease>) -> Result<()> {
     let stalled_after = a.lease.last_activity_at.saturating_add(a.market.max_attestation_gap_secs);
     require!(now > stalled_after, SynktiError::LeaseNotStalled);
     let nothing = Settlement::default();
-    let refund = EscrowExit {
-        token_program: &a.token_program,
-        escrow: &a.escrow,
-        mint: &a.mint,
-        lease: a.lease.to_account_info(),
-        signer: PdaSigner::lease(&a.lease),
-    }
-    .finish(
+    let refund = Escrow::of(&a.lease, &a.escrow, &a.mint, &a.token_program).finish(
         &nothing,
         a.consumer_token.to_account_info(),
         a.consumer_token.to_account_info(),

@@ -79,13 +79,17 @@ async fn error_dispute_by_someone_else_or_before_acceptance() {
 #[tokio::test]
 async fn resolve_refund_returns_escrow_and_slashes_stake_to_the_consumer() {
     let Disputed { mut env, m, p, c, lease } = disputed().await;
-    let logs = Env::ok(env.send(&[m.resolve_ix(&m.arbiter.pubkey(), &c, &p, &lease, Verdict::Refund)], &[&m.arbiter]).await);
+    let logs =
+        Env::ok(env.send(&[m.resolve_ix(&m.arbiter.pubkey(), &c, &p, &lease, Verdict::Refund)], &[&m.arbiter]).await);
     assert_eq!(env.balance(&c.token).await, 1_000_000 - 10_000);
     assert_eq!(env.balance(&c.stake_token).await, STAKE / 2);
     assert_eq!(env.balance(&p.stake_vault).await, STAKE / 2);
     assert!(!env.exists(&lease.key).await);
     let ev = &events::<LeaseEnded>(&logs)[0];
-    assert_eq!((ev.outcome, ev.slashed, ev.refund, ev.by), (LeaseOutcome::Refunded, STAKE / 2, 990_000, m.arbiter.pubkey()));
+    assert_eq!(
+        (ev.outcome, ev.slashed, ev.refund, ev.by),
+        (LeaseOutcome::Refunded, STAKE / 2, 990_000, m.arbiter.pubkey())
+    );
     let pr: Provider = env.account(&p.key).await;
     assert_eq!((pr.staked, pr.open_leases), (STAKE / 2, 0));
     assert_eq!((pr.reputation.disputes_lost, pr.reputation.leases_failed), (1, 1));
@@ -108,7 +112,10 @@ async fn resolve_release_pays_the_provider_up_to_the_dispute() {
 async fn error_resolve_by_anyone_but_the_arbiter() {
     let Disputed { mut env, m, p, c, lease } = disputed().await;
     let judge = Keypair::new();
-    expect_err(env.send(&[m.resolve_ix(&judge.pubkey(), &c, &p, &lease, Verdict::Refund)], &[&judge]).await, E::Unauthorized);
+    expect_err(
+        env.send(&[m.resolve_ix(&judge.pubkey(), &c, &p, &lease, Verdict::Refund)], &[&judge]).await,
+        E::Unauthorized,
+    );
     expect_err(
         env.send(&[m.resolve_ix(&p.authority.pubkey(), &c, &p, &lease, Verdict::Release)], &[&p.authority]).await,
         E::Unauthorized,
@@ -122,7 +129,10 @@ async fn error_resolve_a_lease_that_is_not_disputed() {
     let p = env.provider(&m, 100, STAKE).await;
     let c = env.consumer(&m, 1_000_000).await;
     let lease = env.active_lease(&m, &c, &p, 1, 1_000).await;
-    expect_err(env.send(&[m.resolve_ix(&m.arbiter.pubkey(), &c, &p, &lease, Verdict::Refund)], &[&m.arbiter]).await, E::LeaseNotDisputed);
+    expect_err(
+        env.send(&[m.resolve_ix(&m.arbiter.pubkey(), &c, &p, &lease, Verdict::Refund)], &[&m.arbiter]).await,
+        E::LeaseNotDisputed,
+    );
     expect_err(env.send(&[m.expire_ix(&c.kp.pubkey(), &c, &p, &lease)], &[&c.kp]).await, E::LeaseNotDisputed);
 }
 

@@ -36,6 +36,7 @@ pub mod anchor_errors {
     pub const CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT: u32 =
         anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount as u32;
     pub const ACCOUNT_DISCRIMINATOR_MISMATCH: u32 = anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch as u32;
+    pub const ACCOUNT_OWNED_BY_WRONG_PROGRAM: u32 = anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram as u32;
 }
 
 pub fn code(e: SynktiError) -> u32 {
@@ -140,7 +141,13 @@ impl Env {
         let rent = self.rent(spl_token::state::Mint::LEN).await;
         let payer = self.payer();
         let ixs = [
-            system_instruction::create_account(&payer, &mint.pubkey(), rent, spl_token::state::Mint::LEN as u64, &spl_token::ID),
+            system_instruction::create_account(
+                &payer,
+                &mint.pubkey(),
+                rent,
+                spl_token::state::Mint::LEN as u64,
+                &spl_token::ID,
+            ),
             spl_token::instruction::initialize_mint2(&spl_token::ID, &mint.pubkey(), &payer, None, DECIMALS).unwrap(),
         ];
         Self::ok(self.send(&ixs, &[&mint]).await);
@@ -149,24 +156,28 @@ impl Env {
 
     /// A plain token account of `mint` owned by `owner`, holding `amount` freshly minted.
     pub async fn token_account(&mut self, mint: &Pubkey, owner: &Pubkey, amount: u64) -> Pubkey {
-        let acc = Keypair::new();
+        self.token_accounts(&[(*mint, *owner, amount)]).await[0]
+    }
+
+    /// Several token accounts in one transaction: `(mint, owner, amount)` each.
+    pub async fn token_accounts(&mut self, specs: &[(Pubkey, Pubkey, u64)]) -> Vec<Pubkey> {
         let rent = self.rent(spl_token::state::Account::LEN).await;
         let payer = self.payer();
-        let mut ixs = vec![
-            system_instruction::create_account(
-                &payer,
-                &acc.pubkey(),
-                rent,
-                spl_token::state::Account::LEN as u64,
-                &spl_token::ID,
-            ),
-            spl_token::instruction::initialize_account3(&spl_token::ID, &acc.pubkey(), mint, owner).unwrap(),
-        ];
-        if amount > 0 {
-            ixs.push(spl_token::instruction::mint_to(&spl_token::ID, mint, &acc.pubkey(), &payer, &[], amount).unwrap());
+        let accounts: Vec<Keypair> = specs.iter().map(|_| Keypair::new()).collect();
+        let mut ixs = vec![];
+        for ((mint, owner, amount), acc) in specs.iter().zip(&accounts) {
+            let len = spl_token::state::Account::LEN as u64;
+            ixs.push(system_instruction::create_account(&payer, &acc.pubkey(), rent, len, &spl_token::ID));
+            ixs.push(spl_token::instruction::initialize_account3(&spl_token::ID, &acc.pubkey(), mint, owner).unwrap());
+            if *amount > 0 {
+                ixs.push(
+                    spl_token::instruction::mint_to(&spl_token::ID, mint, &acc.pubkey(), &payer, &[], *amount).unwrap(),
+                );
+            }
         }
-        Self::ok(self.send(&ixs, &[&acc]).await);
-        acc.pubkey()
+        let signers: Vec<&Keypair> = accounts.iter().collect();
+        Self::ok(self.send(&ixs, &signers).await);
+        accounts.iter().map(|a| a.pubkey()).collect()
     }
 
     pub async fn balance(&mut self, token_account: &Pubkey) -> u64 {
@@ -181,7 +192,9 @@ impl Env {
 
 fn classify(e: TransactionError) -> Failure {
     match e {
-        TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(code)) => Failure::Program(code),
+        TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(code)) => {
+            Failure::Program(code)
+        }
         other => Failure::Other(format!("{other:?}")),
     }
 }

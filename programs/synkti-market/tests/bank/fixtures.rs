@@ -97,7 +97,6 @@ pub struct ConsumerFx {
 pub struct LeaseFx {
     pub key: Pubkey,
     pub escrow: Pubkey,
-    pub nonce: u64,
 }
 
 impl MarketFx {
@@ -131,7 +130,14 @@ impl MarketFx {
         )
     }
 
-    pub fn register_ix(&self, authority: &Pubkey, operator: &Pubkey, payout: &Pubkey, caps: Capabilities, price: u64) -> Instruction {
+    pub fn register_ix(
+        &self,
+        authority: &Pubkey,
+        operator: &Pubkey,
+        payout: &Pubkey,
+        caps: Capabilities,
+        price: u64,
+    ) -> Instruction {
         let provider = provider_pda(&self.key, authority);
         build(
             acc::RegisterProvider {
@@ -181,7 +187,13 @@ impl MarketFx {
         build(acc::BeginExit { authority: *authority, market: self.key, provider: p.key }, ix::BeginExit {})
     }
 
-    pub fn withdraw_stake_ix(&self, p: &ProviderFx, authority: &Pubkey, destination: &Pubkey, amount: u64) -> Instruction {
+    pub fn withdraw_stake_ix(
+        &self,
+        p: &ProviderFx,
+        authority: &Pubkey,
+        destination: &Pubkey,
+        amount: u64,
+    ) -> Instruction {
         build(
             acc::WithdrawStake {
                 authority: *authority,
@@ -313,7 +325,14 @@ impl MarketFx {
         )
     }
 
-    pub fn resolve_ix(&self, arbiter: &Pubkey, c: &ConsumerFx, p: &ProviderFx, lease: &LeaseFx, verdict: Verdict) -> Instruction {
+    pub fn resolve_ix(
+        &self,
+        arbiter: &Pubkey,
+        c: &ConsumerFx,
+        p: &ProviderFx,
+        lease: &LeaseFx,
+        verdict: Verdict,
+    ) -> Instruction {
         build(
             acc::ResolveDispute {
                 arbiter: *arbiter,
@@ -395,7 +414,8 @@ impl Env {
         let stake_wallet = self.token_account(&m.stake_mint, &authority.pubkey(), 1_000_000_000).await;
         let key = provider_pda(&m.key, &authority.pubkey());
         let p = ProviderFx { key, stake_vault: stake_vault_pda(&key), payout, stake_wallet, authority, operator };
-        let mut ixs = vec![m.register_ix(&p.authority.pubkey(), &p.operator.pubkey(), &payout, gpu("H100", "eu-central"), price)];
+        let mut ixs =
+            vec![m.register_ix(&p.authority.pubkey(), &p.operator.pubkey(), &payout, gpu("H100", "eu-central"), price)];
         if stake > 0 {
             ixs.push(m.deposit_stake_ix(&p, &p.authority.pubkey(), &stake_wallet, stake));
         }
@@ -411,20 +431,40 @@ impl Env {
         ConsumerFx { kp, token, stake_token }
     }
 
-    pub async fn try_open_lease(&mut self, m: &MarketFx, c: &ConsumerFx, provider: &Pubkey, args: OpenLeaseArgs) -> TxResult {
+    pub async fn try_open_lease(
+        &mut self,
+        m: &MarketFx,
+        c: &ConsumerFx,
+        provider: &Pubkey,
+        args: OpenLeaseArgs,
+    ) -> TxResult {
         let ix = m.open_lease_ix(c, provider, args);
         self.send(&[ix], &[&c.kp]).await
     }
 
-    pub async fn open_lease(&mut self, m: &MarketFx, c: &ConsumerFx, p: &ProviderFx, nonce: u64, deposit: u64) -> LeaseFx {
+    pub async fn open_lease(
+        &mut self,
+        m: &MarketFx,
+        c: &ConsumerFx,
+        p: &ProviderFx,
+        nonce: u64,
+        deposit: u64,
+    ) -> LeaseFx {
         let args = OpenLeaseArgs { nonce, job_spec_hash: [9; 32], max_price_per_second: u64::MAX, deposit };
         Env::ok(self.try_open_lease(m, c, &p.key, args).await);
         let key = lease_pda(&c.kp.pubkey(), nonce);
-        LeaseFx { key, escrow: escrow_pda(&key), nonce }
+        LeaseFx { key, escrow: escrow_pda(&key) }
     }
 
     /// Opened and accepted: billing runs from now.
-    pub async fn active_lease(&mut self, m: &MarketFx, c: &ConsumerFx, p: &ProviderFx, nonce: u64, deposit: u64) -> LeaseFx {
+    pub async fn active_lease(
+        &mut self,
+        m: &MarketFx,
+        c: &ConsumerFx,
+        p: &ProviderFx,
+        nonce: u64,
+        deposit: u64,
+    ) -> LeaseFx {
         let lease = self.open_lease(m, c, p, nonce, deposit).await;
         let ix = m.accept_ix(p, &lease, &p.operator.pubkey());
         Env::ok(self.send(&[ix], &[&p.operator]).await);

@@ -152,7 +152,10 @@ async fn error_attest_in_the_future() {
     let World { mut env, m, p, c } = world().await;
     let lease = env.active_lease(&m, &c, &p, 1, DEPOSIT).await;
     let now = env.now().await;
-    expect_err(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), now + 1)], &[&p.operator]).await, E::AttestationInFuture);
+    expect_err(
+        env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), now + 1)], &[&p.operator]).await,
+        E::AttestationInFuture,
+    );
 }
 
 #[tokio::test]
@@ -164,8 +167,14 @@ async fn error_attest_the_same_period_twice() {
     Env::ok(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), until)], &[&p.operator]).await);
     let paid = env.balance(&p.payout).await;
     env.warp(30).await;
-    expect_err(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), until)], &[&p.operator]).await, E::AttestationNotAfterLast);
-    expect_err(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), until - 10)], &[&p.operator]).await, E::AttestationNotAfterLast);
+    expect_err(
+        env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), until)], &[&p.operator]).await,
+        E::AttestationNotAfterLast,
+    );
+    expect_err(
+        env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), until - 10)], &[&p.operator]).await,
+        E::AttestationNotAfterLast,
+    );
     assert_eq!(env.balance(&p.payout).await, paid);
 }
 
@@ -175,7 +184,10 @@ async fn error_attest_beyond_the_deposit() {
     let lease = env.active_lease(&m, &c, &p, 1, 5_000).await; // covers 50 s
     let start = env.now().await;
     env.warp(51).await;
-    expect_err(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), start + 51)], &[&p.operator]).await, E::AttestationExceedsDeposit);
+    expect_err(
+        env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), start + 51)], &[&p.operator]).await,
+        E::AttestationExceedsDeposit,
+    );
     Env::ok(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), start + 50)], &[&p.operator]).await);
     assert_eq!(env.balance(&lease.escrow).await, 0);
 }
@@ -232,7 +244,10 @@ async fn error_attest_before_acceptance() {
     let lease = env.open_lease(&m, &c, &p, 1, DEPOSIT).await;
     env.warp(10).await;
     let now = env.now().await;
-    expect_err(env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), now)], &[&p.operator]).await, E::LeaseNotActive);
+    expect_err(
+        env.send(&[m.attest_ix(&p, &lease, &p.operator.pubkey(), now)], &[&p.operator]).await,
+        E::LeaseNotActive,
+    );
 }
 
 #[tokio::test]
@@ -367,4 +382,25 @@ async fn error_reclaim_an_open_lease() {
     let lease = env.open_lease(&m, &c, &p, 1, DEPOSIT).await;
     env.warp(601).await;
     expect_err(env.send(&[m.reclaim_ix(&c, &p, &lease)], &[&c.kp]).await, E::LeaseNotActive);
+}
+
+#[tokio::test]
+async fn error_attest_with_a_forged_lease_of_another_account_type() {
+    let World { mut env, m, p, c } = world().await;
+    let lease = env.active_lease(&m, &c, &p, 1, DEPOSIT).await;
+    let q = env.provider(&m, PRICE, 1_000_000).await;
+    env.warp(10).await;
+    let now = env.now().await;
+    let mut ix = m.attest_ix(&p, &lease, &p.operator.pubkey(), now);
+    ix.accounts[3].pubkey = q.key; // a Provider account where the Lease belongs
+    expect_anchor_err(env.send(&[ix], &[&p.operator]).await, anchor_errors::ACCOUNT_DISCRIMINATOR_MISMATCH);
+}
+
+#[tokio::test]
+async fn error_accept_with_a_market_owned_by_another_program() {
+    let World { mut env, m, p, c } = world().await;
+    let lease = env.open_lease(&m, &c, &p, 1, DEPOSIT).await;
+    let mut ix = m.accept_ix(&p, &lease, &p.operator.pubkey());
+    ix.accounts[1].pubkey = m.mint; // an SPL Token account posing as the market
+    expect_anchor_err(env.send(&[ix], &[&p.operator]).await, anchor_errors::ACCOUNT_OWNED_BY_WRONG_PROGRAM);
 }

@@ -7,6 +7,7 @@
 mod env;
 mod fixtures;
 
+mod conservation;
 mod dispute;
 mod lease;
 mod market;

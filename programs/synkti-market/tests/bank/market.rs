@@ -8,7 +8,10 @@ use synkti_market::state::Market;
 use crate::env::{events, expect_err, Env, Failure};
 use crate::fixtures::*;
 
-async fn try_create(env: &mut Env, tweak: impl FnOnce(&mut synkti_market::state::MarketParams)) -> crate::env::TxResult {
+async fn try_create(
+    env: &mut Env,
+    tweak: impl FnOnce(&mut synkti_market::state::MarketParams),
+) -> crate::env::TxResult {
     let m = env.market().await;
     let mint = env.create_mint().await;
     let mut params = default_params(m.arbiter.pubkey(), m.treasury.pubkey());
@@ -25,7 +28,8 @@ async fn create_market_stores_rules_and_a_fee_vault_owned_by_the_market() {
     let (mint, stake_mint) = (env.create_mint().await, env.create_mint().await);
     let params = default_params(Keypair::new().pubkey(), Keypair::new().pubkey());
     let probe = env.market().await; // only for its builder
-    let logs = Env::ok(env.send(&[probe.create_ix(&creator.pubkey(), &mint, &stake_mint, params.clone())], &[&creator]).await);
+    let logs =
+        Env::ok(env.send(&[probe.create_ix(&creator.pubkey(), &mint, &stake_mint, params.clone())], &[&creator]).await);
     let key = market_pda(&creator.pubkey(), &mint);
     let market: Market = env.account(&key).await;
     assert_eq!((market.creator, market.mint, market.stake_mint), (creator.pubkey(), mint, stake_mint));
@@ -108,7 +112,10 @@ async fn error_withdraw_fees_more_than_collected() {
     let mut env = Env::new().await;
     let (m, fees) = market_with_fees(&mut env).await;
     let to = env.token_account(&m.mint, &m.treasury.pubkey(), 0).await;
-    expect_err(env.send(&[m.withdraw_fees_ix(&m.treasury.pubkey(), &to, fees + 1)], &[&m.treasury]).await, E::InsufficientFees);
+    expect_err(
+        env.send(&[m.withdraw_fees_ix(&m.treasury.pubkey(), &to, fees + 1)], &[&m.treasury]).await,
+        E::InsufficientFees,
+    );
 }
 
 #[tokio::test]

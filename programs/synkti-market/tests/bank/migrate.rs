@@ -28,7 +28,7 @@ async fn handoff(new_price: u64) -> Handoff {
     let args = OpenLeaseArgs { nonce: 7, job_spec_hash: [1; 32], max_price_per_second: 150, deposit: 500_000 };
     Env::ok(env.try_open_lease(&m, &c, &old.key, args).await);
     let key = lease_pda(&c.kp.pubkey(), 7);
-    let lease = LeaseFx { key, escrow: escrow_pda(&key), nonce: 7 };
+    let lease = LeaseFx { key, escrow: escrow_pda(&key) };
     Env::ok(env.send(&[m.accept_ix(&old, &lease, &old.operator.pubkey())], &[&old.operator]).await);
     env.warp(90).await;
     Handoff { env, m, old, new, c, lease }
@@ -39,7 +39,8 @@ async fn migrate_settles_the_old_provider_and_moves_the_lease() {
     let Handoff { mut env, m, old, new, lease, .. } = handoff(120).await;
     let now = env.now().await;
     let handoff_at = now - 10; // notice came 10 s before the hand-off confirmed
-    let logs = Env::ok(env.send(&[m.migrate_ix(&old, &new, &lease, handoff_at)], &[&old.operator, &new.operator]).await);
+    let logs =
+        Env::ok(env.send(&[m.migrate_ix(&old, &new, &lease, handoff_at)], &[&old.operator, &new.operator]).await);
     // Old served 80 s × 100 = 8_000 gross: 200 fee, 7_800 paid.
     assert_eq!(env.balance(&old.payout).await, 7_800);
     assert_eq!(env.balance(&m.fee_vault).await, 200);
@@ -55,7 +56,10 @@ async fn migrate_settles_the_old_provider_and_moves_the_lease() {
     let until = env.now().await;
     Env::ok(env.send(&[m.attest_ix(&new, &lease, &new.operator.pubkey(), until)], &[&new.operator]).await);
     assert_eq!(env.balance(&new.payout).await, 30 * 120 - 30 * 120 * 250 / 10_000);
-    expect_err(env.send(&[m.attest_ix(&old, &lease, &old.operator.pubkey(), until)], &[&old.operator]).await, E::WrongProvider);
+    expect_err(
+        env.send(&[m.attest_ix(&old, &lease, &old.operator.pubkey(), until)], &[&old.operator]).await,
+        E::WrongProvider,
+    );
 }
 
 #[tokio::test]
@@ -80,7 +84,10 @@ async fn error_migrate_with_a_handoff_in_the_future_or_before_the_last_settlemen
 async fn error_migrate_to_a_provider_above_the_consumers_cap() {
     let Handoff { mut env, m, old, new, lease, .. } = handoff(151).await;
     let now = env.now().await;
-    expect_err(env.send(&[m.migrate_ix(&old, &new, &lease, now)], &[&old.operator, &new.operator]).await, E::PriceAboveCap);
+    expect_err(
+        env.send(&[m.migrate_ix(&old, &new, &lease, now)], &[&old.operator, &new.operator]).await,
+        E::PriceAboveCap,
+    );
 }
 
 #[tokio::test]
@@ -108,7 +115,13 @@ async fn error_migrate_to_a_paused_or_understaked_provider() {
     let Handoff { mut env, m, old, new, lease, .. } = handoff(120).await;
     let now = env.now().await;
     Env::ok(env.send(&[m.pause_ix(&new, &new.operator.pubkey())], &[&new.operator]).await);
-    expect_err(env.send(&[m.migrate_ix(&old, &new, &lease, now)], &[&old.operator, &new.operator]).await, E::ProviderNotActive);
+    expect_err(
+        env.send(&[m.migrate_ix(&old, &new, &lease, now)], &[&old.operator, &new.operator]).await,
+        E::ProviderNotActive,
+    );
     let poor = env.provider(&m, 100, 10).await;
-    expect_err(env.send(&[m.migrate_ix(&old, &poor, &lease, now)], &[&old.operator, &poor.operator]).await, E::InsufficientStake);
+    expect_err(
+        env.send(&[m.migrate_ix(&old, &poor, &lease, now)], &[&old.operator, &poor.operator]).await,
+        E::InsufficientStake,
+    );
 }

@@ -9,7 +9,11 @@ use synkti_market::state::{Provider, ProviderStatus};
 use crate::env::{events, expect_err, Env};
 use crate::fixtures::*;
 
-async fn try_register(env: &mut Env, m: &MarketFx, tweak: impl FnOnce(&mut synkti_market::state::Capabilities, &mut u64)) -> crate::env::TxResult {
+async fn try_register(
+    env: &mut Env,
+    m: &MarketFx,
+    tweak: impl FnOnce(&mut synkti_market::state::Capabilities, &mut u64),
+) -> crate::env::TxResult {
     let authority = Keypair::new();
     env.fund(&authority.pubkey(), SOL).await;
     let payout = env.token_account(&m.mint, &authority.pubkey(), 0).await;
@@ -28,12 +32,18 @@ async fn register_provider_records_operator_capabilities_price_and_an_empty_stak
     env.fund(&authority.pubkey(), SOL).await;
     let payout = env.token_account(&m.mint, &authority.pubkey(), 0).await;
     let logs = Env::ok(
-        env.send(&[m.register_ix(&authority.pubkey(), &operator.pubkey(), &payout, gpu("L4", "eu-west"), 7)], &[&authority])
-            .await,
+        env.send(
+            &[m.register_ix(&authority.pubkey(), &operator.pubkey(), &payout, gpu("L4", "eu-west"), 7)],
+            &[&authority],
+        )
+        .await,
     );
     let key = provider_pda(&m.key, &authority.pubkey());
     let p: Provider = env.account(&key).await;
-    assert_eq!((p.authority, p.operator, p.payout, p.price_per_second), (authority.pubkey(), operator.pubkey(), payout, 7));
+    assert_eq!(
+        (p.authority, p.operator, p.payout, p.price_per_second),
+        (authority.pubkey(), operator.pubkey(), payout, 7)
+    );
     assert_eq!((p.capabilities.gpu_model.as_str(), p.staked, p.open_leases), ("L4", 0, 0));
     assert_eq!(p.status, ProviderStatus::Active);
     assert_eq!(env.balance(&stake_vault_pda(&key)).await, 0);
@@ -157,7 +167,9 @@ async fn deposit_stake_moves_tokens_into_the_vault() {
     let mut env = Env::new().await;
     let m = env.market().await;
     let p = env.provider(&m, 10, 0).await;
-    Env::ok(env.send(&[m.deposit_stake_ix(&p, &p.authority.pubkey(), &p.stake_wallet, 2_500_000)], &[&p.authority]).await);
+    Env::ok(
+        env.send(&[m.deposit_stake_ix(&p, &p.authority.pubkey(), &p.stake_wallet, 2_500_000)], &[&p.authority]).await,
+    );
     assert_eq!(env.balance(&p.stake_vault).await, 2_500_000);
     assert_eq!(env.balance(&p.stake_wallet).await, 1_000_000_000 - 2_500_000);
     assert_eq!(env.account::<Provider>(&p.key).await.staked, 2_500_000);
@@ -168,7 +180,10 @@ async fn error_deposit_zero_stake() {
     let mut env = Env::new().await;
     let m = env.market().await;
     let p = env.provider(&m, 10, 0).await;
-    expect_err(env.send(&[m.deposit_stake_ix(&p, &p.authority.pubkey(), &p.stake_wallet, 0)], &[&p.authority]).await, E::ZeroAmount);
+    expect_err(
+        env.send(&[m.deposit_stake_ix(&p, &p.authority.pubkey(), &p.stake_wallet, 0)], &[&p.authority]).await,
+        E::ZeroAmount,
+    );
 }
 
 #[tokio::test]
@@ -177,7 +192,10 @@ async fn error_deposit_stake_in_the_payment_mint() {
     let m = env.market().await;
     let p = env.provider(&m, 10, 0).await;
     let wrong = env.token_account(&m.mint, &p.authority.pubkey(), 1_000).await;
-    expect_err(env.send(&[m.deposit_stake_ix(&p, &p.authority.pubkey(), &wrong, 10)], &[&p.authority]).await, E::WrongMint);
+    expect_err(
+        env.send(&[m.deposit_stake_ix(&p, &p.authority.pubkey(), &wrong, 10)], &[&p.authority]).await,
+        E::WrongMint,
+    );
 }
 
 #[tokio::test]
