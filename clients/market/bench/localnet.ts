@@ -16,6 +16,13 @@ import { Parties, warpClock } from '../test/support/parties.js'
 
 const ATTESTATIONS = 10
 
+function wsOf(rpcUrl: string): string {
+  const url = new URL(rpcUrl)
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  url.port = String(Number(url.port || 80) + 1)
+  return url.toString()
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(s.length / 2)
@@ -23,11 +30,15 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { lifecycles: { type: 'string', default: '8' } } })
+  const { values } = parseArgs({ options: { lifecycles: { type: 'string', default: '25' } } })
   const lifecycles = Number(values.lifecycles)
   if (!Number.isInteger(lifecycles) || lifecycles < 1) throw new RangeError('--lifecycles must be a positive integer')
 
-  const net = await startLocalnet()
+  // SYNKTI_RPC_URL: an already running localnet (it must answer synkti_warpClock).
+  const external = process.env.SYNKTI_RPC_URL
+  const net = external
+    ? { rpcUrl: external, wsUrl: process.env.SYNKTI_WS_URL ?? wsOf(external), stop: async () => {} }
+    : await startLocalnet()
   try {
     const confirms: number[] = []
     let counting = false

@@ -88,6 +88,7 @@ export class MarketClient {
       rpcUrl: this.rpcUrl,
       commitment,
       skipPreflight: init.skipPreflight ?? false,
+      ...(init.onConfirmed !== undefined ? { onConfirmed: init.onConfirmed } : {}),
     }
   }
 
