@@ -93,8 +93,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  const e = err as Error & { remedy?: string }
-  console.error(`${e.name}: ${e.message}${e.remedy ? `\n  remedy: ${e.remedy}` : ''}`)
-  process.exitCode = 1
-})
+main()
+  .catch((err: unknown) => {
+    const e = err as Error & { remedy?: string }
+    console.error(`${e.name}: ${e.message}${e.remedy ? `\n  remedy: ${e.remedy}` : ''}`)
+    process.exitCode = 1
+  })
+  // web3.js keeps reconnecting its pub-sub socket to the stopped chain; nothing else is pending.
+  .finally(() => process.exit())
