@@ -1,46 +1,44 @@
 /**
- * Discovery benchmark: N Synkti nodes on loopback form a DHT, a fifth of them publish records
- * and announce capability keys, then lookups from random nodes are timed, and an updated record
- * is timed until every node's lookup returns it. Prints exactly one line:
+ * Discovery benchmark: N Synkti nodes on loopback, spread over worker threads (one per core by
+ * default), form a DHT; a fifth of them publish records and announce capability keys; lookups
+ * (discover: find providers, fetch and verify records) from random nodes are timed; then an
+ * update is published and timed until every node's lookup returns it. Prints exactly one line:
  *
  *   discovery nodes=50 lookups=… p50_ms=… p95_ms=… propagation_s=…
  *
- * Usage: npm run bench:discovery -- --nodes 50 [--lookups 50] [--providers 10] [--seed 1]
+ * Usage: npm run bench:discovery -- --nodes 50 [--lookups 50] [--providers 10] [--threads 2] [--seed 1]
  */
-
+import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
-import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import type { Capability } from '@synkti/planner'
-import { type CapabilityKey, SynktiNode, solanaAddressOf } from '../src/index.js'
+import { Worker } from 'node:worker_threads'
+import { type CapabilityKey, solanaAddressOf } from '../src/index.js'
+import { keyFor } from './discovery-shared.js'
+import type { WorkerOps } from './discovery-worker.js'
 
 const { values } = parseArgs({
   options: {
     nodes: { type: 'string', default: '50' },
     lookups: { type: 'string', default: '50' },
     providers: { type: 'string' },
+    threads: { type: 'string' },
     seed: { type: 'string', default: '1' },
   },
 })
 const NODES = Math.max(3, Number(values.nodes))
 const LOOKUPS = Math.max(1, Number(values.lookups))
 const PROVIDERS = Math.min(NODES - 1, Number(values.providers ?? Math.max(2, Math.floor(NODES / 5))))
-const LOOPBACK = ['/ip4/127.0.0.1/tcp/0']
-/**
- * Settings for many nodes packed into one process on one host: every node shares 127.0.0.1, so
- * per-host connection limits would throttle the mesh, and event-loop lag makes heartbeat pings
- * late without any peer being dead.
- */
-const PACKED = {
-  allow: ['/ip4/127.0.0.0/ipcidr/8'],
-  connectionMonitor: false,
-  requestTimeoutMs: 30_000,
-}
+const THREADS = Math.max(1, Math.min(NODES, Number(values.threads ?? availableParallelism())))
 /** nodes started (and joined) at once */
-const JOIN_BATCH = 5
+const JOIN_BATCH = 6
 const GPUS = ['H100', 'A100-80GB', 'L4', 'RTX4090'] as const
 const REGIONS = ['eu-central', 'us-east'] as const
 /** Longest the whole run may take before it gives up (and still closes every node). */
 const RUN_BUDGET_MS = 600_000
+
+/** Progress on stderr with BENCH_VERBOSE=1; stdout carries only the result line. */
+const progress = (what: string) => {
+  if (process.env.BENCH_VERBOSE === '1') console.error(`[${new Date().toISOString()}] ${what}`)
+}
 
 // Deterministic choices (mulberry32), so reruns query the same pattern.
 let state = Number(values.seed) >>> 0
@@ -59,11 +57,45 @@ function percentile(sorted: number[], p: number): number {
   return sorted[rank] as number
 }
 
-async function keyFor(i: number) {
-  const seed = new Uint8Array(32)
-  new DataView(seed.buffer).setUint32(0, i + 1)
-  seed[31] = 0x5b
-  return generateKeyPairFromSeed('Ed25519', seed)
+/** A worker thread as an async RPC object. */
+class Host {
+  private readonly worker = new Worker(new URL('./discovery-worker.js', import.meta.url))
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  private nextId = 0
+  private failure: Error | undefined
+
+  constructor() {
+    this.worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+      const call = this.pending.get(id)
+      this.pending.delete(id)
+      if (error !== undefined) call?.reject(new Error(error))
+      else call?.resolve(result)
+    })
+    const fail = (err: Error) => {
+      this.failure ??= err
+      for (const call of this.pending.values()) call.reject(err)
+      this.pending.clear()
+    }
+    this.worker.on('error', fail)
+    this.worker.on('exit', (code) => fail(new Error(`bench: worker exited (${code})`)))
+  }
+
+  call<K extends keyof WorkerOps>(
+    op: K,
+    ...args: Parameters<WorkerOps[K]>
+  ): Promise<Awaited<ReturnType<WorkerOps[K]>>> {
+    const id = this.nextId++
+    if (this.failure !== undefined) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      this.worker.postMessage({ id, op, args })
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.call('stop').catch(() => undefined)
+    await this.worker.terminate()
+  }
 }
 
 async function pollUntil(probe: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
@@ -73,85 +105,70 @@ async function pollUntil(probe: () => Promise<boolean>, deadline: number, what: 
   }
 }
 
-function routingTableSize(node: SynktiNode): number {
-  return (node.libp2p.services.dht as unknown as { routingTable: { size: number } }).routingTable.size
-}
-
-/** Progress on stderr with BENCH_VERBOSE=1; stdout carries only the result line. */
-const progress = (what: string) => {
-  if (process.env.BENCH_VERBOSE === '1') console.error(`[${new Date().toISOString()}] ${what}`)
-}
-
 async function main(): Promise<string> {
   const deadline = Date.now() + RUN_BUDGET_MS
-  const nodes: SynktiNode[] = []
+  const hosts = Array.from({ length: THREADS }, () => new Host())
+  // node i lives in thread i mod THREADS
+  const on = (i: number) => hosts[i % THREADS] as Host
+  const all = Array.from({ length: NODES }, (_, i) => i)
   try {
     const market = solanaAddressOf((await keyFor(1_000_000)).publicKey)
-    nodes.push(await SynktiNode.create({ privateKey: await keyFor(0), listen: LOOPBACK, ...PACKED }))
-    // Nodes join in small batches; each knows the first node and one random earlier node, as a
-    // config file would list them.
+    const operators = await Promise.all(all.map(async (i) => solanaAddressOf((await keyFor(i)).publicKey)))
+
+    // Nodes join in small batches; each knows node 0 and one random earlier node, as a config
+    // file would list them.
+    const addresses = [await on(0).call('create', 0, [])]
     for (let i = 1; i < NODES; i += JOIN_BATCH) {
-      const batch = Array.from({ length: Math.min(JOIN_BATCH, NODES - i) }, async (_, j) => {
-        const known = [nodes[0], pick(nodes)].map((n) => (n as SynktiNode).multiaddrs[0] as string)
-        return SynktiNode.create({
-          privateKey: await keyFor(i + j),
-          listen: LOOPBACK,
-          bootstrap: [...new Set(known)],
-          ...PACKED,
-        })
+      const batch = all.slice(i, i + JOIN_BATCH).map((j) => {
+        const known = [...new Set([addresses[0] as string, pick(addresses)])]
+        return on(j).call('create', j, known)
       })
-      nodes.push(...(await Promise.all(batch)))
-      progress(`${nodes.length} nodes joined`)
+      addresses.push(...(await Promise.all(batch)))
+      progress(`${addresses.length} nodes joined`)
     }
-    await pollUntil(async () => nodes.every((n) => routingTableSize(n) >= 1), deadline, 'routing tables')
+    await pollUntil(
+      async () => (await Promise.all(all.map((i) => on(i).call('routingTableSize', i)))).every((size) => size >= 1),
+      deadline,
+      'routing tables',
+    )
 
-    const providers = nodes.slice(1, PROVIDERS + 1)
+    const providers = all.slice(1, PROVIDERS + 1)
     const keys = new Map<string, CapabilityKey>()
-    for (const [i, node] of providers.entries()) {
-      const key = { market, gpuModel: GPUS[i % GPUS.length] as string, region: REGIONS[i % REGIONS.length] as string }
+    for (const [n, i] of providers.entries()) {
+      const key = { market, gpuModel: GPUS[n % GPUS.length] as string, region: REGIONS[n % REGIONS.length] as string }
       keys.set(`${key.gpuModel}/${key.region}`, key)
-      await node.publishRecord({ market, capability: capabilityOf(key), pricePerSecond: 100n, load: idle })
-      await node.announce(key)
+      await on(i).call('publish', i, key, '100')
+      await on(i).call('announce', i, key)
     }
-
     progress(`${PROVIDERS} providers published and announced`)
+
     const lookupKeys = [...keys.values()]
     const latencies: number[] = []
-    for (let i = 0; i < LOOKUPS; i++) {
-      const from = pick(nodes)
+    for (let n = 0; n < LOOKUPS; n++) {
+      const from = pick(all)
       const key = pick(lookupKeys)
-      const started = performance.now()
-      const { providers: found, rejected } = await from.discover(key)
-      latencies.push(performance.now() - started)
-      progress(`lookup ${i}: ${found.length} found, ${rejected.length} rejected`)
-      if (found.length === 0) throw new Error(`bench: lookup ${i} found no provider of ${key.gpuModel}/${key.region}`)
+      const { ms, found } = await on(from).call('discover', from, key)
+      if (found === 0) throw new Error(`bench: lookup ${n} found no provider of ${key.gpuModel}/${key.region}`)
+      latencies.push(ms)
     }
     latencies.sort((a, b) => a - b)
     progress('lookups done')
 
-    // Propagation: an update is published; time until every node's lookup returns it.
-    const updater = providers[0] as SynktiNode
-    const updateKey = lookupKeys[0] as CapabilityKey
-    const started = performance.now()
-    const updated = await updater.publishRecord({
-      market,
-      capability: capabilityOf(updateKey),
-      pricePerSecond: 99n,
-      load: { jobs: 1, gpuUtilization: 0.5 },
-    })
     // Propagation is measured at the start of lookups, not at their end: each round issues a
     // lookup from every node that still returned the old record; the update has propagated at
     // the start of the first round in which every remaining lookup returns it. (Lookup cost is
     // what p50/p95 measure.)
-    const pending = new Set(nodes)
-    let convergedAt = performance.now()
+    const updater = providers[0] as number
+    const started = performance.now()
+    const seq = await on(updater).call('publish', updater, lookupKeys[0] as CapabilityKey, '99')
+    const pending = new Set(all)
+    let convergedAt = started
     await pollUntil(
       async () => {
         convergedAt = performance.now()
         await Promise.all(
-          [...pending].map(async (node) => {
-            const got = await node.getRecord(market, updater.operator).catch(() => undefined)
-            if (got?.record.seq === updated.record.seq) pending.delete(node)
+          [...pending].map(async (i) => {
+            if ((await on(i).call('seq', i, market, operators[updater] as string)) === seq) pending.delete(i)
           }),
         )
         return pending.size === 0
@@ -159,7 +176,6 @@ async function main(): Promise<string> {
       deadline,
       'the update to reach every node',
     )
-    const propagationS = (convergedAt - started) / 1000
     progress('update seen by every node')
 
     return [
@@ -168,32 +184,16 @@ async function main(): Promise<string> {
       `lookups=${LOOKUPS}`,
       `p50_ms=${percentile(latencies, 50).toFixed(1)}`,
       `p95_ms=${percentile(latencies, 95).toFixed(1)}`,
-      `propagation_s=${propagationS.toFixed(3)}`,
+      `propagation_s=${((convergedAt - started) / 1000).toFixed(3)}`,
     ].join(' ')
   } finally {
-    await Promise.allSettled(nodes.map((node) => node.stop()))
-  }
-}
-
-const idle = { jobs: 0, gpuUtilization: 0 }
-
-function capabilityOf(key: CapabilityKey): Capability {
-  return {
-    gpu: { model: key.gpuModel, count: 8, vramGb: 80 },
-    cloud: 'aws',
-    region: key.region,
-    zone: `${key.region}-1a`,
-    spot: true,
-    runtimes: ['vllm'],
-    cachedModels: [],
-    diskGb: 1000,
+    await Promise.allSettled(hosts.map((host) => host.close()))
   }
 }
 
 main().then(
   (line) => {
     console.log(line)
-    // libp2p leaves no work behind after stop(); exit anyway so a stray timer cannot hang CI.
     process.exit(0)
   },
   (err: unknown) => {
