@@ -7,19 +7,20 @@
 //!
 //! Why a thread with its own current-thread runtime: program-test's context runs a task that
 //! registers a fresh blockhash every 6.4 ms of runtime activity, which would expire a client's
-//! blockhash (150 registrations) in about a second. Here that runtime only runs while a batch
-//! of RPC jobs runs (a slot advance does not run it), so a blockhash lives for about 150 slots
-//! plus 150 batches, instead of 150 × 6.4 ms.
+//! blockhash (150 registrations) in about a second, while web3.js reuses a blockhash for up to
+//! 30 s. Here that runtime runs only while a batch of RPC jobs runs (a slot advance does not
+//! run it), and never looks at its timers meanwhile (see `quiet_runtime`), so a blockhash
+//! lives about 150 slots, a minute, as on a validator.
 use crate::error::{RpcError, StartError};
 use crate::ledger::{Entry, Ledger, StoredAccount, TxRecord};
 use crate::pubsub::Event;
 use crate::token;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::clock::Clock;
-use anchor_lang::solana_program::epoch_schedule::EpochSchedule;
 use base64::{engine::general_purpose::STANDARD as B64, Engine};
 use serde_json::{json, Value};
 use solana_account::Account;
+use solana_epoch_schedule::EpochSchedule;
 use solana_message::{Message, VersionedMessage};
 use solana_program_test::{BanksClient, ProgramTestContext};
 use solana_signer::Signer;
@@ -27,7 +28,8 @@ use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc::UnboundedSender, oneshot};
 
@@ -83,7 +85,7 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("synkti-chain".into())
         .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            let (rt, skipped_parks) = match quiet_runtime() {
                 Ok(rt) => rt,
                 Err(e) => return drop(ready_tx.send(Err(StartError::Bank(e.to_string())))),
             };
@@ -92,7 +94,7 @@ pub fn spawn(
                 Err(e) => return drop(ready_tx.send(Err(e))),
             };
             let _ = ready_tx.send(Ok(chain.ledger.txs.len()));
-            run(rt, chain, inbox);
+            run(rt, skipped_parks, chain, inbox);
         })
         .map_err(|e| StartError::Bank(e.to_string()))?;
     match ready_rx.recv() {
@@ -105,19 +107,53 @@ pub fn spawn(
     }
 }
 
-fn run(rt: tokio::runtime::Runtime, mut chain: Chain, inbox: mpsc::Receiver<Job>) {
+/// Consecutive parks a batch may skip before the runtime really parks (a safety valve: no job
+/// here waits on anything outside the runtime, but if one ever did it must still finish).
+const MAX_SKIPPED_PARKS: u64 = 100_000;
+
+/// The chain's runtime. A tokio runtime looks at its timers whenever it parks, which a
+/// current-thread runtime does each time its queue empties, several times per RPC call; each
+/// time, program-test's ticker would register a blockhash. Every task a job needs (the banks
+/// client and server) runs in this runtime and wakes the others directly, so the runtime never
+/// needs to park while a job runs: instead of parking, it is handed an empty task, and timers
+/// wait until the next real park. The slot advance (one blockhash per slot) then sets the
+/// blockhash lifetime, about 150 slots (a minute) as on a validator, whatever the RPC load.
+/// Returns the runtime and its count of skipped parks, which each batch resets.
+fn quiet_runtime() -> std::io::Result<(tokio::runtime::Runtime, Arc<AtomicU64>)> {
+    let skipped = Arc::new(AtomicU64::new(0));
+    let counter = skipped.clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .event_interval(u32::MAX)
+        .on_thread_park(move || {
+            if counter.fetch_add(1, Ordering::Relaxed) < MAX_SKIPPED_PARKS {
+                if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                    handle.spawn(async {});
+                }
+            } else {
+                counter.store(0, Ordering::Relaxed);
+            }
+        })
+        .build()?;
+    Ok((rt, skipped))
+}
+
+fn run(rt: tokio::runtime::Runtime, skipped_parks: Arc<AtomicU64>, mut chain: Chain, inbox: mpsc::Receiver<Job>) {
     loop {
         let wait = chain.next_slot_at.saturating_duration_since(Instant::now());
         match inbox.recv_timeout(wait) {
             Ok(first) => {
                 let mut batch = vec![first];
                 batch.extend(inbox.try_iter());
+                skipped_parks.store(0, Ordering::Relaxed);
                 let stop = rt.block_on(async {
                     for job in batch {
                         match job {
                             Job::Call { method, params, reply } => {
                                 // A bug in one method must not take the chain down with it.
-                                let call = std::panic::AssertUnwindSafe(crate::rpc::methods::dispatch(&mut chain, &method, params));
+                                let call = std::panic::AssertUnwindSafe(crate::rpc::methods::dispatch(
+                                    &mut chain, &method, params,
+                                ));
                                 let answer = futures_util::FutureExt::catch_unwind(call)
                                     .await
                                     .unwrap_or_else(|_| Err(RpcError::internal(format!("{method} panicked"))));
@@ -156,7 +192,9 @@ pub enum ExecError {
 impl From<ExecError> for RpcError {
     fn from(e: ExecError) -> Self {
         match e {
-            ExecError::NotCommitted(err) => RpcError::preflight_failure(&err, crate::rpc::methods::simulation_value(&err, &[], 0, Value::Null, 0)),
+            ExecError::NotCommitted(err) => {
+                RpcError::preflight_failure(&err, crate::rpc::methods::simulation_value(&err, &[], 0, Value::Null, 0))
+            }
             ExecError::Internal(e) => RpcError::internal(e),
         }
     }
@@ -196,7 +234,7 @@ fn bank_error(e: impl std::fmt::Display) -> String {
 /// Accounts a journal restores: whatever a transaction wrote, except programs and sysvars,
 /// which the bank itself sets up at every start.
 fn restorable(account: &Account) -> bool {
-    let sysvar_owner = anchor_lang::solana_program::sysvar::ID;
+    let sysvar_owner = solana_sdk_ids::sysvar::ID;
     account.lamports > 0 && !account.executable && account.owner != sysvar_owner
 }
 
@@ -351,7 +389,8 @@ impl Chain {
         let pre_tokens = self.token_balances(&keys, &pre).await.map_err(internal)?;
         let wire = bincode::serialize(&tx).map_err(|e| ExecError::Internal(e.to_string()))?;
         let signature = tx.signatures.first().map(|s| s.to_string()).unwrap_or_default();
-        let outcome = self.banks.process_transaction_with_metadata(tx).await.map_err(|e| ExecError::Internal(bank_error(e)))?;
+        let outcome =
+            self.banks.process_transaction_with_metadata(tx).await.map_err(|e| ExecError::Internal(bank_error(e)))?;
         let Some(metadata) = outcome.metadata else {
             return Err(match outcome.result {
                 Err(e) => ExecError::NotCommitted(e),
@@ -362,7 +401,8 @@ impl Chain {
         let post_tokens = self.token_balances(&keys, &post).await.map_err(internal)?;
         let err = outcome.result.err();
         let err_json = err.as_ref().map(|e| serde_json::to_value(e).unwrap_or(Value::Null)).unwrap_or(Value::Null);
-        let balances = |s: &[Option<Account>]| s.iter().map(|a| a.as_ref().map_or(0, |a| a.lamports)).collect::<Vec<_>>();
+        let balances =
+            |s: &[Option<Account>]| s.iter().map(|a| a.as_ref().map_or(0, |a| a.lamports)).collect::<Vec<_>>();
         let meta = json!({
             "err": err_json,
             "status": if err.is_some() { json!({ "Err": err_json }) } else { json!({ "Ok": null }) },
@@ -378,12 +418,8 @@ impl Chain {
             "returnData": crate::rpc::methods::return_data(metadata.return_data.as_ref().map(|r| (&r.program_id, r.data.as_slice()))),
             "computeUnitsConsumed": metadata.compute_units_consumed,
         });
-        let written: Vec<(Pubkey, Option<Account>)> = keys
-            .iter()
-            .zip(&post)
-            .filter(|(k, _)| writable.contains(k))
-            .map(|(k, a)| (*k, a.clone()))
-            .collect();
+        let written: Vec<(Pubkey, Option<Account>)> =
+            keys.iter().zip(&post).filter(|(k, _)| writable.contains(k)).map(|(k, a)| (*k, a.clone())).collect();
         let stored = written
             .iter()
             .map(|(k, a)| match a {

@@ -39,7 +39,9 @@ pub fn ensure(path: &Path) -> std::io::Result<KeypairFile> {
             file.sync_all()?;
             Ok(KeypairFile::Created { path: path.to_path_buf(), pubkey: keypair.pubkey().to_string() })
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(KeypairFile::Existing { path: path.to_path_buf() }),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(KeypairFile::Existing { path: path.to_path_buf() })
+        }
         Err(e) => Err(e),
     }
 }

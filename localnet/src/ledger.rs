@@ -59,7 +59,10 @@ impl StoredAccount {
         let pubkey = Pubkey::from_str(&self.pubkey).map_err(|e| format!("pubkey: {e}"))?;
         let owner = Pubkey::from_str(&self.owner).map_err(|e| format!("owner: {e}"))?;
         let data = B64.decode(&self.data).map_err(|e| format!("data: {e}"))?;
-        Ok((pubkey, Account { lamports: self.lamports, data, owner, executable: self.executable, rent_epoch: self.rent_epoch }))
+        Ok((
+            pubkey,
+            Account { lamports: self.lamports, data, owner, executable: self.executable, rent_epoch: self.rent_epoch },
+        ))
     }
 }
 

@@ -9,6 +9,9 @@
 //! net.shutdown().await;
 //! # Ok(()) }
 //! ```
+// solana-program-test 3.1 marks its API as becoming unstable in 4.0; we pin 3.1 (as synkti-bank).
+#![allow(deprecated)]
+
 pub mod chain;
 pub mod error;
 pub mod http;
@@ -117,8 +120,8 @@ pub async fn start(config: Config) -> Result<Localnet, StartError> {
     let events_task = tokio::spawn(pubsub::publish_events(hub.clone(), events_rx));
     let (shutdown, shutdown_rx) = watch::channel(false);
     ws_listener.set_nonblocking(true).map_err(|source| StartError::Bind { port: ws_addr.port(), source })?;
-    let ws_listener =
-        tokio::net::TcpListener::from_std(ws_listener).map_err(|source| StartError::Bind { port: ws_addr.port(), source })?;
+    let ws_listener = tokio::net::TcpListener::from_std(ws_listener)
+        .map_err(|source| StartError::Bind { port: ws_addr.port(), source })?;
     let ws_task = tokio::spawn(pubsub::serve(ws_listener, hub, chain.clone(), shutdown_rx));
     let http = http::HttpServer::start(rpc_listener, chain.clone(), HTTP_WORKERS)
         .map_err(|source| StartError::Bind { port: rpc_addr.port(), source })?;

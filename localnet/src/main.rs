@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 use synkti_localnet::keypair_file::{self, KeypairFile};
 
-const USAGE: &str = "usage: synkti-localnet [--port N] [--ledger DIR] [--reset] [--keypair PATH | --no-keypair] [--slot-ms MS]
+const USAGE: &str =
+    "usage: synkti-localnet [--port N] [--ledger DIR] [--reset] [--keypair PATH | --no-keypair] [--slot-ms MS]
 
   --port N        JSON-RPC port on 127.0.0.1 (default 8899); the websocket uses N+1; 0 picks a free pair
   --ledger DIR    where the ledger persists (default .localnet in the current directory)
@@ -53,6 +54,11 @@ fn parse_args() -> Result<Args, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The bank logs every instruction at debug level unless told otherwise; clients read logs
+    // through the RPC. `RUST_LOG=debug synkti-localnet` brings them back.
+    if std::env::var_os("RUST_LOG").is_none() {
+        std::env::set_var("RUST_LOG", "error");
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) if e.is_empty() => {

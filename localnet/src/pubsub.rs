@@ -75,8 +75,15 @@ fn notification(method: &str, subscription: u64, result: Value) -> String {
         .to_string()
 }
 
-fn ui(pubkey: &Pubkey, account: &Account, encoding: UiAccountEncoding, slice: Option<UiDataSliceConfig>, decimals: Option<u8>) -> Value {
-    let additional = if encoding == UiAccountEncoding::JsonParsed { crate::token::additional_data(decimals) } else { None };
+fn ui(
+    pubkey: &Pubkey,
+    account: &Account,
+    encoding: UiAccountEncoding,
+    slice: Option<UiDataSliceConfig>,
+    decimals: Option<u8>,
+) -> Value {
+    let additional =
+        if encoding == UiAccountEncoding::JsonParsed { crate::token::additional_data(decimals) } else { None };
     serde_json::to_value(encode_ui_account(pubkey, account, encoding, additional, slice)).unwrap_or(Value::Null)
 }
 
@@ -93,13 +100,21 @@ impl Hub {
                     if pubkey == k =>
                 {
                     let value = ui(k, account, *encoding, *slice, *decimals);
-                    Some(notification("accountNotification", *id, json!({ "context": { "slot": slot }, "value": value })))
+                    Some(notification(
+                        "accountNotification",
+                        *id,
+                        json!({ "context": { "slot": slot }, "value": value }),
+                    ))
                 }
                 (Kind::Program { program, filters, encoding }, Event::Account { slot, pubkey, account, decimals })
                     if account.owner == *program && filters.iter().all(|f| f.matches(&account.data)) =>
                 {
                     let value = json!({ "pubkey": pubkey.to_string(), "account": ui(pubkey, account, *encoding, None, *decimals) });
-                    Some(notification("programNotification", *id, json!({ "context": { "slot": slot }, "value": value })))
+                    Some(notification(
+                        "programNotification",
+                        *id,
+                        json!({ "context": { "slot": slot }, "value": value }),
+                    ))
                 }
                 (Kind::Logs { mentions }, Event::Logs { slot, signature, err, logs, mentions: keys })
                     if mentions.is_none_or(|m| keys.contains(&m)) =>
@@ -109,7 +124,11 @@ impl Hub {
                 }
                 (Kind::Signature { signature }, Event::Signature { slot, signature: s, err }) if signature == s => {
                     finished.push(*id);
-                    Some(notification("signatureNotification", *id, json!({ "context": { "slot": slot }, "value": { "err": err } })))
+                    Some(notification(
+                        "signatureNotification",
+                        *id,
+                        json!({ "context": { "slot": slot }, "value": { "err": err } }),
+                    ))
                 }
                 _ => None,
             };
@@ -147,8 +166,14 @@ pub async fn serve(listener: TcpListener, hub: SharedHub, chain: ChainHandle, mu
     }
 }
 
-async fn connection(stream: tokio::net::TcpStream, hub: SharedHub, chain: ChainHandle, mut shutdown: watch::Receiver<bool>) {
-    let config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE_SIZE)).max_frame_size(Some(MAX_MESSAGE_SIZE));
+async fn connection(
+    stream: tokio::net::TcpStream,
+    hub: SharedHub,
+    chain: ChainHandle,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let config =
+        WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE_SIZE)).max_frame_size(Some(MAX_MESSAGE_SIZE));
     let Ok(ws) = tokio_tungstenite::accept_async_with_config(stream, Some(config)).await else { return };
     let (mut sink, mut source) = ws.split();
     let (out, mut outbox) = mpsc::unbounded_channel::<String>();
@@ -321,7 +346,10 @@ fn handle_call(
             Kind::Signature { signature }
         }
         "slotSubscribe" => Kind::Slot,
-        m @ ("accountUnsubscribe" | "programUnsubscribe" | "logsUnsubscribe" | "signatureUnsubscribe"
+        m @ ("accountUnsubscribe"
+        | "programUnsubscribe"
+        | "logsUnsubscribe"
+        | "signatureUnsubscribe"
         | "slotUnsubscribe") => {
             let (id,): (u64,) = positional(params, 1)?;
             let mut h = hub.lock().map_err(|_| RpcError::internal("hub poisoned"))?;

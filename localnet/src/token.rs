@@ -22,7 +22,12 @@ pub fn holding(account: &Account) -> Option<TokenHolding> {
         return None;
     }
     let state = StateWithExtensions::<TokenAccount>::unpack(&account.data).ok()?;
-    Some(TokenHolding { mint: state.base.mint, owner: state.base.owner, amount: state.base.amount, program: account.owner })
+    Some(TokenHolding {
+        mint: state.base.mint,
+        owner: state.base.owner,
+        amount: state.base.amount,
+        program: account.owner,
+    })
 }
 
 pub fn mint_decimals(mint: &Account) -> Option<u8> {
@@ -33,7 +38,9 @@ pub fn mint_decimals(mint: &Account) -> Option<u8> {
 }
 
 pub fn additional_data(decimals: Option<u8>) -> Option<AccountAdditionalDataV3> {
-    decimals.map(|d| AccountAdditionalDataV3 { spl_token_additional_data: Some(SplTokenAdditionalDataV2::with_decimals(d)) })
+    decimals.map(|d| AccountAdditionalDataV3 {
+        spl_token_additional_data: Some(SplTokenAdditionalDataV2::with_decimals(d)),
+    })
 }
 
 /// `{ amount, decimals, uiAmount, uiAmountString }`.

@@ -48,7 +48,9 @@ pub fn decode_wire(encoded: &str, encoding: TxEncoding) -> Result<Vec<u8>, RpcEr
 /// Deserializes and sanitizes a transaction, rejecting what this chain does not serve.
 pub fn parse(wire: &[u8]) -> Result<VersionedTransaction, RpcError> {
     let tx: VersionedTransaction = bincode::deserialize(wire).map_err(|e| {
-        RpcError::invalid_params(format!("failed to deserialize solana_transaction::versioned::VersionedTransaction: {e}"))
+        RpcError::invalid_params(format!(
+            "failed to deserialize solana_transaction::versioned::VersionedTransaction: {e}"
+        ))
     })?;
     tx.sanitize().map_err(|e| RpcError::invalid_params(format!("invalid transaction: {}", sanitize_message(e))))?;
     if tx.message.address_table_lookups().is_some_and(|l| !l.is_empty()) {

@@ -27,10 +27,24 @@ impl Rng {
 }
 
 const METHODS: &[&str] = &[
-    "getAccountInfo", "getBalance", "getMultipleAccounts", "getProgramAccounts", "getTransaction",
-    "sendTransaction", "simulateTransaction", "getSignatureStatuses", "getTokenAccountsByOwner",
-    "getTokenAccountBalance", "getFeeForMessage", "requestAirdrop", "getSignaturesForAddress",
-    "isBlockhashValid", "getMinimumBalanceForRentExemption", "synkti_warpClock", "getLatestBlockhash", "nope",
+    "getAccountInfo",
+    "getBalance",
+    "getMultipleAccounts",
+    "getProgramAccounts",
+    "getTransaction",
+    "sendTransaction",
+    "simulateTransaction",
+    "getSignatureStatuses",
+    "getTokenAccountsByOwner",
+    "getTokenAccountBalance",
+    "getFeeForMessage",
+    "requestAirdrop",
+    "getSignaturesForAddress",
+    "isBlockhashValid",
+    "getMinimumBalanceForRentExemption",
+    "synkti_warpClock",
+    "getLatestBlockhash",
+    "nope",
 ];
 
 fn random_value(rng: &mut Rng, depth: usize) -> Value {
@@ -39,11 +53,38 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
         1 => json!(rng.next() % 2 == 0),
         2 => json!(rng.next() as i64),
         3 => json!(u64::MAX - rng.below(3) as u64),
-        4 => json!(rng.pick(&["", "base64", "jsonParsed", "11111111111111111111111111111111", "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "AQ==", "%%", "finalized"]).to_string()),
+        4 => json!(rng
+            .pick(&[
+                "",
+                "base64",
+                "jsonParsed",
+                "11111111111111111111111111111111",
+                "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+                "AQ==",
+                "%%",
+                "finalized"
+            ])
+            .to_string()),
         5 => json!(-1.5e300),
         6 => Value::Array((0..rng.below(4)).map(|_| random_value(rng, depth + 1)).collect()),
         _ => {
-            let keys = ["encoding", "filters", "commitment", "dataSize", "memcmp", "offset", "bytes", "mint", "programId", "limit", "before", "withContext", "dataSlice", "sigVerify", "replaceRecentBlockhash"];
+            let keys = [
+                "encoding",
+                "filters",
+                "commitment",
+                "dataSize",
+                "memcmp",
+                "offset",
+                "bytes",
+                "mint",
+                "programId",
+                "limit",
+                "before",
+                "withContext",
+                "dataSlice",
+                "sigVerify",
+                "replaceRecentBlockhash",
+            ];
             let mut map = serde_json::Map::new();
             for _ in 0..rng.below(4) {
                 map.insert(rng.pick(&keys).to_string(), random_value(rng, depth + 1));
@@ -54,7 +95,8 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
 }
 
 fn random_body(rng: &mut Rng) -> Vec<u8> {
-    let call = json!({ "jsonrpc": "2.0", "id": rng.below(1000), "method": rng.pick(METHODS), "params": random_value(rng, 0) });
+    let call =
+        json!({ "jsonrpc": "2.0", "id": rng.below(1000), "method": rng.pick(METHODS), "params": random_value(rng, 0) });
     let text = call.to_string().into_bytes();
     match rng.below(5) {
         0 => (0..rng.below(300)).map(|_| rng.next() as u8).collect(),
@@ -101,7 +143,10 @@ async fn random_and_truncated_bodies_never_break_the_server() {
                 if let Some(code) = a["error"]["code"].as_i64() {
                     // An airdrop larger than the faucet holds fails inside the faucet, as on a validator.
                     let allowed = code == -32603 && body.contains("requestAirdrop");
-                    assert!(allowed || [-32700, -32600, -32601, -32602, -32002, -32003, -32016].contains(&code), "{body:?} -> {a}");
+                    assert!(
+                        allowed || [-32700, -32600, -32601, -32602, -32002, -32003, -32016].contains(&code),
+                        "{body:?} -> {a}"
+                    );
                 }
             }
         }

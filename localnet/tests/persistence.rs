@@ -11,7 +11,9 @@ use std::io::Write;
 use support::*;
 
 async fn clock(net: &synkti_localnet::Localnet) -> Clock {
-    let account = call(net, "getAccountInfo", json!(["SysvarC1ock11111111111111111111111111111111", { "encoding": "base64" }])).await;
+    let account =
+        call(net, "getAccountInfo", json!(["SysvarC1ock11111111111111111111111111111111", { "encoding": "base64" }]))
+            .await;
     let data = base64::engine::general_purpose::STANDARD.decode(account["value"]["data"][0].as_str().unwrap()).unwrap();
     bincode::deserialize(&data).unwrap()
 }
@@ -58,7 +60,8 @@ async fn confirmed_state_survives_restart_and_reset_clears_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupt_line_before_the_end_refuses_to_start() {
     let dir = TempDir::new("corrupt");
-    std::fs::write(dir.0.join(synkti_localnet::ledger::JOURNAL_FILE), "garbage\n{\"kind\":\"slot\",\"slot\":3}\n").unwrap();
+    std::fs::write(dir.0.join(synkti_localnet::ledger::JOURNAL_FILE), "garbage\n{\"kind\":\"slot\",\"slot\":3}\n")
+        .unwrap();
     let mut config = synkti_localnet::Config::ephemeral(dir.0.clone());
     config.slot_duration = SLOT;
     match synkti_localnet::start(config).await {
@@ -74,13 +77,19 @@ async fn warp_moves_the_program_clock_forward_durably() {
     let net = start(&dir.0, false).await;
     let before = clock(&net).await;
     let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert!((before.unix_timestamp - wall).abs() <= 2, "the Clock follows wall time: {} vs {wall}", before.unix_timestamp);
+    assert!(
+        (before.unix_timestamp - wall).abs() <= 2,
+        "the Clock follows wall time: {} vs {wall}",
+        before.unix_timestamp
+    );
     let warped = call(&net, "synkti_warpClock", json!([86_400])).await;
     assert!(warped["slot"].as_u64().unwrap() > before.slot);
     let after = clock(&net).await;
     assert!(after.unix_timestamp >= before.unix_timestamp + 86_400);
     assert_eq!(warped["unixTimestamp"].as_i64().unwrap(), after.unix_timestamp);
-    assert!(call(&net, "getTransaction", json!([Keypair::new().pubkey().to_string() + "1"])).await.is_null());
+    assert!(call(&net, "getTransaction", json!([solana_signature::Signature::from([3u8; 64]).to_string()]))
+        .await
+        .is_null());
     net.shutdown().await;
     let net = start(&dir.0, false).await;
     assert!(clock(&net).await.unix_timestamp >= before.unix_timestamp + 86_400, "the offset persists");

@@ -43,6 +43,16 @@ async fn subscribe(ws: &mut Ws, id: u64, method: &str, params: Value) -> u64 {
     answer["result"].as_u64().unwrap_or_else(|| panic!("{method}: {answer}"))
 }
 
+/// Reads until every subscription in `subs` has been notified; keeps the first of each.
+async fn first_of_each(ws: &mut Ws, subs: &[u64]) -> std::collections::HashMap<u64, Value> {
+    let mut got = std::collections::HashMap::new();
+    while got.len() < subs.len() {
+        let v = next(ws, |v| v["params"]["subscription"].as_u64().is_some_and(|s| subs.contains(&s))).await;
+        got.entry(v["params"]["subscription"].as_u64().unwrap()).or_insert(v);
+    }
+    got
+}
+
 fn notification_of(sub: u64) -> impl Fn(&Value) -> bool {
     move |v: &Value| v["params"]["subscription"] == json!(sub)
 }
@@ -64,10 +74,28 @@ async fn subscriptions_notify_in_web3_shapes() {
     request(&mut ws, 2, "slotUnsubscribe", json!([slot_sub])).await;
     assert_eq!(next(&mut ws, |v| v["id"] == json!(2)).await["result"], true);
 
-    let account_sub = subscribe(&mut ws, 3, "accountSubscribe", json!([bob.pubkey().to_string(), { "encoding": "base64", "commitment": "confirmed" }])).await;
-    let logs_sub = subscribe(&mut ws, 4, "logsSubscribe", json!([{ "mentions": [bob.pubkey().to_string()] }, { "commitment": "confirmed" }])).await;
+    let account_sub = subscribe(
+        &mut ws,
+        3,
+        "accountSubscribe",
+        json!([bob.pubkey().to_string(), { "encoding": "base64", "commitment": "confirmed" }]),
+    )
+    .await;
+    let logs_sub = subscribe(
+        &mut ws,
+        4,
+        "logsSubscribe",
+        json!([{ "mentions": [bob.pubkey().to_string()] }, { "commitment": "confirmed" }]),
+    )
+    .await;
     let all_logs_sub = subscribe(&mut ws, 5, "logsSubscribe", json!(["all"])).await;
-    let program_sub = subscribe(&mut ws, 6, "programSubscribe", json!(["11111111111111111111111111111111", { "encoding": "base64", "filters": [{ "dataSize": 0 }] }])).await;
+    let program_sub = subscribe(
+        &mut ws,
+        6,
+        "programSubscribe",
+        json!(["11111111111111111111111111111111", { "encoding": "base64", "filters": [{ "dataSize": 0 }] }]),
+    )
+    .await;
 
     let ix = system_instruction::transfer(&alice.pubkey(), &bob.pubkey(), 5_000_000);
     let tx = Transaction::new_signed_with_payer(&[ix], Some(&alice.pubkey()), &[&alice], blockhash(&net).await);
@@ -75,26 +103,27 @@ async fn subscriptions_notify_in_web3_shapes() {
     let sig_sub = subscribe(&mut ws, 7, "signatureSubscribe", json!([sig, { "commitment": "confirmed" }])).await;
     assert!(send(&net, &tx).await["result"].is_string());
 
-    let account = next(&mut ws, notification_of(account_sub)).await;
+    let got = first_of_each(&mut ws, &[account_sub, logs_sub, all_logs_sub, program_sub, sig_sub]).await;
+    let account = &got[&account_sub];
     assert_eq!(account["method"], "accountNotification");
     let value = &account["params"]["result"]["value"];
     assert_eq!(value["lamports"], 5_000_000);
     assert_eq!(value["data"], json!(["", "base64"]));
     assert!(account["params"]["result"]["context"]["slot"].is_u64());
 
-    let logs = next(&mut ws, notification_of(logs_sub)).await;
+    let logs = &got[&logs_sub];
     assert_eq!(logs["method"], "logsNotification");
     assert_eq!(logs["params"]["result"]["value"]["signature"], sig);
     assert_eq!(logs["params"]["result"]["value"]["err"], Value::Null);
     assert!(logs["params"]["result"]["value"]["logs"].as_array().unwrap().len() >= 2);
-    let all = next(&mut ws, notification_of(all_logs_sub)).await;
-    assert_eq!(all["params"]["result"]["value"]["signature"], sig);
+    assert_eq!(got[&all_logs_sub]["params"]["result"]["value"]["signature"], sig);
 
-    let program = next(&mut ws, notification_of(program_sub)).await;
+    let program = &got[&program_sub];
     assert_eq!(program["method"], "programNotification");
-    assert!(program["params"]["result"]["value"]["pubkey"].is_string());
+    let changed = program["params"]["result"]["value"]["pubkey"].as_str().unwrap();
+    assert!([alice.pubkey().to_string(), bob.pubkey().to_string()].contains(&changed.to_string()));
 
-    let done = next(&mut ws, notification_of(sig_sub)).await;
+    let done = &got[&sig_sub];
     assert_eq!(done["method"], "signatureNotification");
     assert_eq!(done["params"]["result"]["value"], json!({ "err": null }));
     assert!(done["params"]["result"]["context"]["slot"].is_u64());

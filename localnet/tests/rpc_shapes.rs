@@ -43,7 +43,8 @@ async fn cluster_methods() {
     assert_eq!(rent, 2_039_280, "the default Rent, as on every cluster");
     assert_eq!(call(&net, "getRecentPrioritizationFees", json!([[]])).await, json!([]));
     assert!(call(&net, "getEpochSchedule", json!([])).await["slotsPerEpoch"].is_u64());
-    let min_slot = error(&net, "getBalance", json!([Keypair::new().pubkey().to_string(), { "minContextSlot": u64::MAX }])).await;
+    let min_slot =
+        error(&net, "getBalance", json!([Keypair::new().pubkey().to_string(), { "minContextSlot": u64::MAX }])).await;
     assert_eq!(min_slot["code"], -32016);
     net.shutdown().await;
 }
@@ -73,7 +74,8 @@ async fn bad_input_is_named() {
     let batch: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(batch[0]["result"], "ok");
     assert_eq!(batch[1]["error"]["code"], -32601);
-    let (status, body) = raw_http(net.rpc_addr, b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let (status, body) =
+        raw_http(net.rpc_addr, b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     assert_eq!((status, body.as_str()), (200, "ok"));
     net.shutdown().await;
 }
@@ -85,7 +87,9 @@ async fn airdrop_transfer_and_transaction_records() {
     let alice = Keypair::new();
     let bob = Keypair::new();
     let sig = airdrop(&net, &alice.pubkey().to_string(), 2_000_000_000).await;
-    let statuses = call(&net, "getSignatureStatuses", json!([[sig, Keypair::new().pubkey().to_string() + "1"]])).await;
+    let statuses =
+        call(&net, "getSignatureStatuses", json!([[sig, solana_signature::Signature::from([3u8; 64]).to_string()]]))
+            .await;
     let status = &statuses["value"][0];
     assert_eq!(status["confirmationStatus"], "finalized");
     assert_eq!(status["err"], Value::Null);
@@ -102,7 +106,8 @@ async fn airdrop_transfer_and_transaction_records() {
     assert_eq!(sig, tx.signatures[0].to_string());
     assert_eq!(call(&net, "getBalance", json!([bob.pubkey().to_string()])).await["value"], 1_000_000_000u64);
 
-    let record = call(&net, "getTransaction", json!([sig, { "encoding": "json", "maxSupportedTransactionVersion": 0 }])).await;
+    let record =
+        call(&net, "getTransaction", json!([sig, { "encoding": "json", "maxSupportedTransactionVersion": 0 }])).await;
     assert_eq!(record["version"], "legacy");
     assert!(record["blockTime"].is_i64() && record["slot"].is_u64());
     let meta = &record["meta"];
@@ -122,13 +127,17 @@ async fn airdrop_transfer_and_transaction_records() {
     assert!(b64.get("version").is_none(), "version only when maxSupportedTransactionVersion is given");
     let parsed = call(&net, "getTransaction", json!([sig, { "encoding": "jsonParsed" }])).await;
     assert_eq!(parsed["transaction"]["message"]["accountKeys"][0]["signer"], true);
-    assert_eq!(call(&net, "getTransaction", json!([Keypair::new().pubkey().to_string() + "1"])).await, Value::Null);
+    assert_eq!(
+        call(&net, "getTransaction", json!([solana_signature::Signature::from([3u8; 64]).to_string()])).await,
+        Value::Null
+    );
 
     let history = call(&net, "getSignaturesForAddress", json!([alice.pubkey().to_string()])).await;
     let history: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["signature"].as_str().unwrap()).collect();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0], sig, "newest first");
-    let limited = call(&net, "getSignaturesForAddress", json!([alice.pubkey().to_string(), { "limit": 1, "before": sig }])).await;
+    let limited =
+        call(&net, "getSignaturesForAddress", json!([alice.pubkey().to_string(), { "limit": 1, "before": sig }])).await;
     assert_eq!(limited.as_array().unwrap().len(), 1);
     assert_ne!(limited[0]["signature"], json!(sig));
 
@@ -140,11 +149,20 @@ async fn airdrop_transfer_and_transaction_records() {
     assert_eq!(value["executable"], false);
     assert!(value["rentEpoch"].is_u64());
     assert_eq!(value["space"], 0);
-    let many = call(&net, "getMultipleAccounts", json!([[bob.pubkey().to_string(), Keypair::new().pubkey().to_string()], { "encoding": "base64" }])).await;
+    let many = call(
+        &net,
+        "getMultipleAccounts",
+        json!([[bob.pubkey().to_string(), Keypair::new().pubkey().to_string()], { "encoding": "base64" }]),
+    )
+    .await;
     assert_eq!(many["value"][0]["lamports"], 1_000_000_000u64);
     assert_eq!(many["value"][1], Value::Null);
 
-    let message = Transaction::new_with_payer(&[system_instruction::transfer(&alice.pubkey(), &bob.pubkey(), 1)], Some(&alice.pubkey())).message;
+    let message = Transaction::new_with_payer(
+        &[system_instruction::transfer(&alice.pubkey(), &bob.pubkey(), 1)],
+        Some(&alice.pubkey()),
+    )
+    .message;
     let mut message = message;
     message.recent_blockhash = blockhash(&net).await;
     use base64::Engine;
@@ -165,24 +183,41 @@ async fn failures_are_worded_as_the_real_rpc_words_them() {
     let tx = Transaction::new_signed_with_payer(&[ix], Some(&alice.pubkey()), &[&alice], blockhash(&net).await);
     let err = send(&net, &tx).await["error"].clone();
     assert_eq!(err["code"], -32002);
-    assert_eq!(err["message"], "Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1");
+    assert_eq!(
+        err["message"],
+        "Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1"
+    );
     assert_eq!(err["data"]["err"], json!({ "InstructionError": [0, { "Custom": 1 }] }));
-    assert!(err["data"]["logs"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("insufficient lamports")));
+    assert!(err["data"]["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l.as_str().unwrap().contains("insufficient lamports")));
 
     // Our program runs natively and fails with Anchor's named error for unknown instructions.
-    let ix = anchor_lang::solana_program::instruction::Instruction::new_with_bytes(synkti_bank::PROGRAM_ID, &[9; 8], vec![]);
+    let ix =
+        anchor_lang::solana_program::instruction::Instruction::new_with_bytes(synkti_bank::PROGRAM_ID, &[9; 8], vec![]);
     let tx = Transaction::new_signed_with_payer(&[ix], Some(&alice.pubkey()), &[&alice], blockhash(&net).await);
     let err = send(&net, &tx).await["error"].clone();
-    assert_eq!(err["message"], "Transaction simulation failed: Error processing Instruction 0: custom program error: 0x65");
+    assert_eq!(
+        err["message"],
+        "Transaction simulation failed: Error processing Instruction 0: custom program error: 0x65"
+    );
     let logs = err["data"]["logs"].to_string();
     assert!(logs.contains("InstructionFallbackNotFound"), "{logs}");
 
     // Simulation answers the same error with logs and units, without sending.
-    let sim = call(&net, "simulateTransaction", json!([encode_tx(&tx), { "encoding": "base64", "sigVerify": true }])).await;
+    let sim =
+        call(&net, "simulateTransaction", json!([encode_tx(&tx), { "encoding": "base64", "sigVerify": true }])).await;
     assert_eq!(sim["value"]["err"], json!({ "InstructionError": [0, { "Custom": 101 }] }));
     assert!(sim["value"]["logs"].as_array().unwrap().len() > 1);
     assert!(sim["value"]["unitsConsumed"].is_u64());
-    let replaced = call(&net, "simulateTransaction", json!([encode_tx(&tx), { "encoding": "base64", "replaceRecentBlockhash": true }])).await;
+    let replaced = call(
+        &net,
+        "simulateTransaction",
+        json!([encode_tx(&tx), { "encoding": "base64", "replaceRecentBlockhash": true }]),
+    )
+    .await;
     assert!(replaced["value"]["replacementBlockhash"]["blockhash"].is_string());
 
     // A forged signature.
@@ -194,7 +229,8 @@ async fn failures_are_worded_as_the_real_rpc_words_them() {
     // Without preflight a failing transaction lands, pays its fee, and reports its error.
     let ix = system_instruction::transfer(&alice.pubkey(), &Keypair::new().pubkey(), 5_000_000_000);
     let tx = Transaction::new_signed_with_payer(&[ix], Some(&alice.pubkey()), &[&alice], blockhash(&net).await);
-    let sig = call(&net, "sendTransaction", json!([encode_tx(&tx), { "encoding": "base64", "skipPreflight": true }])).await;
+    let sig =
+        call(&net, "sendTransaction", json!([encode_tx(&tx), { "encoding": "base64", "skipPreflight": true }])).await;
     let status = call(&net, "getSignatureStatuses", json!([[sig]])).await;
     assert_eq!(status["value"][0]["err"], json!({ "InstructionError": [0, { "Custom": 1 }] }));
     let record = call(&net, "getTransaction", json!([sig])).await;
@@ -230,37 +266,67 @@ async fn token_accounts_are_indexed_and_parsed() {
         token_ix::initialize_account3(&spl_token, &holder.pubkey(), &mint.pubkey(), &owner.pubkey()).unwrap(),
         token_ix::mint_to(&spl_token, &mint.pubkey(), &holder.pubkey(), &payer.pubkey(), &[], 1_500_000).unwrap(),
     ];
-    let tx = Transaction::new_signed_with_payer(&ixs, Some(&payer.pubkey()), &[&payer, &mint, &holder], blockhash(&net).await);
+    let tx = Transaction::new_signed_with_payer(
+        &ixs,
+        Some(&payer.pubkey()),
+        &[&payer, &mint, &holder],
+        blockhash(&net).await,
+    );
     let sent = send(&net, &tx).await;
     let sig = sent["result"].as_str().unwrap_or_else(|| panic!("{sent}")).to_string();
 
     let balance = call(&net, "getTokenAccountBalance", json!([holder.pubkey().to_string()])).await;
-    assert_eq!(balance["value"], json!({ "amount": "1500000", "decimals": 6, "uiAmount": 1.5, "uiAmountString": "1.5" }));
+    assert_eq!(
+        balance["value"],
+        json!({ "amount": "1500000", "decimals": 6, "uiAmount": 1.5, "uiAmountString": "1.5" })
+    );
     assert_eq!(error(&net, "getTokenAccountBalance", json!([payer.pubkey().to_string()])).await["code"], -32602);
     let supply = call(&net, "getTokenSupply", json!([mint.pubkey().to_string()])).await;
     assert_eq!(supply["value"]["amount"], "1500000");
 
-    let by_mint = call(&net, "getTokenAccountsByOwner", json!([owner.pubkey().to_string(), { "mint": mint.pubkey().to_string() }, { "encoding": "base64" }])).await;
+    let by_mint = call(
+        &net,
+        "getTokenAccountsByOwner",
+        json!([owner.pubkey().to_string(), { "mint": mint.pubkey().to_string() }, { "encoding": "base64" }]),
+    )
+    .await;
     assert_eq!(by_mint["value"].as_array().unwrap().len(), 1);
     assert_eq!(by_mint["value"][0]["pubkey"], holder.pubkey().to_string());
     assert_eq!(by_mint["value"][0]["account"]["data"][1], "base64");
-    let parsed = call(&net, "getTokenAccountsByOwner", json!([owner.pubkey().to_string(), { "programId": spl_token.to_string() }, { "encoding": "jsonParsed" }])).await;
+    let parsed = call(
+        &net,
+        "getTokenAccountsByOwner",
+        json!([owner.pubkey().to_string(), { "programId": spl_token.to_string() }, { "encoding": "jsonParsed" }]),
+    )
+    .await;
     let info = &parsed["value"][0]["account"]["data"]["parsed"]["info"];
     assert_eq!(info["mint"], mint.pubkey().to_string());
     assert_eq!(info["tokenAmount"]["uiAmountString"], "1.5");
-    let none = call(&net, "getTokenAccountsByOwner", json!([payer.pubkey().to_string(), { "mint": mint.pubkey().to_string() }])).await;
+    let none = call(
+        &net,
+        "getTokenAccountsByOwner",
+        json!([payer.pubkey().to_string(), { "mint": mint.pubkey().to_string() }]),
+    )
+    .await;
     assert_eq!(none["value"], json!([]));
 
     let owner_bytes = bs58::encode(owner.pubkey().to_bytes()).into_string();
     let filters = json!([{ "dataSize": 165 }, { "memcmp": { "offset": 32, "bytes": owner_bytes } }]);
-    let found = call(&net, "getProgramAccounts", json!([spl_token.to_string(), { "encoding": "base64", "filters": filters }])).await;
+    let found =
+        call(&net, "getProgramAccounts", json!([spl_token.to_string(), { "encoding": "base64", "filters": filters }]))
+            .await;
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["pubkey"], holder.pubkey().to_string());
     let data = found[0]["account"]["data"][0].as_str().unwrap();
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
     assert_eq!(spl_token_2022_interface::state::Account::unpack(&bytes).unwrap().amount, 1_500_000);
-    let with_context = call(&net, "getProgramAccounts", json!([spl_token.to_string(), { "encoding": "base64", "withContext": true, "filters": [{ "dataSize": 82 }] }])).await;
+    let with_context = call(
+        &net,
+        "getProgramAccounts",
+        json!([spl_token.to_string(), { "encoding": "base64", "withContext": true, "filters": [{ "dataSize": 82 }] }]),
+    )
+    .await;
     assert_eq!(with_context["value"][0]["pubkey"], mint.pubkey().to_string());
     assert!(with_context["context"]["slot"].is_u64());
 

@@ -103,9 +103,15 @@ mod tests {
 
     #[test]
     fn wrong_shapes_are_invalid_requests() {
-        for body in [r#"1"#, r#"{"id":1,"method":"echo"}"#, r#"{"jsonrpc":"1.0","id":1,"method":"echo"}"#,
-            r#"{"jsonrpc":"2.0","id":1,"method":7}"#, r#"{"jsonrpc":"2.0","id":[1],"method":"echo"}"#,
-            r#"{"jsonrpc":"2.0","id":1,"method":"echo","params":5}"#, r#"[]"#] {
+        for body in [
+            r#"1"#,
+            r#"{"id":1,"method":"echo"}"#,
+            r#"{"jsonrpc":"1.0","id":1,"method":"echo"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":7}"#,
+            r#"{"jsonrpc":"2.0","id":[1],"method":"echo"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"echo","params":5}"#,
+            r#"[]"#,
+        ] {
             assert_eq!(run(body).unwrap()["error"]["code"], -32600, "{body}");
         }
     }

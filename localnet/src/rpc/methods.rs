@@ -20,6 +20,8 @@ const MAX_MULTIPLE_ACCOUNTS: usize = 100;
 const MAX_SIGNATURE_STATUSES: usize = 256;
 const MAX_SIGNATURES_FOR_ADDRESS: usize = 1000;
 const MAX_BASE58_BYTES: usize = 128;
+/// The largest account data (`system_instruction::MAX_PERMITTED_DATA_LENGTH`, 10 MiB).
+const MAX_PERMITTED_DATA_LENGTH: usize = 10 * 1024 * 1024;
 /// Ten years: far beyond any window or cooldown, far below where timestamps overflow.
 const MAX_WARP_SECONDS: i64 = 10 * 365 * 24 * 3600;
 
@@ -79,6 +81,10 @@ pub async fn dispatch(chain: &mut Chain, method: &str, params: Value) -> Result<
         "getMinimumBalanceForRentExemption" => {
             let (size, cfg): (usize, Option<ContextConfig>) = positional(params, 2)?;
             chain.check_min_context_slot(cfg.and_then(|c| c.min_context_slot))?;
+            // Agave refuses sizes above what an account may hold (and rent would overflow).
+            if size > MAX_PERMITTED_DATA_LENGTH {
+                return Err(RpcError::invalid_request());
+            }
             let rent = chain.banks.get_rent().await.map_err(internal)?;
             Ok(json!(rent.minimum_balance(size)))
         }
@@ -116,7 +122,9 @@ pub async fn dispatch(chain: &mut Chain, method: &str, params: Value) -> Result<
                 return Err(RpcError::invalid_param("seconds must not be negative (the clock never goes back)"));
             }
             if seconds > MAX_WARP_SECONDS {
-                return Err(RpcError::invalid_param(format!("seconds must be at most {MAX_WARP_SECONDS} (ten years) per call")));
+                return Err(RpcError::invalid_param(format!(
+                    "seconds must be at most {MAX_WARP_SECONDS} (ten years) per call"
+                )));
             }
             chain.warp_clock(seconds).await.map_err(internal)?;
             Ok(json!({ "slot": chain.slot, "unixTimestamp": chain.unix_timestamp }))
@@ -131,7 +139,7 @@ fn context_only(chain: &Chain, params: Value) -> Result<(), RpcError> {
 }
 
 async fn epoch_info(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
-    use anchor_lang::solana_program::epoch_schedule::EpochSchedule;
+    use solana_epoch_schedule::EpochSchedule;
     context_only(chain, params)?;
     let schedule: EpochSchedule = chain.banks.get_sysvar().await.map_err(internal)?;
     let (epoch, slot_index) = schedule.get_epoch_and_slot_index(chain.slot);
@@ -147,7 +155,7 @@ async fn epoch_info(chain: &mut Chain, params: Value) -> Result<Value, RpcError>
 }
 
 async fn epoch_schedule(chain: &mut Chain) -> Result<Value, RpcError> {
-    use anchor_lang::solana_program::epoch_schedule::EpochSchedule;
+    use solana_epoch_schedule::EpochSchedule;
     let s: EpochSchedule = chain.banks.get_sysvar().await.map_err(internal)?;
     Ok(json!({
         "slotsPerEpoch": s.slots_per_epoch,
@@ -190,8 +198,9 @@ async fn fee_for_message(chain: &mut Chain, params: Value) -> Result<Value, RpcE
     let (encoded, cfg): (String, Option<ContextConfig>) = positional(params, 2)?;
     chain.check_min_context_slot(cfg.and_then(|c| c.min_context_slot))?;
     let bytes = B64.decode(&encoded).map_err(|e| RpcError::invalid_params(format!("invalid base64 encoding: {e}")))?;
-    let message: VersionedMessage = bincode::deserialize(&bytes)
-        .map_err(|e| RpcError::invalid_params(format!("failed to deserialize solana_message::VersionedMessage: {e}")))?;
+    let message: VersionedMessage = bincode::deserialize(&bytes).map_err(|e| {
+        RpcError::invalid_params(format!("failed to deserialize solana_message::VersionedMessage: {e}"))
+    })?;
     message.sanitize().map_err(|e| RpcError::invalid_params(format!("invalid transaction message: {e}")))?;
     let fee = chain.fee_for(&message).await?;
     Ok(chain.with_context(json!(fee)))
@@ -231,7 +240,9 @@ async fn account_info(chain: &mut Chain, params: Value) -> Result<Value, RpcErro
     let cfg = cfg.unwrap_or_default();
     chain.check_min_context_slot(cfg.min_context_slot)?;
     let value = match chain.account(&key).await? {
-        Some(a) => ui_account(chain, &key, &a, cfg.encoding.unwrap_or(UiAccountEncoding::Binary), cfg.data_slice).await?,
+        Some(a) => {
+            ui_account(chain, &key, &a, cfg.encoding.unwrap_or(UiAccountEncoding::Binary), cfg.data_slice).await?
+        }
         None => Value::Null,
     };
     Ok(chain.with_context(value))
@@ -474,7 +485,8 @@ fn transaction(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
         "base58" => json!([bs58::encode(&record.wire).into_string(), "base58"]),
         other => return Err(RpcError::invalid_params(format!("unknown variant `{other}`"))),
     };
-    let mut out = json!({ "slot": record.slot, "blockTime": record.block_time, "transaction": encoded, "meta": record.meta });
+    let mut out =
+        json!({ "slot": record.slot, "blockTime": record.block_time, "transaction": encoded, "meta": record.meta });
     if cfg.max_supported_transaction_version.is_some() {
         out["version"] = version;
     }
