@@ -203,6 +203,10 @@ export class SynktiNode implements AsyncDisposable {
     this.joinTimer.unref()
   }
 
+  isStarted(): boolean {
+    return this.libp2p.status === 'started'
+  }
+
   get peerId(): PeerId {
     return this.libp2p.peerId
   }

@@ -296,6 +296,50 @@ describe('direct protocols', () => {
       )
     })
 
+    /** Opens a hand-off as the client, reads the accept, then sends `second`; returns the answer. */
+    async function afterAccept(second: (confirmBody: Record<string, unknown>) => Promise<unknown>): Promise<unknown> {
+      const offer = { lease, from: client.operator, to: server.operator, job: { model: 'llama' }, deadline: 1 }
+      const stream = await client.libp2p.dialProtocol(server.peerId, HANDOFF_PROTOCOL)
+      const lp = lpStream(stream)
+      const read = async () => JSON.parse(new TextDecoder().decode((await lp.read()).subarray()))
+      const signature = await signPayload(clientKey, SIGNING_DOMAIN.handoffOffer, offer)
+      await lp.write(json({ type: 'handoff-offer', body: offer, signature }))
+      expect(await read()).toMatchObject({ type: 'handoff-accept' })
+      await lp.write(
+        json(await second({ lease, from: client.operator, to: server.operator, transactionSignature: 'x' })),
+      )
+      const answer = await read()
+      await stream.close().catch(() => undefined)
+      return answer
+    }
+
+    it('after an accept: a confirmation not signed by the giver → BadSignatureError; nothing confirmed', async () => {
+      const confirmed = seen.confirms.length
+      const impostor = await newKey()
+      const answer = await afterAccept(async (body) => ({
+        type: 'handoff-confirm',
+        body,
+        signature: await signPayload(impostor, SIGNING_DOMAIN.handoffConfirm, body),
+      }))
+      expect(answer).toMatchObject({ type: 'error', name: 'BadSignatureError' })
+      expect(seen.confirms.length).toBe(confirmed)
+    })
+
+    it('after an accept: a confirmation for another lease → UnexpectedSignerError; another type → UnexpectedMessageError', async () => {
+      const other = await newAddress()
+      const wrongLease = await afterAccept(async (body) => {
+        const moved = { ...body, lease: other }
+        return {
+          type: 'handoff-confirm',
+          body: moved,
+          signature: await signPayload(clientKey, SIGNING_DOMAIN.handoffConfirm, moved),
+        }
+      })
+      expect(wrongLease).toMatchObject({ type: 'error', name: 'UnexpectedSignerError' })
+      const outOfTurn = await afterAccept(async () => ({ type: 'job-accepted', jobId: 'x' }))
+      expect(outOfTurn).toMatchObject({ type: 'error', name: 'UnexpectedMessageError' })
+    })
+
     it('refuses a confirmation that arrives without an offer', async () => {
       await expectServerError(HANDOFF_PROTOCOL, [json({ type: 'handoff-confirm' })], 'UnknownMessageTypeError')
     })

@@ -2,10 +2,11 @@ import { SIGNING_DOMAIN } from '../../constants.js'
 import { UnexpectedSignerError } from '../../errors.js'
 import { peerIdToSolanaAddress } from '../../identity.js'
 import { encodeBase64 } from '../../signing.js'
-import { handoffConfirmSchema, handoffOfferSchema } from '../messages.js'
+import { handoffOfferSchema } from '../messages.js'
 import type { MessageHandler } from '../types.js'
 import { requireSignedBy, signBody } from '../verify.js'
 import { callHandler } from './call.js'
+import { handleHandoffConfirm } from './handoff-confirm.js'
 
 /**
  * `handoff-offer` → `handoff-accept` (signed, carrying the partially signed migrate_lease) or
@@ -38,16 +39,5 @@ export const handleHandoffOffer: MessageHandler = async (ctx, message) => {
   await channel.send({ type: 'handoff-accept', ...accept }, ctx.step())
 
   // The giver co-signs and submits migrate_lease before confirming, so this wait is the longest.
-  const confirm = await channel.expect('handoff-confirm', handoffConfirmSchema, ctx.step())
-  const { body } = confirm
-  if (body.lease !== lease || body.from !== from || body.to !== to) {
-    throw new UnexpectedSignerError(
-      'hand-off confirmation',
-      `${lease}:${from}->${to}`,
-      `${body.lease}:${body.from}->${body.to}`,
-    )
-  }
-  await requireSignedBy(giver, SIGNING_DOMAIN.handoffConfirm, body, confirm.signature, 'hand-off confirmation')
-  await callHandler(ctx, 'handoff', (h, signal) => h.confirm({ ...body, remotePeer: ctx.remotePeer }, signal))
-  await channel.send({ type: 'handoff-done' }, ctx.step())
+  await handleHandoffConfirm(ctx, { lease, from, to }, await channel.receive(ctx.step()))
 }
