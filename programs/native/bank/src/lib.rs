@@ -39,9 +39,14 @@ fn builtin() -> solana_program_runtime::invoke_context::BuiltinFunctionWithConte
         };
         log_routing::install();
         let _current = log_routing::CurrentInvocation::enter(vm.context_object_pointer);
+        let logs = vm.context_object_pointer.get_log_collector();
+        let start = logs.as_ref().map_or(0, |l| l.borrow().messages.len());
         vm.program_result = invoke_builtin_function(process_instruction, vm.context_object_pointer)
             .map_err(EbpfError::SyscallError)
             .into();
+        if let Some(logs) = logs {
+            log_routing::drop_echoes(&mut logs.borrow_mut(), start);
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::{account_info::AccountInfo, instruction::Instruction};
 use solana_program_runtime::invoke_context::InvokeContext;
+use solana_svm_log_collector::LogCollector;
 use solana_sysvar::program_stubs::{self, SyscallStubs};
 use std::cell::Cell;
 use std::sync::Once;
@@ -42,6 +43,49 @@ pub fn install() {
         program_stubs::set_syscall_stubs(Box::new(RoutedStubs { inner }));
         solana_msg::set_off_chain_logger(program_stubs::sol_log);
     });
+}
+
+/// solana-program-test 3.1 writes `invoke`/`success`/`failed` lines for a builtin and for each
+/// CPI it makes, as if the runtime did not; but the 3.1 runtime does too, so every such line
+/// would appear twice (and a CPI's at the caller's height first), which breaks log parsers that
+/// track the call stack (Anchor's EventParser). This removes program-test's copies from the lines
+/// written during one builtin call (`messages[start..]`), leaving exactly what a validator logs.
+pub fn drop_echoes(logs: &mut LogCollector, start: usize) {
+    let window = logs.messages.split_off(start);
+    let before = logs.messages.last().cloned();
+    let mut kept: Vec<String> = Vec::with_capacity(window.len());
+    for (i, line) in window.iter().enumerate() {
+        let echo_of_runtime_invoke = i == 0 && before.as_ref() == Some(line) && invoke(line).is_some();
+        let premature_cpi_invoke = match (invoke(line), window.get(i + 1).and_then(|next| invoke(next))) {
+            (Some((program, height)), Some((next_program, next_height))) => {
+                program == next_program && next_height == height + 1
+            }
+            _ => false,
+        };
+        let repeated_outcome = is_outcome(line) && kept.last() == Some(line);
+        if echo_of_runtime_invoke || premature_cpi_invoke || repeated_outcome {
+            logs.bytes_written = logs.bytes_written.saturating_sub(line.len());
+            continue;
+        }
+        kept.push(line.clone());
+    }
+    // The builtin's own closing line: the runtime writes it again once the builtin returns.
+    if kept.last().is_some_and(|l| is_outcome(l)) && before.as_deref().and_then(invoke).is_some() {
+        let closing = kept.pop().unwrap_or_default();
+        logs.bytes_written = logs.bytes_written.saturating_sub(closing.len());
+    }
+    logs.messages.extend(kept);
+}
+
+/// `Program <id> invoke [<height>]` → (id, height).
+fn invoke(line: &str) -> Option<(&str, usize)> {
+    let rest = line.strip_prefix("Program ")?;
+    let (program, height) = rest.split_once(" invoke [")?;
+    Some((program, height.strip_suffix(']')?.parse().ok()?))
+}
+
+fn is_outcome(line: &str) -> bool {
+    line.starts_with("Program ") && (line.ends_with(" success") || line.contains(" failed: "))
 }
 
 struct Placeholder;
