@@ -6,11 +6,12 @@
 //! (plus the `synkti_warpClock` offset).
 //!
 //! Why a thread with its own current-thread runtime: program-test's context runs a task that
-//! registers a fresh blockhash every 6.4 ms of runtime activity, which would expire a client's
-//! blockhash (150 registrations) in about a second, while web3.js reuses a blockhash for up to
-//! 30 s. Here that runtime runs only while a batch of RPC jobs runs (a slot advance does not
-//! run it), and never looks at its timers meanwhile (see `quiet_runtime`), so a blockhash
-//! lives about 150 slots, a minute, as on a validator.
+//! registers a fresh blockhash every 6.4 ms while its runtime runs, and the bank accepts a
+//! blockhash for 150 registrations; free-running, a client's blockhash would expire in about a
+//! second (web3.js reuses one for up to 30 s). Here that runtime runs only while a batch of
+//! jobs needs the bank (about one registration per such batch), slot advances do not run it
+//! (one registration per slot), and calls the chain's own index can answer (statuses,
+//! transactions, slot, block height, a fresh latest blockhash, ...) do not run it at all.
 use crate::error::{RpcError, StartError};
 use crate::ledger::{Entry, Ledger, StoredAccount, TxRecord};
 use crate::pubsub::Event;
@@ -28,8 +29,7 @@ use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc::UnboundedSender, oneshot};
 
@@ -85,7 +85,7 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("synkti-chain".into())
         .spawn(move || {
-            let (rt, skipped_parks) = match quiet_runtime() {
+            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(rt) => rt,
                 Err(e) => return drop(ready_tx.send(Err(StartError::Bank(e.to_string())))),
             };
@@ -94,7 +94,7 @@ pub fn spawn(
                 Err(e) => return drop(ready_tx.send(Err(e))),
             };
             let _ = ready_tx.send(Ok(chain.ledger.txs.len()));
-            run(rt, skipped_parks, chain, inbox);
+            run(rt, chain, inbox);
         })
         .map_err(|e| StartError::Bank(e.to_string()))?;
     match ready_rx.recv() {
@@ -107,63 +107,51 @@ pub fn spawn(
     }
 }
 
-/// Consecutive parks a batch may skip before the runtime really parks (a safety valve: no job
-/// here waits on anything outside the runtime, but if one ever did it must still finish).
-const MAX_SKIPPED_PARKS: u64 = 100_000;
-
-/// The chain's runtime. A tokio runtime looks at its timers whenever it parks, which a
-/// current-thread runtime does each time its queue empties, several times per RPC call; each
-/// time, program-test's ticker would register a blockhash. Every task a job needs (the banks
-/// client and server) runs in this runtime and wakes the others directly, so the runtime never
-/// needs to park while a job runs: instead of parking, it is handed an empty task, and timers
-/// wait until the next real park. The slot advance (one blockhash per slot) then sets the
-/// blockhash lifetime, about 150 slots (a minute) as on a validator, whatever the RPC load.
-/// Returns the runtime and its count of skipped parks, which each batch resets.
-fn quiet_runtime() -> std::io::Result<(tokio::runtime::Runtime, Arc<AtomicU64>)> {
-    let skipped = Arc::new(AtomicU64::new(0));
-    let counter = skipped.clone();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .event_interval(u32::MAX)
-        .on_thread_park(move || {
-            if counter.fetch_add(1, Ordering::Relaxed) < MAX_SKIPPED_PARKS {
-                if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                    handle.spawn(async {});
-                }
-            } else {
-                counter.store(0, Ordering::Relaxed);
-            }
-        })
-        .build()?;
-    Ok((rt, skipped))
-}
-
-fn run(rt: tokio::runtime::Runtime, skipped_parks: Arc<AtomicU64>, mut chain: Chain, inbox: mpsc::Receiver<Job>) {
+fn run(rt: tokio::runtime::Runtime, mut chain: Chain, inbox: mpsc::Receiver<Job>) {
     loop {
         let wait = chain.next_slot_at.saturating_duration_since(Instant::now());
         match inbox.recv_timeout(wait) {
             Ok(first) => {
                 let mut batch = vec![first];
                 batch.extend(inbox.try_iter());
-                skipped_parks.store(0, Ordering::Relaxed);
-                let stop = rt.block_on(async {
-                    for job in batch {
-                        match job {
-                            Job::Call { method, params, reply } => {
-                                // A bug in one method must not take the chain down with it.
-                                let call = std::panic::AssertUnwindSafe(crate::rpc::methods::dispatch(
-                                    &mut chain, &method, params,
-                                ));
-                                let answer = futures_util::FutureExt::catch_unwind(call)
-                                    .await
-                                    .unwrap_or_else(|_| Err(RpcError::internal(format!("{method} panicked"))));
-                                let _ = reply.send(answer);
+                // Answer what the chain's own index knows without running the bank's runtime.
+                let batch: Vec<Job> = batch
+                    .into_iter()
+                    .filter_map(|job| match job {
+                        Job::Call { method, params, reply } => {
+                            let indexed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                crate::rpc::methods::dispatch_indexed(&chain, &method, params)
+                            }));
+                            match indexed {
+                                Ok(Ok(answer)) => drop(reply.send(answer)),
+                                Ok(Err(params)) => return Some(Job::Call { method, params, reply }),
+                                Err(_) => drop(reply.send(Err(RpcError::internal(format!("{method} panicked"))))),
                             }
-                            Job::Stop => return true,
+                            None
                         }
-                    }
-                    false
-                });
+                        stop => Some(stop),
+                    })
+                    .collect();
+                let stop = !batch.is_empty()
+                    && rt.block_on(async {
+                        for job in batch {
+                            match job {
+                                Job::Call { method, params, reply } => {
+                                    // A bug in one method must not take the chain down with it.
+                                    let call = std::panic::AssertUnwindSafe(crate::rpc::methods::dispatch(
+                                        &mut chain, &method, params,
+                                    ));
+                                    let answer = futures_util::FutureExt::catch_unwind(call)
+                                        .await
+                                        .unwrap_or_else(|_| Err(RpcError::internal(format!("{method} panicked"))));
+                                    let _ = reply.send(answer);
+                                }
+                                Job::Stop => return true,
+                            }
+                        }
+                        chain.refresh_latest_blockhash().await;
+                        false
+                    });
                 if stop {
                     break;
                 }
@@ -221,6 +209,11 @@ pub struct Chain {
     epoch_schedule: EpochSchedule,
     /// The Clock sysvar as last set.
     clock: Clock,
+    /// One per slot, as the bank counts it.
+    pub block_height: u64,
+    /// The bank's latest blockhash and its last valid block height, as of the end of the last
+    /// batch; `None` once a slot advance has registered a newer one.
+    pub latest_blockhash: Option<(solana_hash::Hash, u64)>,
 }
 
 fn wall_clock() -> i64 {
@@ -257,6 +250,7 @@ impl Chain {
         let genesis_hash = ctx.genesis_config().hash().to_string();
         let epoch_schedule: EpochSchedule = banks.get_sysvar().await.map_err(|e| StartError::Bank(e.to_string()))?;
         let clock: Clock = banks.get_sysvar().await.map_err(|e| StartError::Bank(e.to_string()))?;
+        let block_height = banks.get_root_block_height().await.map_err(|e| StartError::Bank(e.to_string()))?;
         let transaction_count = ledger.txs.len() as u64;
         let mut chain = Self {
             ctx,
@@ -272,6 +266,8 @@ impl Chain {
             airdrops: 0,
             epoch_schedule,
             clock,
+            block_height,
+            latest_blockhash: None,
         };
         chain.sync_clock();
         Ok(chain)
@@ -303,6 +299,8 @@ impl Chain {
         let parent = self.slot;
         self.ctx.warp_to_slot(parent + 1).map_err(|e| format!("warp: {e:?}"))?;
         self.slot = parent + 1;
+        self.block_height += 1;
+        self.latest_blockhash = None;
         self.next_slot_at = Instant::now() + self.slot_duration;
         self.sync_clock();
         let _ = self.events.send(Event::Slot { slot: self.slot, parent, root: self.slot });
@@ -314,6 +312,12 @@ impl Chain {
         let offset = self.ledger.clock_offset.saturating_add(seconds);
         self.ledger.append(Entry::Clock { offset }).map_err(|e| format!("ledger: {e}"))?;
         self.advance_slot()
+    }
+
+    pub async fn refresh_latest_blockhash(&mut self) {
+        let latest =
+            self.banks.get_latest_blockhash_with_commitment(solana_commitment_config::CommitmentLevel::Processed);
+        self.latest_blockhash = latest.await.ok().flatten();
     }
 
     pub async fn account(&self, key: &Pubkey) -> Result<Option<Account>, RpcError> {

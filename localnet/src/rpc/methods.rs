@@ -61,18 +61,33 @@ pub const METHODS: &[&str] = &[
     "synkti_warpClock",
 ];
 
-pub async fn dispatch(chain: &mut Chain, method: &str, params: Value) -> Result<Value, RpcError> {
-    match method {
+/// Methods the chain's own state answers without the bank; `Err` hands the params back for
+/// [`dispatch`].
+pub fn dispatch_indexed(chain: &Chain, method: &str, params: Value) -> Result<Result<Value, RpcError>, Value> {
+    Ok(match method {
         "getHealth" => Ok(json!("ok")),
         "getVersion" => Ok(json!({ "solana-core": crate::SOLANA_CORE_VERSION, "feature-set": crate::FEATURE_SET })),
         "getGenesisHash" => Ok(json!(chain.genesis_hash)),
         "getIdentity" => Ok(json!({ "identity": chain.faucet().to_string() })),
         "getSlot" => context_only(chain, params).map(|()| json!(chain.slot)),
-        "getBlockHeight" => {
-            context_only(chain, params)?;
-            chain.banks.get_root_block_height().await.map(|h| json!(h)).map_err(internal)
-        }
+        "getBlockHeight" => context_only(chain, params).map(|()| json!(chain.block_height)),
         "getTransactionCount" => context_only(chain, params).map(|()| json!(chain.transaction_count)),
+        "getLatestBlockhash" if chain.latest_blockhash.is_some() => latest_blockhash_value(chain, params),
+        "getSignatureStatuses" => signature_statuses(chain, params),
+        "getSignaturesForAddress" => signatures_for_address(chain, params),
+        "getTransaction" => transaction(chain, params),
+        "getRecentPrioritizationFees" => positional::<(Option<Vec<String>>,)>(params, 1).map(|_| json!([])),
+        _ if !METHODS.contains(&method) => Err(RpcError::method_not_found()),
+        _ => return Err(params),
+    })
+}
+
+pub async fn dispatch(chain: &mut Chain, method: &str, params: Value) -> Result<Value, RpcError> {
+    let params = match dispatch_indexed(chain, method, params) {
+        Ok(answer) => return answer,
+        Err(params) => params,
+    };
+    match method {
         "getEpochInfo" => epoch_info(chain, params).await,
         "getEpochSchedule" => epoch_schedule(chain).await,
         "getLatestBlockhash" => latest_blockhash(chain, params).await,
@@ -101,13 +116,6 @@ pub async fn dispatch(chain: &mut Chain, method: &str, params: Value) -> Result<
         "getTokenAccountBalance" => token_account_balance(chain, params).await,
         "getTokenAccountsByOwner" => token_accounts_by_owner(chain, params).await,
         "getTokenSupply" => token_supply(chain, params).await,
-        "getSignatureStatuses" => signature_statuses(chain, params),
-        "getSignaturesForAddress" => signatures_for_address(chain, params),
-        "getTransaction" => transaction(chain, params),
-        "getRecentPrioritizationFees" => {
-            let (_keys,): (Option<Vec<String>>,) = positional(params, 1)?;
-            Ok(json!([]))
-        }
         "sendTransaction" => send_transaction(chain, params).await,
         "simulateTransaction" => simulate_transaction(chain, params).await,
         "requestAirdrop" => {
@@ -167,8 +175,13 @@ async fn epoch_schedule(chain: &mut Chain) -> Result<Value, RpcError> {
 }
 
 async fn latest_blockhash(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
+    chain.latest_blockhash = Some(latest(chain).await?);
+    latest_blockhash_value(chain, params)
+}
+
+fn latest_blockhash_value(chain: &Chain, params: Value) -> Result<Value, RpcError> {
     context_only(chain, params)?;
-    let (blockhash, last_valid) = latest(chain).await?;
+    let (blockhash, last_valid) = chain.latest_blockhash.ok_or_else(|| internal("no latest blockhash"))?;
     Ok(chain.with_context(json!({ "blockhash": blockhash.to_string(), "lastValidBlockHeight": last_valid })))
 }
 
@@ -376,7 +389,7 @@ struct StatusConfig {
     search_transaction_history: Option<bool>,
 }
 
-fn signature_statuses(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
+fn signature_statuses(chain: &Chain, params: Value) -> Result<Value, RpcError> {
     let (signatures, _cfg): (Vec<String>, Option<StatusConfig>) = positional(params, 2)?;
     if signatures.len() > MAX_SIGNATURE_STATUSES {
         return Err(RpcError::invalid_params(format!("Too many inputs provided; max {MAX_SIGNATURE_STATUSES}")));
@@ -413,7 +426,7 @@ struct SignaturesForAddressConfig {
     min_context_slot: Option<u64>,
 }
 
-fn signatures_for_address(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
+fn signatures_for_address(chain: &Chain, params: Value) -> Result<Value, RpcError> {
     let (address, cfg): (String, Option<SignaturesForAddressConfig>) = positional(params, 2)?;
     let address = params::pubkey(&address)?;
     let cfg = cfg.unwrap_or_default();
@@ -461,7 +474,7 @@ struct TransactionConfig {
     commitment: Option<params::Commitment>,
 }
 
-fn transaction(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
+fn transaction(chain: &Chain, params: Value) -> Result<Value, RpcError> {
     // web3.js < 1.60 passed the encoding as a bare string instead of a config.
     let (signature, cfg): (String, Option<Value>) = positional(params, 2)?;
     let cfg: TransactionConfig = match cfg {
