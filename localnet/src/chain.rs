@@ -353,7 +353,7 @@ impl Chain {
         self.banks.get_fee_for_message(legacy).await.map_err(|e| RpcError::internal(bank_error(e)))
     }
 
-    async fn token_balances(&self, keys: &[Pubkey], accounts: &[Option<Account>]) -> Result<Vec<Value>, RpcError> {
+    async fn token_balances(&self, accounts: &[Option<Account>]) -> Result<Vec<Value>, RpcError> {
         let mut decimals: HashMap<Pubkey, Option<u8>> = HashMap::new();
         let mut out = vec![];
         for (index, account) in accounts.iter().enumerate() {
@@ -369,7 +369,6 @@ impl Chain {
             if let Some(d) = d {
                 out.push(token::balance_entry(index, &holding, d));
             }
-            let _ = keys;
         }
         Ok(out)
     }
@@ -390,7 +389,7 @@ impl Chain {
         let writable = crate::tx::writable_keys(&tx);
         let fee = self.fee_for(&tx.message).await.map_err(internal)?.unwrap_or(0);
         let pre = self.snapshot(&keys).await.map_err(internal)?;
-        let pre_tokens = self.token_balances(&keys, &pre).await.map_err(internal)?;
+        let pre_tokens = self.token_balances(&pre).await.map_err(internal)?;
         let wire = bincode::serialize(&tx).map_err(|e| ExecError::Internal(e.to_string()))?;
         let signature = tx.signatures.first().map(|s| s.to_string()).unwrap_or_default();
         let outcome =
@@ -402,7 +401,7 @@ impl Chain {
             });
         };
         let post = self.snapshot(&keys).await.map_err(internal)?;
-        let post_tokens = self.token_balances(&keys, &post).await.map_err(internal)?;
+        let post_tokens = self.token_balances(&post).await.map_err(internal)?;
         let err = outcome.result.err();
         let err_json = err.as_ref().map(|e| serde_json::to_value(e).unwrap_or(Value::Null)).unwrap_or(Value::Null);
         let balances =

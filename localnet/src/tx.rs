@@ -97,7 +97,7 @@ pub fn to_json(tx: &VersionedTransaction) -> Value {
             })
         })
         .collect();
-    let mut message = json!({
+    let message = json!({
         "header": {
             "numRequiredSignatures": header.num_required_signatures,
             "numReadonlySignedAccounts": header.num_readonly_signed_accounts,
@@ -107,10 +107,7 @@ pub fn to_json(tx: &VersionedTransaction) -> Value {
         "recentBlockhash": m.recent_blockhash().to_string(),
         "instructions": instructions,
     });
-    if !matches!(m, VersionedMessage::Legacy(_)) {
-        message["addressTableLookups"] = json!([]);
-    }
-    json!({ "signatures": tx.signatures.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "message": message })
+    with_signatures(tx, message)
 }
 
 /// The `jsonParsed` encoding, with every instruction left partially decoded (program id,
@@ -138,12 +135,17 @@ pub fn to_json_parsed(tx: &VersionedTransaction) -> Value {
             })
         })
         .collect();
-    let mut message = json!({
+    let message = json!({
         "accountKeys": account_keys,
         "recentBlockhash": m.recent_blockhash().to_string(),
         "instructions": instructions,
     });
-    if !matches!(m, VersionedMessage::Legacy(_)) {
+    with_signatures(tx, message)
+}
+
+/// `{ signatures, message }`; a versioned message lists its (here always empty) lookups.
+fn with_signatures(tx: &VersionedTransaction, mut message: Value) -> Value {
+    if !matches!(tx.message, VersionedMessage::Legacy(_)) {
         message["addressTableLookups"] = json!([]);
     }
     json!({ "signatures": tx.signatures.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "message": message })
