@@ -28,6 +28,7 @@ use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -161,7 +162,7 @@ fn run(rt: tokio::runtime::Runtime, mut chain: Chain, inbox: mpsc::Receiver<Job>
         }
         if Instant::now() >= chain.next_slot_at {
             if let Err(e) = chain.advance_slot() {
-                eprintln!("synkti-localnet: cannot advance the slot: {e}");
+                let _ = writeln!(std::io::stderr(), "synkti-localnet: cannot advance the slot: {e}");
             }
         }
     }

@@ -1,4 +1,5 @@
 //! `synkti-localnet [--port N] [--ledger DIR] [--reset] [--keypair PATH | --no-keypair] [--slot-ms MS]`
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -102,7 +103,8 @@ async fn main() -> ExitCode {
     println!("  Airdrops:      requestAirdrop (e.g. `solana airdrop 10 -u {}`)", net.url);
     println!("ready");
     wait_for_signal().await;
-    println!("synkti-localnet: shutting down");
+    // Whoever started us may have closed our stdout by now; that must not stop a clean shutdown.
+    let _ = writeln!(std::io::stdout(), "synkti-localnet: shutting down");
     net.shutdown().await;
     ExitCode::SUCCESS
 }
