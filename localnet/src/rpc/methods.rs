@@ -77,6 +77,12 @@ pub fn dispatch_indexed(chain: &Chain, method: &str, params: Value) -> Result<Re
         "getSignaturesForAddress" => signatures_for_address(chain, params),
         "getTransaction" => transaction(chain, params),
         "getRecentPrioritizationFees" => positional::<(Option<Vec<String>>,)>(params, 1).map(|_| json!([])),
+        "getBalance" | "getAccountInfo" | "getMultipleAccounts" => {
+            match indexed_accounts_call(chain, method, &params) {
+                Some(answer) => answer,
+                None => return Err(params),
+            }
+        }
         _ if !METHODS.contains(&method) => Err(RpcError::method_not_found()),
         _ => return Err(params),
     })
@@ -219,13 +225,13 @@ async fn fee_for_message(chain: &mut Chain, params: Value) -> Result<Value, RpcE
     Ok(chain.with_context(json!(fee)))
 }
 
-/// Encodes an account as the RPC does; token accounts parsed with their mint's decimals.
-async fn ui_account(
-    chain: &Chain,
+/// Encodes an account as the RPC does; a token account in `jsonParsed` needs its mint's decimals.
+fn encode(
     key: &Pubkey,
     account: &Account,
     encoding: UiAccountEncoding,
     slice: Option<UiDataSliceConfig>,
+    decimals: Option<u8>,
 ) -> Result<Value, RpcError> {
     if matches!(encoding, UiAccountEncoding::Binary | UiAccountEncoding::Base58) {
         let len = slice.map_or(account.data.len(), |s| s.length.min(account.data.len().saturating_sub(s.offset)));
@@ -238,13 +244,87 @@ async fn ui_account(
             });
         }
     }
-    let additional = match (encoding, token::holding(account)) {
+    let additional = if encoding == UiAccountEncoding::JsonParsed { token::additional_data(decimals) } else { None };
+    serde_json::to_value(encode_ui_account(key, account, encoding, additional, slice)).map_err(internal)
+}
+
+/// The mint decimals `encode` needs, looked up in the bank.
+async fn ui_account(
+    chain: &Chain,
+    key: &Pubkey,
+    account: &Account,
+    encoding: UiAccountEncoding,
+    slice: Option<UiDataSliceConfig>,
+) -> Result<Value, RpcError> {
+    let decimals = match (encoding, token::holding(account)) {
         (UiAccountEncoding::JsonParsed, Some(h)) => {
-            token::additional_data(chain.account(&h.mint).await?.as_ref().and_then(token::mint_decimals))
+            chain.account(&h.mint).await?.as_ref().and_then(token::mint_decimals)
         }
         _ => None,
     };
-    serde_json::to_value(encode_ui_account(key, account, encoding, additional, slice)).map_err(internal)
+    encode(key, account, encoding, slice, decimals)
+}
+
+/// The same from the index of written accounts; `None` when the index does not hold the
+/// account (or, for `jsonParsed`, its mint).
+fn indexed_ui_account(
+    chain: &Chain,
+    key: &Pubkey,
+    encoding: UiAccountEncoding,
+    slice: Option<UiDataSliceConfig>,
+) -> Option<Result<Value, RpcError>> {
+    let account = chain.ledger.accounts.get(key)?;
+    let decimals = match (encoding, token::holding(account)) {
+        (UiAccountEncoding::JsonParsed, Some(h)) => token::mint_decimals(chain.ledger.accounts.get(&h.mint)?),
+        _ => None,
+    };
+    Some(encode(key, account, encoding, slice, decimals))
+}
+
+/// `getBalance`, `getAccountInfo` and `getMultipleAccounts` for accounts transactions have
+/// written (their last state is in the index, exactly as in the bank). `None`: ask the bank.
+fn indexed_accounts_call(chain: &Chain, method: &str, params: &Value) -> Option<Result<Value, RpcError>> {
+    let parsed = || -> Result<Option<Value>, RpcError> {
+        match method {
+            "getBalance" => {
+                let (key, cfg): (String, Option<ContextConfig>) = positional(params.clone(), 2)?;
+                let key = params::pubkey(&key)?;
+                chain.check_min_context_slot(cfg.and_then(|c| c.min_context_slot))?;
+                Ok(chain.ledger.accounts.get(&key).map(|a| chain.with_context(json!(a.lamports))))
+            }
+            "getAccountInfo" => {
+                let (key, cfg): (String, Option<AccountConfig>) = positional(params.clone(), 2)?;
+                let key = params::pubkey(&key)?;
+                let cfg = cfg.unwrap_or_default();
+                chain.check_min_context_slot(cfg.min_context_slot)?;
+                let encoding = cfg.encoding.unwrap_or(UiAccountEncoding::Binary);
+                indexed_ui_account(chain, &key, encoding, cfg.data_slice)
+                    .transpose()
+                    .map(|v| v.map(|v| chain.with_context(v)))
+            }
+            "getMultipleAccounts" => {
+                let (keys, cfg): (Vec<String>, Option<AccountConfig>) = positional(params.clone(), 2)?;
+                if keys.len() > MAX_MULTIPLE_ACCOUNTS {
+                    return Err(RpcError::invalid_params(format!(
+                        "Too many inputs provided; max {MAX_MULTIPLE_ACCOUNTS}"
+                    )));
+                }
+                let cfg = cfg.unwrap_or_default();
+                chain.check_min_context_slot(cfg.min_context_slot)?;
+                let encoding = cfg.encoding.unwrap_or(UiAccountEncoding::Base64);
+                let mut values = vec![];
+                for key in &keys {
+                    match indexed_ui_account(chain, &params::pubkey(key)?, encoding, cfg.data_slice) {
+                        Some(v) => values.push(v?),
+                        None => return Ok(None),
+                    }
+                }
+                Ok(Some(chain.with_context(Value::Array(values))))
+            }
+            _ => Ok(None),
+        }
+    };
+    parsed().transpose()
 }
 
 async fn account_info(chain: &mut Chain, params: Value) -> Result<Value, RpcError> {
