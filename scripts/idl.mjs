@@ -119,7 +119,9 @@ if (mode === 'write') {
     }
   })
   if (stale.length) {
-    console.error(`IdlOutOfDateError: ${stale.map(([p]) => p).join(', ')} differ from the program. Run: npm run idl:build`)
+    console.error(
+      `IdlOutOfDateError: ${stale.map(([p]) => p).join(', ')} differ from the program. Run: npm run idl:build`,
+    )
     process.exit(1)
   }
   console.log('idl: committed IDL matches the program')
