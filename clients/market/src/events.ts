@@ -13,24 +13,11 @@ const EVENT_NAMES = new Map(
   (CAMEL_IDL.events ?? []).map((e, i) => [e.name, IDL.events[i]?.name as MarketEventName] as const),
 )
 
-const PROGRAM_DATA = 'Program data: '
-
 type RawEvent = { name: string; data: Record<string, unknown> }
 
-/**
- * Anchor's EventParser attributes `Program data:` lines to the program whose frame they are in.
- * It needs well-nested invoke/success lines; the native bank behind localnet duplicates them
- * for CPIs (see README), and then every `Program data:` line is decoded by discriminator.
- */
+/** Anchor's EventParser keeps only `Program data:` lines written in this program's own frames. */
 function rawEvents(logs: readonly string[]): RawEvent[] {
-  try {
-    return [...parser.parseLogs([...logs])] as RawEvent[]
-  } catch {
-    return logs
-      .filter((l) => l.startsWith(PROGRAM_DATA))
-      .map((l) => coder.events.decode(l.slice(PROGRAM_DATA.length)) as RawEvent | null)
-      .filter((e): e is RawEvent => e !== null)
-  }
+  return [...parser.parseLogs([...logs])] as RawEvent[]
 }
 
 /** Every event of this program in `logs` (a transaction's `logMessages`), in order. */
