@@ -1,0 +1,25 @@
+/** Defaults of the stand-in inference server; small so that tests stay fast. */
+export const STANDIN_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  model: 'synkti/standin-1',
+  loadMs: 0,
+  tokenMs: 0,
+  maxRunning: 4,
+} as const
+
+/** OpenAI's default `max_tokens` for /v1/completions. */
+export const DEFAULT_MAX_TOKENS = 16
+/** Upper bound the stand-in accepts, so that a bad request cannot hold a slot for minutes. */
+export const MAX_MAX_TOKENS = 4096
+
+/** How often the supervisor polls a job's health endpoint while it starts. */
+export const HEALTH_POLL_INTERVAL_MS = 100
+/** Per-probe timeout: a hung endpoint must not stall the readiness loop. */
+export const HEALTH_PROBE_TIMEOUT_MS = 1_000
+/** Log lines kept for a consumer that reads slower than the child writes. */
+export const LOG_BUFFER_CAPACITY = 1_000
+/** Log lines quoted in JobExitedEarlyError. */
+export const LOG_TAIL_LINES = 20
+/** Drain deadline used by `Symbol.asyncDispose` when the caller did not drain. */
+export const DEFAULT_DRAIN_DEADLINE_MS = 10_000

@@ -1,0 +1,27 @@
+/**
+ * @packageDocumentation
+ * The provider daemon (`synkti-provider`). This first part is its job runtime and a stand-in
+ * inference server with vLLM's API shape, for machines without a GPU.
+ *
+ * @example
+ * ```ts
+ * import { startJob } from '@synkti/provider-node'
+ * await using job = await startJob({ command: 'vllm', args: ['serve', model, '--port', '8000'],
+ *   healthUrl: 'http://127.0.0.1:8000/health', readyTimeoutMs: 600_000 })
+ * for await (const line of job.logs()) console.log(line.stream, line.text)
+ * ```
+ */
+
+export * from './errors.js'
+export { Admission } from './standin/admission.js'
+export { completionText, countPromptTokens } from './standin/completion.js'
+export { parseStandinOptions, type StandinOptions } from './standin/options.js'
+export {
+  buildStandinApp,
+  type CompletionRequest,
+  type CompletionResponse,
+  type OpenAIError,
+  type RunningStandin,
+  type StandinApp,
+  startStandin,
+} from './standin/server.js'
