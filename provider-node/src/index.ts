@@ -13,6 +13,18 @@
  */
 
 export * from './errors.js'
+export { freePort } from './runtime/free-port.js'
+export { probeHealth, waitHealthy } from './runtime/health.js'
+export {
+  type DrainOptions,
+  type DrainOutcome,
+  Job,
+  type JobSpec,
+  type JobState,
+  type LogLine,
+  startJob,
+} from './runtime/job.js'
+export { LogBuffer } from './runtime/log-buffer.js'
 export { Admission } from './standin/admission.js'
 export { completionText, countPromptTokens } from './standin/completion.js'
 export { parseStandinOptions, type StandinOptions } from './standin/options.js'

@@ -1,0 +1,215 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DEFAULT_DRAIN_DEADLINE_MS, LOG_BUFFER_CAPACITY, LOG_TAIL_LINES } from '../constants.js'
+import { InvalidJobSpecError, JobExitedEarlyError, JobHealthTimeoutError, JobSpawnError } from '../errors.js'
+import { waitHealthy } from './health.js'
+import { LogBuffer } from './log-buffer.js'
+
+export interface JobSpec {
+  /** Executable, run without a shell (arguments are never re-parsed). */
+  command: string
+  args?: readonly string[]
+  /** Added on top of the supervisor's own environment. */
+  env?: Readonly<Record<string, string>>
+  cwd?: string
+  /** Polled until it answers 200 (vLLM: `/health`). */
+  healthUrl: string
+  readyTimeoutMs: number
+  /** Log lines buffered for a slow reader before the oldest are dropped. */
+  logCapacity?: number
+}
+
+export type JobState =
+  | { phase: 'starting' }
+  | { phase: 'healthy' }
+  | { phase: 'draining' }
+  | { phase: 'stopped'; exitCode: number | null; signal: NodeJS.Signals | null }
+  | { phase: 'failed'; reason: string }
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr'
+  text: string
+}
+
+export interface DrainOptions {
+  /** Time between SIGTERM and SIGKILL. */
+  deadlineMs: number
+}
+
+export interface DrainOutcome {
+  /** True when the child outlived the deadline and was killed. */
+  forced: boolean
+  state: JobState
+}
+
+interface Exit {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+}
+
+function validate(spec: JobSpec): void {
+  if (typeof spec.command !== 'string' || spec.command.trim() === '') throw new InvalidJobSpecError('command')
+  if (!Number.isFinite(spec.readyTimeoutMs) || spec.readyTimeoutMs <= 0) throw new InvalidJobSpecError('readyTimeoutMs')
+  if (!URL.canParse(spec.healthUrl) || !/^https?:$/.test(new URL(spec.healthUrl).protocol)) {
+    throw new InvalidJobSpecError('healthUrl')
+  }
+  if (spec.logCapacity !== undefined && (!Number.isInteger(spec.logCapacity) || spec.logCapacity < 1)) {
+    throw new InvalidJobSpecError('logCapacity')
+  }
+}
+
+/** A supervised child process; obtain one with `startJob`. */
+export class Job implements AsyncDisposable {
+  #state: JobState = { phase: 'starting' }
+  #draining: Promise<DrainOutcome> | undefined
+  readonly #tail: string[] = []
+
+  private constructor(
+    readonly spec: JobSpec,
+    readonly pid: number,
+    private readonly child: ChildProcess,
+    private readonly buffer: LogBuffer<LogLine>,
+    /** Resolves when the process has exited. */
+    readonly exited: Promise<Exit>,
+    /** Resolves when both output streams have ended (every line is in the buffer). */
+    private readonly outputEnded: Promise<void>,
+  ) {}
+
+  /** Spawns the child and resolves once it is healthy; see `startJob`. */
+  static async start(spec: JobSpec): Promise<Job> {
+    validate(spec)
+    const child = spawn(spec.command, spec.args ?? [], {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      await once(child, 'spawn')
+    } catch (error) {
+      throw new JobSpawnError(spec.command, (error as NodeJS.ErrnoException).code)
+    }
+    // After 'spawn', 'error' only reports failed kill()s, which exit handling already covers.
+    child.on('error', () => undefined)
+    const exited = new Promise<Exit>((resolve) =>
+      child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
+    )
+    const logs = new LogBuffer<LogLine>(spec.logCapacity ?? LOG_BUFFER_CAPACITY)
+    const job: Job = new Job(
+      spec,
+      child.pid!,
+      child,
+      logs,
+      exited,
+      Job.#pipe(child, logs, (text) => job.#remember(text)),
+    )
+    await job.#awaitHealthy()
+    return job
+  }
+
+  static #pipe(child: ChildProcess, logs: LogBuffer<LogLine>, remember: (text: string) => void): Promise<void> {
+    const ended = (['stdout', 'stderr'] as const).map((stream) => {
+      const lines = createInterface({ input: child[stream]!, crlfDelay: Number.POSITIVE_INFINITY })
+      lines.on('line', (text) => {
+        remember(text)
+        logs.push({ stream, text })
+      })
+      return once(lines, 'close').then(() => undefined)
+    })
+    return Promise.all(ended).then(() => logs.close())
+  }
+
+  #remember(text: string): void {
+    this.#tail.push(text)
+    if (this.#tail.length > LOG_TAIL_LINES) this.#tail.shift()
+  }
+
+  async #awaitHealthy(): Promise<void> {
+    const stopPolling = new AbortController()
+    const outcome = await Promise.race([
+      waitHealthy(this.spec.healthUrl, this.spec.readyTimeoutMs, stopPolling.signal).then((ok) =>
+        ok ? ('healthy' as const) : ('timeout' as const),
+      ),
+      this.exited.then(() => 'exited' as const),
+    ])
+    stopPolling.abort()
+    if (outcome === 'healthy') {
+      this.#state = { phase: 'healthy' }
+      this.exited.then((exit) => this.#onExit(exit))
+      return
+    }
+    if (outcome === 'timeout') {
+      this.child.kill('SIGKILL')
+      await this.exited
+      this.#state = { phase: 'failed', reason: 'health timeout' }
+      throw new JobHealthTimeoutError(this.spec.healthUrl, this.spec.readyTimeoutMs)
+    }
+    const exit = await this.exited
+    // The last lines may still be in the pipe when 'exit' fires; wait briefly for them.
+    await Promise.race([this.outputEnded, sleep(250)])
+    this.#state = { phase: 'failed', reason: `exited before healthy (code ${exit.exitCode}, signal ${exit.signal})` }
+    throw new JobExitedEarlyError(exit.exitCode, exit.signal, [...this.#tail])
+  }
+
+  #onExit(exit: Exit): void {
+    this.#state =
+      this.#state.phase === 'draining'
+        ? { phase: 'stopped', ...exit }
+        : { phase: 'failed', reason: `exited unexpectedly (code ${exit.exitCode}, signal ${exit.signal})` }
+  }
+
+  get state(): JobState {
+    return this.#state
+  }
+
+  /** Log lines entries dropped because no one read them in time. */
+  get droppedLogLines(): number {
+    return this.buffer.dropped
+  }
+
+  /** The child's output, line by line, until it exits. */
+  logs(): AsyncIterable<LogLine> {
+    return this.buffer
+  }
+
+  /**
+   * SIGTERM (the child stops admitting and finishes in-flight work), then SIGKILL if it is
+   * still alive after the deadline. Repeated calls share one drain.
+   */
+  drain(options: DrainOptions = { deadlineMs: DEFAULT_DRAIN_DEADLINE_MS }): Promise<DrainOutcome> {
+    if (this.#state.phase === 'stopped' || this.#state.phase === 'failed') {
+      return Promise.resolve({ forced: false, state: this.#state })
+    }
+    this.#draining ??= this.#drain(options.deadlineMs)
+    return this.#draining
+  }
+
+  async #drain(deadlineMs: number): Promise<DrainOutcome> {
+    this.#state = { phase: 'draining' }
+    this.child.kill('SIGTERM')
+    const deadline = new AbortController()
+    const inTime = await Promise.race([
+      this.exited.then(() => true),
+      sleep(deadlineMs, false, { signal: deadline.signal }).catch(() => false),
+    ])
+    deadline.abort()
+    if (!inTime) this.child.kill('SIGKILL')
+    await this.exited
+    await this.outputEnded
+    return { forced: !inTime, state: this.#state }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.drain()
+  }
+}
+
+/**
+ * Starts a job and resolves once its health endpoint answers 200. Rejects with
+ * `JobSpawnError`, `JobExitedEarlyError` or `JobHealthTimeoutError`; in every case no
+ * process is left running. `await using job = await startJob(spec)` drains it on scope exit.
+ */
+export function startJob(spec: JobSpec): Promise<Job> {
+  return Job.start(spec)
+}
