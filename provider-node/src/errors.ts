@@ -11,6 +11,14 @@ export class InvalidStandinOptionError extends Error {
   }
 }
 
+/** Unknown flag, missing flag value or stray positional argument. */
+export class InvalidStandinArgumentsError extends Error {
+  constructor(message = 'invalid stand-in arguments') {
+    super(message)
+    this.name = 'InvalidStandinArgumentsError'
+  }
+}
+
 export class InvalidJobSpecError extends Error {
   constructor(
     readonly field: string,
@@ -53,7 +61,9 @@ export class JobHealthTimeoutError extends Error {
   constructor(
     readonly healthUrl: string,
     readonly timeoutMs: number,
-    message = `job not healthy at ${healthUrl} within ${timeoutMs} ms`,
+    /** The killed child's pid, already reaped when this is thrown. */
+    readonly pid: number,
+    message = `job not healthy at ${healthUrl} within ${timeoutMs} ms (pid ${pid} killed)`,
   ) {
     super(message)
     this.name = 'JobHealthTimeoutError'

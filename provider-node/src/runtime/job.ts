@@ -143,7 +143,7 @@ export class Job implements AsyncDisposable {
       this.child.kill('SIGKILL')
       await this.exited
       this.#state = { phase: 'failed', reason: 'health timeout' }
-      throw new JobHealthTimeoutError(this.spec.healthUrl, this.spec.readyTimeoutMs)
+      throw new JobHealthTimeoutError(this.spec.healthUrl, this.spec.readyTimeoutMs, this.pid)
     }
     const exit = await this.exited
     // The last lines may still be in the pipe when 'exit' fires; wait briefly for them.

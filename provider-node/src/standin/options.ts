@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { STANDIN_DEFAULTS } from '../constants.js'
-import { InvalidStandinOptionError } from '../errors.js'
+import { InvalidStandinArgumentsError, InvalidStandinOptionError } from '../errors.js'
 
 export interface StandinOptions {
   host: string
@@ -33,23 +33,29 @@ function integer(option: string, raw: string, min: number, max = Number.MAX_SAFE
   return value
 }
 
+const FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  model: { type: 'string' },
+  'load-ms': { type: 'string' },
+  'token-ms': { type: 'string' },
+  'max-running': { type: 'string' },
+} as const
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: FLAGS }).values
+  } catch (error) {
+    throw new InvalidStandinArgumentsError((error as Error).message)
+  }
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function parseStandinOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): StandinOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      model: { type: 'string' },
-      'load-ms': { type: 'string' },
-      'token-ms': { type: 'string' },
-      'max-running': { type: 'string' },
-    },
-  })
+  const values = parseFlags(argv)
   const pick = (flag: string | undefined, key: keyof StandinOptions): string | undefined => flag ?? env[ENV[key]]
   const host = pick(values.host, 'host') ?? STANDIN_DEFAULTS.host
   const model = pick(values.model, 'model') ?? STANDIN_DEFAULTS.model

@@ -85,10 +85,22 @@ export function buildStandinApp(options: StandinOptions, now: () => number = Dat
     },
   })
 
+  // An in-flight response that finishes during close() must not leave its keep-alive socket
+  // open, or close() (and the SIGTERM exit) would wait for the client to hang up.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
+
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500
     if (status >= 500) return reply.code(status).send(openAIError('internal error', 'server_error'))
-    const param = error.validation?.[0]?.instancePath.replace(/^\//, '') || null
+    const issue = error.validation?.[0]
+    const missing = issue?.params.missingProperty
+    const param = (typeof missing === 'string' ? missing : issue?.instancePath.replace(/^\//, '')) || null
     return reply.code(status).send(openAIError(error.message, 'invalid_request_error', param, error.code ?? null))
   })
   app.setNotFoundHandler((request, reply) =>
