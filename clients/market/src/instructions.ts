@@ -70,18 +70,27 @@ export interface OpenLeaseTerms {
 }
 
 const TOKEN = { tokenProgram: TOKEN_PROGRAM_ID }
+
+/** Accounts by IDL name; a composite (the program's `EndingLease`) nests its own. */
+type Accounts = { [name: string]: PublicKey | Accounts }
+
+/** close, resolve and expire share the program's `EndingLease` accounts group. */
+function ending(a: LeaseEndAccounts): Accounts {
+  const { consumer, market, provider, lease, escrow, consumerToken, payout, feeVault, mint } = a
+  return { consumer, market, provider, lease, escrow, consumerToken, payout, feeVault, mint, ...TOKEN }
+}
 const SYSTEM = { systemProgram: SystemProgram.programId }
 
 /** Builds the instructions of one program (its id comes from the Program's IDL). */
 export class MarketInstructions {
   constructor(private readonly program: MarketProgram) {}
 
-  private build(name: string, args: unknown[], accounts: Record<string, PublicKey>): Promise<TransactionInstruction> {
+  private build(name: string, args: unknown[], accounts: Accounts): Promise<TransactionInstruction> {
     // The IDL-typed builder is generic over all 19 instructions; the domain types above are the checked surface.
     const methods = this.program.methods as unknown as Record<
       string,
       (...a: unknown[]) => {
-        accountsStrict(a: Record<string, PublicKey>): { instruction(): Promise<TransactionInstruction> }
+        accountsStrict(a: Accounts): { instruction(): Promise<TransactionInstruction> }
       }
     >
     const method = methods[name]
@@ -177,7 +186,7 @@ export class MarketInstructions {
   }
 
   closeLease(a: LeaseEndAccounts & { signer: PublicKey }): Promise<TransactionInstruction> {
-    return this.build('closeLease', [], { ...a, ...TOKEN })
+    return this.build('closeLease', [], { signer: a.signer, ending: ending(a) })
   }
 
   reclaimStalledLease(a: ReclaimAccounts): Promise<TransactionInstruction> {
@@ -189,10 +198,16 @@ export class MarketInstructions {
   }
 
   resolveDispute(a: ResolveDisputeAccounts, verdict: Verdict): Promise<TransactionInstruction> {
-    return this.build('resolveDispute', [toDefined('verdict', verdict, 'verdict')], { ...a, ...TOKEN })
+    return this.build('resolveDispute', [toDefined('verdict', verdict, 'verdict')], {
+      arbiter: a.arbiter,
+      ending: ending(a),
+      consumerStakeToken: a.consumerStakeToken,
+      stakeVault: a.stakeVault,
+      stakeMint: a.stakeMint,
+    })
   }
 
   expireDispute(a: LeaseEndAccounts & { caller: PublicKey }): Promise<TransactionInstruction> {
-    return this.build('expireDispute', [], { ...a, ...TOKEN })
+    return this.build('expireDispute', [], { caller: a.caller, ending: ending(a) })
   }
 }

@@ -51,13 +51,15 @@ impl<'a, 'info> Escrow<'a, 'info> {
     }
 }
 
-/// A dispute decided for the provider pays it for service up to the moment the dispute was
-/// opened (capped by escrow), like a close at that moment.
-pub fn release_settlement(lease: &Lease, market: &crate::state::Market, disputed_at: i64) -> Result<Settlement> {
+/// Final pay for a lease that ends (closed at `until`, or found for the provider with `until` the
+/// moment the dispute was opened): service since the last settlement up to `until`, but never
+/// more than the market's attestation gap past the last activity — a provider that stopped
+/// attesting cannot bill the silence — and never more than escrow holds.
+pub fn settle_up_to(lease: &Lease, market: &crate::state::Market, until: i64) -> Result<Settlement> {
     let cap = lease.last_activity_at.saturating_add(market.max_attestation_gap_secs);
     Ok(crate::settlement::settle_capped(
         lease.settled_until,
-        disputed_at.min(cap),
+        until.min(cap),
         lease.price_per_second,
         lease.available()?,
         market.fee_bps,

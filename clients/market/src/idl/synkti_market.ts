@@ -161,42 +161,50 @@ export type SynktiMarket = {
           "signer": true
         },
         {
-          "name": "consumer",
-          "writable": true
-        },
-        {
-          "name": "market"
-        },
-        {
-          "name": "provider",
-          "writable": true
-        },
-        {
-          "name": "lease",
-          "writable": true
-        },
-        {
-          "name": "escrow",
-          "writable": true
-        },
-        {
-          "name": "consumer_token",
-          "writable": true
-        },
-        {
-          "name": "payout",
-          "writable": true
-        },
-        {
-          "name": "fee_vault",
-          "writable": true
-        },
-        {
-          "name": "mint"
-        },
-        {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "ending",
+          "accounts": [
+            {
+              "name": "consumer",
+              "writable": true
+            },
+            {
+              "name": "market"
+            },
+            {
+              "name": "provider",
+              "writable": true
+            },
+            {
+              "name": "lease",
+              "writable": true
+            },
+            {
+              "name": "escrow",
+              "writable": true
+            },
+            {
+              "name": "consumer_token",
+              "docs": [
+                "The consumer's refund account."
+              ],
+              "writable": true
+            },
+            {
+              "name": "payout",
+              "writable": true
+            },
+            {
+              "name": "fee_vault",
+              "writable": true
+            },
+            {
+              "name": "mint"
+            },
+            {
+              "name": "token_program",
+              "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+            }
+          ]
         }
       ],
       "args": []
@@ -375,42 +383,50 @@ export type SynktiMarket = {
           "signer": true
         },
         {
-          "name": "consumer",
-          "writable": true
-        },
-        {
-          "name": "market"
-        },
-        {
-          "name": "provider",
-          "writable": true
-        },
-        {
-          "name": "lease",
-          "writable": true
-        },
-        {
-          "name": "escrow",
-          "writable": true
-        },
-        {
-          "name": "consumer_token",
-          "writable": true
-        },
-        {
-          "name": "payout",
-          "writable": true
-        },
-        {
-          "name": "fee_vault",
-          "writable": true
-        },
-        {
-          "name": "mint"
-        },
-        {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "ending",
+          "accounts": [
+            {
+              "name": "consumer",
+              "writable": true
+            },
+            {
+              "name": "market"
+            },
+            {
+              "name": "provider",
+              "writable": true
+            },
+            {
+              "name": "lease",
+              "writable": true
+            },
+            {
+              "name": "escrow",
+              "writable": true
+            },
+            {
+              "name": "consumer_token",
+              "docs": [
+                "The consumer's refund account."
+              ],
+              "writable": true
+            },
+            {
+              "name": "payout",
+              "writable": true
+            },
+            {
+              "name": "fee_vault",
+              "writable": true
+            },
+            {
+              "name": "mint"
+            },
+            {
+              "name": "token_program",
+              "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+            }
+          ]
         }
       ],
       "args": []
@@ -837,27 +853,50 @@ export type SynktiMarket = {
           "signer": true
         },
         {
-          "name": "consumer",
-          "writable": true
-        },
-        {
-          "name": "market"
-        },
-        {
-          "name": "provider",
-          "writable": true
-        },
-        {
-          "name": "lease",
-          "writable": true
-        },
-        {
-          "name": "escrow",
-          "writable": true
-        },
-        {
-          "name": "consumer_token",
-          "writable": true
+          "name": "ending",
+          "accounts": [
+            {
+              "name": "consumer",
+              "writable": true
+            },
+            {
+              "name": "market"
+            },
+            {
+              "name": "provider",
+              "writable": true
+            },
+            {
+              "name": "lease",
+              "writable": true
+            },
+            {
+              "name": "escrow",
+              "writable": true
+            },
+            {
+              "name": "consumer_token",
+              "docs": [
+                "The consumer's refund account."
+              ],
+              "writable": true
+            },
+            {
+              "name": "payout",
+              "writable": true
+            },
+            {
+              "name": "fee_vault",
+              "writable": true
+            },
+            {
+              "name": "mint"
+            },
+            {
+              "name": "token_program",
+              "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+            }
+          ]
         },
         {
           "name": "consumer_stake_token",
@@ -867,26 +906,11 @@ export type SynktiMarket = {
           "writable": true
         },
         {
-          "name": "payout",
-          "writable": true
-        },
-        {
           "name": "stake_vault",
           "writable": true
         },
         {
-          "name": "fee_vault",
-          "writable": true
-        },
-        {
-          "name": "mint"
-        },
-        {
           "name": "stake_mint"
-        },
-        {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
         }
       ],
       "args": [

@@ -141,7 +141,7 @@ async fn error_resolve_slashing_into_an_account_of_the_wrong_mint() {
     let Disputed { mut env, m, p, c, lease } = disputed().await;
     let payment_mint_account = env.token_account(&m.mint, &c.kp.pubkey(), 0).await;
     let mut ix = m.resolve_ix(&m.arbiter.pubkey(), &c, &p, &lease, Verdict::Refund);
-    ix.accounts[7].pubkey = payment_mint_account; // payment mint where the stake mint belongs
+    ix.accounts[11].pubkey = payment_mint_account; // payment mint where the stake mint belongs
     expect_err(env.send(&[ix], &[&m.arbiter]).await, E::WrongMint);
 }
 

@@ -283,23 +283,24 @@ impl MarketFx {
         )
     }
 
+    /// The accounts every ending of a lease touches.
+    fn ending(&self, c: &ConsumerFx, p: &ProviderFx, lease: &LeaseFx) -> acc::EndingLease {
+        acc::EndingLease {
+            consumer: c.kp.pubkey(),
+            market: self.key,
+            provider: p.key,
+            lease: lease.key,
+            escrow: lease.escrow,
+            consumer_token: c.token,
+            payout: p.payout,
+            fee_vault: self.fee_vault,
+            mint: self.mint,
+            token_program: spl_token::ID,
+        }
+    }
+
     pub fn close_ix(&self, c: &ConsumerFx, p: &ProviderFx, lease: &LeaseFx, signer: &Pubkey) -> Instruction {
-        build(
-            acc::CloseLease {
-                signer: *signer,
-                consumer: c.kp.pubkey(),
-                market: self.key,
-                provider: p.key,
-                lease: lease.key,
-                escrow: lease.escrow,
-                consumer_token: c.token,
-                payout: p.payout,
-                fee_vault: self.fee_vault,
-                mint: self.mint,
-                token_program: spl_token::ID,
-            },
-            ix::CloseLease {},
-        )
+        build(acc::CloseLease { signer: *signer, ending: self.ending(c, p, lease) }, ix::CloseLease {})
     }
 
     pub fn reclaim_ix(&self, c: &ConsumerFx, p: &ProviderFx, lease: &LeaseFx) -> Instruction {
@@ -336,41 +337,17 @@ impl MarketFx {
         build(
             acc::ResolveDispute {
                 arbiter: *arbiter,
-                consumer: c.kp.pubkey(),
-                market: self.key,
-                provider: p.key,
-                lease: lease.key,
-                escrow: lease.escrow,
-                consumer_token: c.token,
+                ending: self.ending(c, p, lease),
                 consumer_stake_token: c.stake_token,
-                payout: p.payout,
                 stake_vault: p.stake_vault,
-                fee_vault: self.fee_vault,
-                mint: self.mint,
                 stake_mint: self.stake_mint,
-                token_program: spl_token::ID,
             },
             ix::ResolveDispute { verdict },
         )
     }
 
     pub fn expire_ix(&self, caller: &Pubkey, c: &ConsumerFx, p: &ProviderFx, lease: &LeaseFx) -> Instruction {
-        build(
-            acc::ExpireDispute {
-                caller: *caller,
-                consumer: c.kp.pubkey(),
-                market: self.key,
-                provider: p.key,
-                lease: lease.key,
-                escrow: lease.escrow,
-                consumer_token: c.token,
-                payout: p.payout,
-                fee_vault: self.fee_vault,
-                mint: self.mint,
-                token_program: spl_token::ID,
-            },
-            ix::ExpireDispute {},
-        )
+        build(acc::ExpireDispute { caller: *caller, ending: self.ending(c, p, lease) }, ix::ExpireDispute {})
     }
 }
 
