@@ -5,10 +5,10 @@ use solana_signer::Signer;
 use synkti_market::events::LeaseOpened;
 
 use crate::env::Env;
+use crate::fixtures::ConsumerFx;
 
-#[tokio::test]
-async fn open_lease_moves_tokens_through_cpi_and_logs_instruction_and_event() {
-    let mut env = Env::new().await;
+/// A fresh bank where a consumer with 50_000 opened a lease (nonce 1) with `deposit`.
+async fn opened(env: &mut Env, deposit: u64) -> (Vec<String>, ConsumerFx) {
     let m = env.market().await;
     let p = env.provider(&m, 10, 1_000_000).await;
     let c = env.consumer(&m, 50_000).await;
@@ -16,9 +16,15 @@ async fn open_lease_moves_tokens_through_cpi_and_logs_instruction_and_event() {
         nonce: 1,
         job_spec_hash: [1; 32],
         max_price_per_second: 10,
-        deposit: 36_000,
+        deposit,
     };
-    let logs = Env::ok(env.try_open_lease(&m, &c, &p.key, args).await);
+    (Env::ok(env.try_open_lease(&m, &c, &p.key, args).await), c)
+}
+
+#[tokio::test]
+async fn open_lease_moves_tokens_through_cpi_and_logs_instruction_and_event() {
+    let mut env = Env::new().await;
+    let (logs, c) = opened(&mut env, 36_000).await;
     assert_eq!(env.balance(&c.token).await, 14_000);
     let lease = crate::fixtures::lease_pda(&c.kp.pubkey(), 1);
     assert_eq!(env.balance(&crate::fixtures::escrow_pda(&lease)).await, 36_000);
@@ -52,18 +58,9 @@ fn assert_validator_shaped(logs: &[String]) {
 }
 
 #[tokio::test]
-async fn logs_have_the_validators_shape_with_cpis_events_and_errors() {
+async fn logs_have_the_validators_shape_with_cpis_and_events() {
     let mut env = Env::new().await;
-    let m = env.market().await;
-    let p = env.provider(&m, 10, 1_000_000).await;
-    let c = env.consumer(&m, 50_000).await;
-    let args = synkti_market::instructions::OpenLeaseArgs {
-        nonce: 1,
-        job_spec_hash: [1; 32],
-        max_price_per_second: 10,
-        deposit: 1_000,
-    };
-    let logs = Env::ok(env.try_open_lease(&m, &c, &p.key, args).await);
+    let (logs, _) = opened(&mut env, 1_000).await;
     assert_validator_shaped(&logs);
     let ours = format!("Program {} invoke [1]", synkti_market::ID);
     assert_eq!(logs.iter().filter(|l| **l == ours).count(), 1, "{logs:#?}");
