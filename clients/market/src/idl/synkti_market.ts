@@ -2205,7 +2205,8 @@ export type SynktiMarket = {
     {
       "name": "Reputation",
       "docs": [
-        "Track record. Changed only by settlement and dispute outcomes, never by the provider."
+        "Track record. Changed only by settlement and dispute outcomes, never by the provider.",
+        "Counters saturate rather than overflow: no input may make the program panic."
       ],
       "type": {
         "kind": "struct",

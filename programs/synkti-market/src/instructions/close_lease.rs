@@ -36,7 +36,7 @@ pub fn handler(ctx: Context<CloseLease>) -> Result<()> {
         let provider = &mut ctx.accounts.ending.provider;
         provider.record_payout(s.seconds, s.payout)?;
         provider.lease_ended()?;
-        provider.reputation.leases_completed += 1;
+        provider.reputation.leases_completed = provider.reputation.leases_completed.saturating_add(1);
     }
     emit_event(LeaseEnded {
         lease: lease_key,

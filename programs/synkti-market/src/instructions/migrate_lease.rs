@@ -66,11 +66,11 @@ pub fn handler(ctx: Context<MigrateLease>, handoff_at: i64) -> Result<()> {
     let old = &mut ctx.accounts.old_provider;
     old.record_payout(s.seconds, s.payout)?;
     old.lease_ended()?;
-    old.reputation.failovers_handed_off += 1;
+    old.reputation.failovers_handed_off = old.reputation.failovers_handed_off.saturating_add(1);
     let old_key = old.key();
     let new = &mut ctx.accounts.new_provider;
     new.lease_started()?;
-    new.reputation.failovers_taken += 1;
+    new.reputation.failovers_taken = new.reputation.failovers_taken.saturating_add(1);
     let (new_key, new_price) = (new.key(), new.price_per_second);
 
     let lease = &mut ctx.accounts.lease;

@@ -45,7 +45,7 @@ pub fn handler(ctx: Context<ReclaimStalledLease>) -> Result<()> {
     let (lease_key, consumer) = (a.lease.key(), a.consumer.key());
     let provider = &mut ctx.accounts.provider;
     provider.lease_ended()?;
-    provider.reputation.leases_failed += 1;
+    provider.reputation.leases_failed = provider.reputation.leases_failed.saturating_add(1);
     emit_event(LeaseEnded {
         lease: lease_key,
         provider: provider.key(),

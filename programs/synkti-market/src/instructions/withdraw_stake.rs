@@ -53,7 +53,7 @@ pub fn handler(ctx: Context<WithdrawStake>, amount: u64) -> Result<()> {
         amount,
     )?;
     let provider = &mut ctx.accounts.provider;
-    provider.staked -= amount;
+    provider.staked = provider.staked.checked_sub(amount).ok_or(SynktiError::Overflow)?;
     emit_event(StakeWithdrawn { provider: provider.key(), amount, staked: provider.staked });
     Ok(())
 }

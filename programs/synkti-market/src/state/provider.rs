@@ -50,6 +50,7 @@ pub enum ProviderStatus {
 }
 
 /// Track record. Changed only by settlement and dispute outcomes, never by the provider.
+/// Counters saturate rather than overflow: no input may make the program panic.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
 pub struct Reputation {
     pub leases_completed: u64,
@@ -117,8 +118,8 @@ impl Provider {
     pub fn lost_dispute(&mut self, slashed: u64) -> Result<()> {
         self.staked = self.staked.checked_sub(slashed).ok_or(SynktiError::Overflow)?;
         self.lease_ended()?;
-        self.reputation.disputes_lost += 1;
-        self.reputation.leases_failed += 1;
+        self.reputation.disputes_lost = self.reputation.disputes_lost.saturating_add(1);
+        self.reputation.leases_failed = self.reputation.leases_failed.saturating_add(1);
         Ok(())
     }
 
@@ -126,8 +127,8 @@ impl Provider {
     pub fn won_dispute(&mut self, seconds: u64, payout: u64) -> Result<()> {
         self.record_payout(seconds, payout)?;
         self.lease_ended()?;
-        self.reputation.disputes_won += 1;
-        self.reputation.leases_completed += 1;
+        self.reputation.disputes_won = self.reputation.disputes_won.saturating_add(1);
+        self.reputation.leases_completed = self.reputation.leases_completed.saturating_add(1);
         Ok(())
     }
 }
