@@ -166,7 +166,7 @@ describe('stand-in process', () => {
     await expect(fetch(`${standin.url}/health`)).rejects.toThrow()
     const response = await inFlight
     expect(response.status).toBe(200)
-    expect((await response.json()).usage.completion_tokens).toBe(10)
+    expect(((await response.json()) as CompletionResponse).usage.completion_tokens).toBe(10)
     expect(await standin.exited).toBe(0)
     expect(isAlive(standin.child.pid!)).toBe(false)
   })
