@@ -163,7 +163,14 @@ describe('stand-in process', () => {
     await expect.poll(() => schedulerMetrics(standin.url)).toEqual({ running: 1, waiting: 0 })
     standin.child.kill('SIGTERM')
     await standin.nextEvent('draining')
-    await expect(fetch(`${standin.url}/health`)).rejects.toThrow()
+    // Idle keep-alive sockets are closed and the listener is gone: new connections are refused.
+    const probe = () =>
+      fetch(`${standin.url}/health`).then(
+        (response) => response.status,
+        () => 'refused',
+      )
+    await expect.poll(probe).toBe('refused')
+    expect(await schedulerMetrics(standin.url).catch(() => 'refused')).toBe('refused')
     const response = await inFlight
     expect(response.status).toBe(200)
     expect(((await response.json()) as CompletionResponse).usage.completion_tokens).toBe(10)
