@@ -23,3 +23,5 @@ export const LOG_BUFFER_CAPACITY = 1_000
 export const LOG_TAIL_LINES = 20
 /** Drain deadline used by `Symbol.asyncDispose` when the caller did not drain. */
 export const DEFAULT_DRAIN_DEADLINE_MS = 10_000
+/** How long an early-exit report waits for output still in the pipes after the exit. */
+export const OUTPUT_GRACE_MS = 250

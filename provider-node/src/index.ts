@@ -18,6 +18,7 @@ export { probeHealth, waitHealthy } from './runtime/health.js'
 export {
   type DrainOptions,
   type DrainOutcome,
+  type Exit,
   Job,
   type JobSpec,
   type JobState,

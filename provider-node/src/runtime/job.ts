@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DEFAULT_DRAIN_DEADLINE_MS, LOG_BUFFER_CAPACITY, LOG_TAIL_LINES } from '../constants.js'
+import { DEFAULT_DRAIN_DEADLINE_MS, LOG_BUFFER_CAPACITY, LOG_TAIL_LINES, OUTPUT_GRACE_MS } from '../constants.js'
 import { InvalidJobSpecError, JobExitedEarlyError, JobHealthTimeoutError, JobSpawnError } from '../errors.js'
 import { waitHealthy } from './health.js'
 import { LogBuffer } from './log-buffer.js'
@@ -44,7 +44,7 @@ export interface DrainOutcome {
   state: JobState
 }
 
-interface Exit {
+export interface Exit {
   exitCode: number | null
   signal: NodeJS.Signals | null
 }
@@ -147,7 +147,12 @@ export class Job implements AsyncDisposable {
     }
     const exit = await this.exited
     // The last lines may still be in the pipe when 'exit' fires; wait briefly for them.
-    await Promise.race([this.outputEnded, sleep(250)])
+    const grace = new AbortController()
+    await Promise.race([
+      this.outputEnded,
+      sleep(OUTPUT_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined),
+    ])
+    grace.abort()
     this.#state = { phase: 'failed', reason: `exited before healthy (code ${exit.exitCode}, signal ${exit.signal})` }
     throw new JobExitedEarlyError(exit.exitCode, exit.signal, [...this.#tail])
   }
