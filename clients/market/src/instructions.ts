@@ -145,8 +145,10 @@ export class MarketInstructions {
     return this.build('resumeProvider', [], a)
   }
 
+  /** The program's `StakeTransfer` group calls the authority's stake account `wallet` both ways. */
   depositStake(a: StakeAccounts & { from: PublicKey }, amount: bigint): Promise<TransactionInstruction> {
-    return this.build('depositStake', [toChain('u64', amount, 'amount')], { ...a, ...TOKEN })
+    const { from, ...stake } = a
+    return this.build('depositStake', [toChain('u64', amount, 'amount')], { ...stake, wallet: from, ...TOKEN })
   }
 
   beginExit(a: BeginExitAccounts): Promise<TransactionInstruction> {
@@ -154,7 +156,8 @@ export class MarketInstructions {
   }
 
   withdrawStake(a: StakeAccounts & { destination: PublicKey }, amount: bigint): Promise<TransactionInstruction> {
-    return this.build('withdrawStake', [toChain('u64', amount, 'amount')], { ...a, ...TOKEN })
+    const { destination, ...stake } = a
+    return this.build('withdrawStake', [toChain('u64', amount, 'amount')], { ...stake, wallet: destination, ...TOKEN })
   }
 
   openLease(a: OpenLeaseAccounts, terms: OpenLeaseTerms): Promise<TransactionInstruction> {

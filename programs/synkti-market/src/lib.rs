@@ -53,7 +53,7 @@ pub mod synkti_market {
     }
 
     /// Add stake from the authority's stake-mint account.
-    pub fn deposit_stake(ctx: Context<DepositStake>, amount: u64) -> Result<()> {
+    pub fn deposit_stake(ctx: Context<StakeTransfer>, amount: u64) -> Result<()> {
         deposit_stake::handler(ctx, amount)
     }
 
@@ -63,7 +63,7 @@ pub mod synkti_market {
     }
 
     /// Withdraw stake after the cooldown, once no lease is open.
-    pub fn withdraw_stake(ctx: Context<WithdrawStake>, amount: u64) -> Result<()> {
+    pub fn withdraw_stake(ctx: Context<StakeTransfer>, amount: u64) -> Result<()> {
         withdraw_stake::handler(ctx, amount)
     }
 

@@ -347,7 +347,10 @@ export type SynktiMarket = {
           "name": "stake_mint"
         },
         {
-          "name": "from",
+          "name": "wallet",
+          "docs": [
+            "A stake-mint token account: the source of a deposit, the destination of a withdrawal."
+          ],
           "writable": true
         },
         {
@@ -1124,7 +1127,10 @@ export type SynktiMarket = {
           "name": "stake_mint"
         },
         {
-          "name": "destination",
+          "name": "wallet",
+          "docs": [
+            "A stake-mint token account: the source of a deposit, the destination of a withdrawal."
+          ],
           "writable": true
         },
         {

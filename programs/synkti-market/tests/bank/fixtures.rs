@@ -170,13 +170,13 @@ impl MarketFx {
 
     pub fn deposit_stake_ix(&self, p: &ProviderFx, authority: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
         build(
-            acc::DepositStake {
+            acc::StakeTransfer {
                 authority: *authority,
                 market: self.key,
                 provider: p.key,
                 stake_vault: p.stake_vault,
                 stake_mint: self.stake_mint,
-                from: *from,
+                wallet: *from,
                 token_program: spl_token::ID,
             },
             ix::DepositStake { amount },
@@ -195,13 +195,13 @@ impl MarketFx {
         amount: u64,
     ) -> Instruction {
         build(
-            acc::WithdrawStake {
+            acc::StakeTransfer {
                 authority: *authority,
                 market: self.key,
                 provider: p.key,
                 stake_vault: p.stake_vault,
                 stake_mint: self.stake_mint,
-                destination: *destination,
+                wallet: *destination,
                 token_program: spl_token::ID,
             },
             ix::WithdrawStake { amount },
