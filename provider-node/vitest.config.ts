@@ -1,3 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({ test: { name: 'provider-node', include: ['test/**/*.test.ts'], testTimeout: 15_000 } })
+// Chain tests share one localnet per run (test/global-setup.ts), each with fresh keypairs.
+export default defineConfig({
+  test: {
+    name: 'provider-node',
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+})
