@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { jobOfLease, type NodeStatus, parseNodeStatus } from '../src/index.js'
+
+const OPERATOR = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T'
+const LEASE = 'So11111111111111111111111111111111111111112'
+
+function status(): NodeStatus {
+  return {
+    v: 1,
+    operator: OPERATOR,
+    market: OPERATOR,
+    provider: OPERATOR,
+    role: 'worker',
+    context: { kind: 'aws', region: 'eu-central-1', zone: 'eu-central-1a', spot: true },
+    admitting: true,
+    capability: {
+      gpu: { model: 'L4', count: 1, vramGb: 24 },
+      cloud: 'aws',
+      region: 'eu-central',
+      zone: 'eu-central-1a',
+      spot: true,
+      runtimes: ['process'],
+      cachedModels: [],
+      diskGb: 100,
+    },
+    pricePerSecond: '1000',
+    at: 1_790_000_000,
+    jobs: [
+      {
+        jobId: LEASE,
+        lease: LEASE,
+        consumer: OPERATOR,
+        model: 'm',
+        state: 'healthy',
+        endpoint: 'http://127.0.0.1:1234',
+        startedAt: 1_790_000_000,
+        healthyAt: 1_790_000_002,
+        handedOffTo: null,
+        reason: null,
+      },
+    ],
+    failovers: [],
+    chain: { staked: '1000000', earned: '0', providerStatus: 'active', reputation: { leasesCompleted: '0' } },
+    settlement: { queued: 0, lastAttestedAt: null, lastError: null },
+    prognostics: { series: [], risk: 0, spareRequested: false },
+  }
+}
+
+describe('node status', () => {
+  it('round-trips through JSON and finds a job by lease', () => {
+    const parsed = parseNodeStatus(JSON.parse(JSON.stringify(status())))
+    expect(jobOfLease(parsed, LEASE)?.endpoint).toBe('http://127.0.0.1:1234')
+    expect(jobOfLease(parsed, OPERATOR)).toBeUndefined()
+  })
+
+  it('rejects a malformed document with the paths at fault', () => {
+    const bad = { ...status(), jobs: [{ ...status().jobs[0], state: 'flying' }], extra: true }
+    try {
+      parseNodeStatus(bad)
+      expect.unreachable()
+    } catch (err) {
+      expect((err as Error).name).toBe('MalformedNodeStatusError')
+      expect((err as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['', 'jobs.0.state'])
+    }
+  })
+})
