@@ -1,0 +1,386 @@
+/**
+ * The settlement loop: every tick it reads the chain clock, queues the attestations that are
+ * due (schedule.ts) and sends the queue (queue.ts), one lease at a time, deciding each item
+ * from the lease on chain and the error a send raised (outcome.ts). Ticks never overlap.
+ */
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PublicKey, type Signer } from '@solana/web3.js'
+import { chainNow, isNetworkFailure, type Lease, type MarketClient, RpcUnreachableError } from '@synkti/market'
+import {
+  DEFAULT_BACKOFF_BASE_MS,
+  DEFAULT_BACKOFF_MAX_MS,
+  DEFAULT_TICK_MS,
+  MARKET_FILE,
+  MAX_ERROR_LENGTH,
+  SETTLEMENT_DIR,
+} from './constants.js'
+import { SettlementLoopStoppedError } from './errors.js'
+import { type DropReason, dispositionOf, planAttestation } from './outcome.js'
+import { type QueueItem, SettlementQueue } from './queue.js'
+import { attestationInterval, due, type LeaseRef } from './schedule.js'
+import { writeJsonAtomic } from './state-file.js'
+
+export interface SettlementLoopInit {
+  client: MarketClient
+  /** The node's hot key: the provider's operator, signs and pays for attestations. */
+  operator: Signer
+  /** This node's provider account (a lease on another provider was migrated away). */
+  provider: PublicKey
+  /** The node's state directory; settlement keeps its files in `<stateDir>/settlement/`. */
+  stateDir: string
+  /** Leases this node serves right now. */
+  leases: () => readonly LeaseRef[]
+  /** Seconds between attestations of one lease; at most the market's `maxAttestationGapSecs`. */
+  intervalSec?: number
+  /** Share of the gap when `intervalSec` is absent (default 0.5). */
+  intervalFraction?: number
+  tickMs?: number
+  backoff?: { baseMs?: number; maxMs?: number }
+  onEvent?: (event: SettlementEvent) => void
+  /** Wall clock in ms (backoff, journal times); default Date.now. */
+  now?: () => number
+}
+
+export type SettlementEvent =
+  | { kind: 'interval'; intervalSec: number; gapSecs: number }
+  | { kind: 'enqueued'; lease: string; until: number }
+  | {
+      kind: 'attested'
+      lease: string
+      until: number
+      signature: string
+      seconds: number
+      payout: bigint
+      fee: bigint
+      /** Escrow or the clock covered less than the item: the rest stays queued. */
+      partial: boolean
+    }
+  | { kind: 'dropped'; lease: string; until: number; reason: DropReason; error: string | null }
+  | { kind: 'deferred'; lease: string; until: number; error: string; network: boolean; retryAt: number }
+  | { kind: 'error'; error: string }
+
+/** What a node reports of its settlement (`NodeStatus.settlement`). */
+export interface SettlementStatus {
+  queued: number
+  /** Wall-clock unix seconds the last attestation confirmed. */
+  lastAttestedAt: number | null
+  lastError: string | null
+}
+
+export interface CycleReport {
+  enqueued: number
+  attested: number
+  dropped: number
+  deferred: number
+  /** The RPC could not be reached during the cycle. */
+  rpcDown: boolean
+}
+
+export interface SettlementLoop extends AsyncDisposable {
+  /** Starts ticking every `tickMs`, beginning now (a restarted node sends what it left queued). */
+  start(): void
+  /** Stops ticking and waits for a cycle in progress. The queue stays on disk. */
+  stop(): Promise<void>
+  readonly isStarted: boolean
+  /** One scheduled cycle: queue what is due, send what is not backing off. */
+  tick(): Promise<CycleReport>
+  /** Attest every served lease up to now and send the whole queue, ignoring backoff (before hand-off or exit). */
+  flush(): Promise<CycleReport>
+  status(): SettlementStatus
+  /** Queued items, oldest first. */
+  queued(): QueueItem[]
+  /** The record of attestations sent and items dropped. */
+  journal(): ReturnType<SettlementQueue['journal']>
+}
+
+type Outcome = 'attested' | 'dropped' | 'deferred'
+interface AttemptResult {
+  outcome: Outcome
+  /** The RPC could not be reached: the rest of the queue would fail alike. */
+  network: boolean
+}
+
+interface MarketState {
+  gapSecs: number | null
+  /** Chain clock minus wall clock, seconds: chain time while the RPC is down. */
+  clockOffsetSec: number
+}
+
+function describe(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text
+}
+
+/** The loop, its queue loaded from `<stateDir>/settlement/` (throws `CorruptQueueItemError`). */
+export async function createSettlementLoop(init: SettlementLoopInit): Promise<SettlementLoop> {
+  const dir = join(init.stateDir, SETTLEMENT_DIR)
+  await mkdir(dir, { recursive: true })
+  const queue = await SettlementQueue.open(dir)
+  const market = await readMarketState(join(dir, MARKET_FILE))
+  const loop = new Loop(init, dir, queue, market)
+  // Validates intervalSec against a gap known from an earlier run, before anything runs.
+  if (market.gapSecs !== null) loop.computeInterval(market.gapSecs)
+  return loop
+}
+
+async function readMarketState(path: string): Promise<MarketState> {
+  try {
+    const raw = JSON.parse(await readFile(path, 'utf8')) as Partial<MarketState>
+    return {
+      gapSecs: typeof raw.gapSecs === 'number' ? raw.gapSecs : null,
+      clockOffsetSec: typeof raw.clockOffsetSec === 'number' ? raw.clockOffsetSec : 0,
+    }
+  } catch {
+    // Missing or unreadable: only a cache; the chain is read again.
+    return { gapSecs: null, clockOffsetSec: 0 }
+  }
+}
+
+class Loop implements SettlementLoop {
+  private timer: NodeJS.Timeout | undefined
+  private started = false
+  private stopped = false
+  private tail: Promise<unknown> = Promise.resolve()
+  private intervalSec: number | null = null
+  private readonly covered = new Map<string, number>()
+  private readonly retryAt = new Map<string, number>()
+  private lastAttestedAt: number | null = null
+  private lastError: string | null = null
+  private readonly wall: () => number
+  private readonly tickMs: number
+  private readonly backoffBase: number
+  private readonly backoffMax: number
+
+  constructor(
+    private readonly init: SettlementLoopInit,
+    private readonly dir: string,
+    private readonly queue: SettlementQueue,
+    private readonly market: MarketState,
+  ) {
+    this.wall = init.now ?? Date.now
+    this.tickMs = init.tickMs ?? DEFAULT_TICK_MS
+    this.backoffBase = init.backoff?.baseMs ?? DEFAULT_BACKOFF_BASE_MS
+    this.backoffMax = init.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS
+    for (const item of queue.list()) this.covered.set(item.lease, item.until)
+  }
+
+  get isStarted(): boolean {
+    return this.started
+  }
+
+  computeInterval(gapSecs: number): number {
+    const interval = attestationInterval(gapSecs, {
+      ...(this.init.intervalSec !== undefined ? { intervalSec: this.init.intervalSec } : {}),
+      ...(this.init.intervalFraction !== undefined ? { fraction: this.init.intervalFraction } : {}),
+    })
+    if (interval !== this.intervalSec) this.emit({ kind: 'interval', intervalSec: interval, gapSecs })
+    this.intervalSec = interval
+    return interval
+  }
+
+  start(): void {
+    if (this.stopped) throw new SettlementLoopStoppedError()
+    if (this.started) return
+    this.started = true
+    const run = (): void => {
+      this.tick()
+        .catch((err: unknown) => this.fail(err))
+        .finally(() => {
+          if (this.started) this.timer = setTimeout(run, this.tickMs).unref()
+        })
+    }
+    run()
+  }
+
+  async stop(): Promise<void> {
+    this.started = false
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.tail.catch(() => {})
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop()
+  }
+
+  tick(): Promise<CycleReport> {
+    return this.exclusive(() => this.cycle({ force: false, attestAll: false }))
+  }
+
+  flush(): Promise<CycleReport> {
+    return this.exclusive(() => this.cycle({ force: true, attestAll: true }))
+  }
+
+  status(): SettlementStatus {
+    return { queued: this.queue.size, lastAttestedAt: this.lastAttestedAt, lastError: this.lastError }
+  }
+
+  queued(): QueueItem[] {
+    return this.queue.list()
+  }
+
+  journal() {
+    return this.queue.journal()
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(new SettlementLoopStoppedError())
+    const next = this.tail.then(fn)
+    this.tail = next.catch(() => {})
+    return next
+  }
+
+  private emit(event: SettlementEvent): void {
+    this.init.onEvent?.(event)
+  }
+
+  private fail(err: unknown): void {
+    this.lastError = describe(err)
+    this.emit({ kind: 'error', error: this.lastError })
+  }
+
+  /** Chain time: read from the RPC, else the wall clock plus the last known offset. */
+  private async chainTime(): Promise<{ now: number; reachable: boolean }> {
+    const wallSec = this.wall() / 1000
+    try {
+      const now = await chainNow(this.init.client.connection)
+      this.market.clockOffsetSec = now - wallSec
+      return { now, reachable: true }
+    } catch (err) {
+      if (!isNetworkFailure(err)) throw err
+      return { now: Math.floor(wallSec + this.market.clockOffsetSec), reachable: false }
+    }
+  }
+
+  /** The interval, reading the market's gap once (cached on disk for restarts without an RPC). */
+  private async interval(reachable: boolean): Promise<number | null> {
+    if (this.intervalSec !== null) return this.intervalSec
+    if (!reachable) return null
+    const provider = await this.init.client.fetchProvider(this.init.provider)
+    const market = await this.init.client.fetchMarket(provider.market)
+    this.market.gapSecs = market.maxAttestationGapSecs
+    await writeJsonAtomic(join(this.dir, MARKET_FILE), this.market)
+    return this.computeInterval(market.maxAttestationGapSecs)
+  }
+
+  private async cycle(opts: { force: boolean; attestAll: boolean }): Promise<CycleReport> {
+    const report: CycleReport = { enqueued: 0, attested: 0, dropped: 0, deferred: 0, rpcDown: false }
+    const { now, reachable } = await this.chainTime()
+    report.rpcDown = !reachable
+    let interval: number | null = null
+    try {
+      interval = await this.interval(reachable)
+    } catch (err) {
+      if (!isNetworkFailure(err) && (err as Error).name !== 'RpcUnreachableError') throw err
+      report.rpcDown = true
+    }
+    // attestAll pays every served lease up to now (interval 1 s); unknown gap → only the queue.
+    const every = opts.attestAll ? 1 : interval
+    if (every !== null) {
+      for (const d of due(this.init.leases(), this.covered, now, every)) {
+        await this.queue.enqueue(d.lease, d.until, Math.floor(this.wall() / 1000))
+        this.covered.set(d.lease, d.until)
+        report.enqueued++
+        this.emit({ kind: 'enqueued', lease: d.lease, until: d.until })
+      }
+    }
+    if (report.rpcDown) {
+      // Every send would fail alike: the queue stays as it is until the next tick.
+      if (this.queue.size > 0) this.lastError = describe(new RpcUnreachableError(this.init.client.rpcUrl))
+      report.deferred = this.queue.size
+      return report
+    }
+    let failed = false
+    for (const item of this.queue.list()) {
+      if (!opts.force && (this.retryAt.get(item.lease) ?? 0) > this.wall()) continue
+      const { outcome, network } = await this.attempt(item, now)
+      report[outcome]++
+      if (outcome === 'deferred') failed = true
+      if (network) {
+        report.rpcDown = true
+        break
+      }
+    }
+    if (!failed) this.lastError = null
+    return report
+  }
+
+  private async attempt(item: QueueItem, now: number): Promise<AttemptResult> {
+    const address = new PublicKey(item.lease)
+    try {
+      let lease: Lease | null
+      try {
+        lease = await this.init.client.fetchLease(address)
+      } catch (err) {
+        if ((err as Error).name !== 'AccountNotFoundError') throw err
+        lease = null
+      }
+      if (lease !== null) this.covered.set(item.lease, Math.max(this.covered.get(item.lease) ?? 0, lease.settledUntil))
+      const plan = planAttestation(item.until, lease, this.init.provider, now)
+      if (plan.kind === 'drop') return await this.drop(item, plan.reason, null)
+      if (plan.kind === 'wait') return await this.defer(item, plan.error, false)
+      const { signature, events } = await this.init.client.attestUsage({
+        operator: this.init.operator,
+        lease: address,
+        until: plan.until,
+      })
+      const attested = events.find((e) => e.name === 'UsageAttested')
+      const data = attested?.name === 'UsageAttested' ? attested.data : undefined
+      this.lastAttestedAt = Math.floor(this.wall() / 1000)
+      this.retryAt.delete(item.lease)
+      await this.queue.record({
+        kind: 'attested',
+        lease: item.lease,
+        until: plan.until,
+        signature,
+        at: this.lastAttestedAt,
+      })
+      if (plan.partial) {
+        await this.queue.update({ ...item, attempts: item.attempts + 1, lastError: null })
+      } else {
+        await this.queue.remove(item.lease, plan.until)
+      }
+      this.emit({
+        kind: 'attested',
+        lease: item.lease,
+        until: plan.until,
+        signature,
+        seconds: Number(data?.seconds ?? 0n),
+        payout: data?.payout ?? 0n,
+        fee: data?.fee ?? 0n,
+        partial: plan.partial,
+      })
+      return { outcome: 'attested', network: false }
+    } catch (err) {
+      const disposition = dispositionOf(err)
+      if (disposition.kind === 'drop') return this.drop(item, disposition.reason, describe(err))
+      return this.defer(item, describe(err), disposition.network)
+    }
+  }
+
+  private async drop(item: QueueItem, reason: DropReason, error: string | null): Promise<AttemptResult> {
+    await this.queue.record({
+      kind: 'dropped',
+      lease: item.lease,
+      until: item.until,
+      reason,
+      error,
+      at: Math.floor(this.wall() / 1000),
+    })
+    await this.queue.remove(item.lease, item.until)
+    this.retryAt.delete(item.lease)
+    this.emit({ kind: 'dropped', lease: item.lease, until: item.until, reason, error })
+    return { outcome: 'dropped', network: false }
+  }
+
+  private async defer(item: QueueItem, error: string, network: boolean): Promise<AttemptResult> {
+    const attempts = item.attempts + 1
+    await this.queue.update({ ...item, attempts, lastError: error })
+    const retryAt = this.wall() + Math.min(this.backoffMax, this.backoffBase * 2 ** (attempts - 1))
+    this.retryAt.set(item.lease, retryAt)
+    this.lastError = error
+    this.emit({ kind: 'deferred', lease: item.lease, until: item.until, error, network, retryAt })
+    return { outcome: 'deferred', network }
+  }
+}

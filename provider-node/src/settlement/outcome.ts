@@ -1,0 +1,64 @@
+/**
+ * What to do with a queued attestation, decided from the lease as the chain holds it (before
+ * sending) or from the error a send raised (after). Pure: no I/O.
+ */
+import type { PublicKey } from '@solana/web3.js'
+import { isNetworkFailure, type Lease } from '@synkti/market'
+
+/** Why an item left the queue without a transaction: each makes the attestation moot. */
+export type DropReason =
+  /** The lease ended and its account is closed (the closing instruction settled it). */
+  | 'lease-closed'
+  /** The lease migrated to another provider: the hand-off settled our share. */
+  | 'migrated-away'
+  /** The chain's `settledUntil` already reaches `until` (e.g. it confirmed before a crash). */
+  | 'already-settled'
+
+/** Program refusals that make an item moot, by the error name @synkti/market gives them. */
+export const MOOT_ERRORS: Readonly<Record<string, DropReason>> = {
+  AccountNotFoundError: 'lease-closed',
+  AccountNotInitializedError: 'lease-closed',
+  WrongProviderError: 'migrated-away',
+  AttestationNotAfterLastError: 'already-settled',
+}
+
+export type Disposition =
+  | { kind: 'drop'; reason: DropReason }
+  /** Keep the item; `network` when the RPC could not be reached (every other item would fail too). */
+  | { kind: 'keep'; network: boolean }
+
+/** After a failed send (or lease read): drop a moot item, keep everything else. */
+export function dispositionOf(err: unknown): Disposition {
+  const name = err instanceof Error ? err.name : ''
+  const reason = MOOT_ERRORS[name]
+  if (reason !== undefined) return { kind: 'drop', reason }
+  return { kind: 'keep', network: name === 'RpcUnreachableError' || isNetworkFailure(err) }
+}
+
+export type AttestationPlan =
+  | { kind: 'drop'; reason: DropReason }
+  /** Send now up to `until`; `partial` when that is short of the item (escrow or clock), which then stays. */
+  | { kind: 'send'; until: number; partial: boolean }
+  /** Nothing can be sent yet; `error` names the program error a send would raise. */
+  | { kind: 'wait'; error: string }
+
+/**
+ * The attestation to send for an item covering up to `until`, given the lease on chain (null:
+ * closed), this node's provider and chain time `now`. Mirrors the program's checks so that a
+ * refusal is predicted, not paid for: what escrow cannot cover is attested up to what it can.
+ */
+export function planAttestation(until: number, lease: Lease | null, provider: PublicKey, now: number): AttestationPlan {
+  if (lease === null) return { kind: 'drop', reason: 'lease-closed' }
+  if (!lease.provider.equals(provider)) return { kind: 'drop', reason: 'migrated-away' }
+  if (lease.settledUntil >= until) return { kind: 'drop', reason: 'already-settled' }
+  if (lease.status.kind === 'open') return { kind: 'wait', error: 'LeaseNotActiveError' }
+  if (lease.status.kind === 'disputed') return { kind: 'wait', error: 'LeaseDisputedError' }
+  const available = lease.deposited - lease.paidToProviders - lease.feesPaid
+  const affordableSeconds = lease.pricePerSecond > 0n ? available / lease.pricePerSecond : 0n
+  const affordableUntil = lease.settledUntil + Number(affordableSeconds)
+  const sendUntil = Math.min(until, now, affordableUntil)
+  if (sendUntil <= lease.settledUntil) {
+    return { kind: 'wait', error: until > now ? 'AttestationInFutureError' : 'AttestationExceedsDepositError' }
+  }
+  return { kind: 'send', until: sendUntil, partial: sendUntil < until }
+}

@@ -1,0 +1,162 @@
+/**
+ * The loop against the run's localnet: attestations at the interval, exact payouts, and the
+ * queue's guard against settling twice after a crash between confirmation and removal.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createSettlementLoop, type SettlementEvent, SettlementQueue } from '../../src/settlement/index.js'
+import { client, parties, passTime } from '../support/chain.js'
+
+let stateDir: string
+beforeEach(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'synkti-settlement-'))
+})
+afterEach(() => rm(stateDir, { recursive: true, force: true }))
+
+// trio(): price 1_000/s, fee 250 bps → the provider nets 975 per second served; gap 600 s.
+const NET_PER_SECOND = 975n
+
+const attestedIn = (events: SettlementEvent[]) =>
+  events.filter((e): e is Extract<SettlementEvent, { kind: 'attested' }> => e.kind === 'attested')
+
+describe('settlement loop on localnet', () => {
+  it('attests each lease at the interval; the payout grows by price × seconds − fee', async () => {
+    const { p, c } = await parties.trio()
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    const events: SettlementEvent[] = []
+    await using loop = await createSettlementLoop({
+      client,
+      operator: p.operator,
+      provider: p.key,
+      stateDir,
+      leases: () => [{ lease, since: acceptedAt }],
+      onEvent: (e) => events.push(e),
+    })
+    await loop.tick()
+    expect(events).toContainEqual({ kind: 'interval', intervalSec: 300, gapSecs: 600 })
+
+    await passTime(300)
+    const first = await loop.tick()
+    expect(first).toMatchObject({ enqueued: 1, attested: 1, deferred: 0, rpcDown: false })
+    const [a1] = attestedIn(events)
+    expect(a1!.until - acceptedAt).toBeGreaterThanOrEqual(300)
+    expect(a1!.partial).toBe(false)
+    expect(await parties.balance(p.payout)).toBe(NET_PER_SECOND * BigInt(a1!.until - acceptedAt))
+    expect((await client.fetchLease(lease)).settledUntil).toBe(a1!.until)
+
+    await passTime(300)
+    await loop.tick()
+    const [, a2] = attestedIn(events)
+    expect(a2!.until - a1!.until).toBeGreaterThanOrEqual(300)
+    expect(a2!.payout).toBe(NET_PER_SECOND * BigInt(a2!.until - a1!.until))
+    expect(await parties.balance(p.payout)).toBe(NET_PER_SECOND * BigInt(a2!.until - acceptedAt))
+    expect(loop.status()).toEqual({ queued: 0, lastAttestedAt: expect.any(Number), lastError: null })
+    expect((await loop.journal()).map((e) => [e.kind, e.until])).toEqual([
+      ['attested', a1!.until],
+      ['attested', a2!.until],
+    ])
+  })
+
+  it('flush pays every served lease up to now, whatever the interval', async () => {
+    const { p, c } = await parties.trio()
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    await passTime(20)
+    await using loop = await createSettlementLoop({
+      client,
+      operator: p.operator,
+      provider: p.key,
+      stateDir,
+      leases: () => [{ lease, since: acceptedAt }],
+    })
+    expect(await loop.flush()).toMatchObject({ enqueued: 1, attested: 1 })
+    const settled = (await client.fetchLease(lease)).settledUntil
+    expect(settled - acceptedAt).toBeGreaterThanOrEqual(20)
+    expect(await parties.balance(p.payout)).toBe(NET_PER_SECOND * BigInt(settled - acceptedAt))
+  })
+
+  it('an item left queued after it confirmed (crash before removal) is dropped, not sent twice', async () => {
+    const { p, c } = await parties.trio()
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    await passTime(30)
+    const leases = () => [{ lease, since: acceptedAt }]
+    const init = { client, operator: p.operator, provider: p.key, stateDir, leases }
+    const first = await createSettlementLoop(init)
+    await first.flush()
+    await first.stop()
+    const until = (await client.fetchLease(lease)).settledUntil
+    const paid = await parties.balance(p.payout)
+    // The crash: the confirmed item is still on disk when the node comes back.
+    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), until, 1)
+
+    const events: SettlementEvent[] = []
+    await using restarted = await createSettlementLoop({ ...init, leases: () => [], onEvent: (e) => events.push(e) })
+    expect(restarted.status().queued).toBe(1)
+    expect(await restarted.tick()).toMatchObject({ attested: 0, dropped: 1 })
+    expect(events).toContainEqual({
+      kind: 'dropped',
+      lease: lease.toBase58(),
+      until,
+      reason: 'already-settled',
+      error: null,
+    })
+    expect(await parties.balance(p.payout)).toBe(paid)
+    expect(restarted.status().queued).toBe(0)
+  })
+
+  it('a lease migrated to another provider is dropped as migrated-away', async () => {
+    const { m, p, c } = await parties.trio()
+    const other = await parties.provider(m, 1_000n, 1_000_000n)
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    await passTime(10)
+    await using loop = await createSettlementLoop({
+      client,
+      operator: p.operator,
+      provider: p.key,
+      stateDir,
+      leases: () => [],
+    })
+    // Queued for up to +8 s, but the lease changed hands at +5 s (which settled us up to then).
+    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), acceptedAt + 8, 1)
+    await using reopened = await createSettlementLoop({
+      client,
+      operator: p.operator,
+      provider: p.key,
+      stateDir,
+      leases: () => [],
+    })
+    await loop.stop()
+    await client.migrateLease({
+      oldOperator: p.operator,
+      newOperator: other.operator,
+      lease,
+      newProvider: other.key,
+      handoffAt: acceptedAt + 5,
+    })
+    const paid = await parties.balance(p.payout)
+    expect(await reopened.tick()).toMatchObject({ attested: 0, dropped: 1 })
+    expect((await reopened.journal()).at(-1)).toMatchObject({
+      kind: 'dropped',
+      lease: lease.toBase58(),
+      until: acceptedAt + 8,
+      reason: 'migrated-away',
+    })
+    expect(await parties.balance(p.payout)).toBe(paid)
+  })
+
+  it('error: an interval above the market gap is refused with InvalidAttestationIntervalError', async () => {
+    const { p } = await parties.trio()
+    const loop = await createSettlementLoop({
+      client,
+      operator: p.operator,
+      provider: p.key,
+      stateDir,
+      leases: () => [],
+      intervalSec: 601,
+    })
+    await expect(loop.tick()).rejects.toMatchObject({ name: 'InvalidAttestationIntervalError', maxGapSecs: 600 })
+    await loop.stop()
+    await expect(loop.tick()).rejects.toMatchObject({ name: 'SettlementLoopStoppedError' })
+  })
+})

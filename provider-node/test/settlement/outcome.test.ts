@@ -1,0 +1,105 @@
+import { Keypair, type PublicKey } from '@solana/web3.js'
+import { AccountNotFoundError, type Lease, ProgramErrors, RpcUnreachableError } from '@synkti/market'
+import { describe, expect, it } from 'vitest'
+import { dispositionOf, planAttestation } from '../../src/settlement/index.js'
+
+const us = Keypair.generate().publicKey
+const key = () => Keypair.generate().publicKey
+
+function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
+  return {
+    address: key(),
+    market: key(),
+    consumer: key(),
+    provider,
+    nonce: 1n,
+    jobSpecHash: new Uint8Array(32),
+    pricePerSecond: 1_000n,
+    maxPricePerSecond: 2_000n,
+    escrow: key(),
+    deposited: 1_000_000n,
+    paidToProviders: 0n,
+    feesPaid: 0n,
+    openedAt: 900,
+    acceptedAt: 1_000,
+    settledUntil: 1_000,
+    lastActivityAt: 1_000,
+    status: { kind: 'active' },
+    migrationCount: 0,
+    bump: 255,
+    escrowBump: 255,
+    ...edit,
+  }
+}
+
+describe('planAttestation', () => {
+  it('sends the whole item when escrow and the clock cover it', () => {
+    expect(planAttestation(1_300, lease(), us, 1_310)).toEqual({ kind: 'send', until: 1_300, partial: false })
+  })
+
+  it('drops with the reason: closed, migrated away, already settled', () => {
+    expect(planAttestation(1_300, null, us, 1_310)).toEqual({ kind: 'drop', reason: 'lease-closed' })
+    expect(planAttestation(1_300, lease({}, key()), us, 1_310)).toEqual({ kind: 'drop', reason: 'migrated-away' })
+    expect(planAttestation(1_300, lease({ settledUntil: 1_300 }), us, 1_310)).toEqual({
+      kind: 'drop',
+      reason: 'already-settled',
+    })
+  })
+
+  it('waits on a lease that is not active, naming the refusal a send would get', () => {
+    expect(planAttestation(1_300, lease({ status: { kind: 'open' } }), us, 1_310)).toEqual({
+      kind: 'wait',
+      error: 'LeaseNotActiveError',
+    })
+    expect(planAttestation(1_300, lease({ status: { kind: 'disputed', openedAt: 1_200 } }), us, 1_310)).toEqual({
+      kind: 'wait',
+      error: 'LeaseDisputedError',
+    })
+  })
+
+  it('attests what escrow still covers and keeps the rest (partial)', () => {
+    // 1_000_000 deposited, 700_000 paid + 17_500 fees: 282 whole seconds left at 1_000/s.
+    const l = lease({ paidToProviders: 700_000n, feesPaid: 17_500n, settledUntil: 1_700 })
+    expect(planAttestation(2_100, l, us, 2_200)).toEqual({ kind: 'send', until: 1_982, partial: true })
+    const empty = lease({ paidToProviders: 975_000n, feesPaid: 25_000n, settledUntil: 2_000 })
+    expect(planAttestation(2_100, empty, us, 2_200)).toEqual({ kind: 'wait', error: 'AttestationExceedsDepositError' })
+  })
+
+  it('never attests past the chain clock', () => {
+    expect(planAttestation(1_300, lease(), us, 1_250)).toEqual({ kind: 'send', until: 1_250, partial: true })
+    expect(planAttestation(1_300, lease(), us, 1_000)).toEqual({ kind: 'wait', error: 'AttestationInFutureError' })
+  })
+})
+
+describe('dispositionOf', () => {
+  it('maps the moot program refusals to their reason', () => {
+    expect(dispositionOf(new AccountNotFoundError('Lease', key().toBase58()))).toEqual({
+      kind: 'drop',
+      reason: 'lease-closed',
+    })
+    expect(dispositionOf(new ProgramErrors.AccountNotInitialized())).toEqual({ kind: 'drop', reason: 'lease-closed' })
+    expect(dispositionOf(new ProgramErrors.WrongProvider())).toEqual({ kind: 'drop', reason: 'migrated-away' })
+    expect(dispositionOf(new ProgramErrors.AttestationNotAfterLast())).toEqual({
+      kind: 'drop',
+      reason: 'already-settled',
+    })
+  })
+
+  it('keeps an item on network failures, flagged as such', () => {
+    expect(dispositionOf(new RpcUnreachableError('http://127.0.0.1:1'))).toEqual({ kind: 'keep', network: true })
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
+    expect(dispositionOf(new TypeError('fetch failed', { cause: refused }))).toEqual({ kind: 'keep', network: true })
+  })
+
+  it('keeps an item on every other refusal (it may succeed later or needs the operator)', () => {
+    for (const err of [
+      new ProgramErrors.LeaseDisputed(),
+      new ProgramErrors.AttestationExceedsDeposit(),
+      new ProgramErrors.AttestationInFuture(),
+      new ProgramErrors.Unauthorized(),
+      new Error('blockhash not found'),
+    ]) {
+      expect(dispositionOf(err)).toEqual({ kind: 'keep', network: false })
+    }
+  })
+})
