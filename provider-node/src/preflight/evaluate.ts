@@ -1,0 +1,299 @@
+/**
+ * Pure verdicts: one observation in, one `CheckResult` out. Nothing here touches the machine,
+ * the chain or the clock, so each rule is tested with literal observations.
+ */
+import type { Capability, Requirement, Runtime } from '@synkti/planner'
+import { CHECK_TITLES, MIN_OPERATOR_LAMPORTS, VRAM_TOLERANCE } from './constants.js'
+import { gb, gibFromMiB, shortAddress, sol } from './format.js'
+import { remedies } from './remedies.js'
+import type {
+  BalanceObservation,
+  CheckId,
+  CheckResult,
+  CheckStatus,
+  DiskObservation,
+  GpuObservation,
+  KeypairObservation,
+  ObservedGpu,
+  Operation,
+  PeersObservation,
+  RegistrationObservation,
+  RpcObservation,
+  RuntimeObservation,
+  WeightsObservation,
+} from './types.js'
+
+const OK: CheckStatus = { kind: 'ok' }
+const failed = (remedy: string): CheckStatus => ({ kind: 'failed', remedy })
+const unverified = (note: string): CheckStatus => ({ kind: 'unverified', note })
+
+function result(id: CheckId, observed: string, status: CheckStatus, title: string = CHECK_TITLES[id]): CheckResult {
+  return { id, title, observed, status }
+}
+
+/** An item that could not be judged because `because` failed first. */
+export function skipped(id: CheckId, because: CheckId, title?: string): CheckResult {
+  return result(id, `not checked: ${CHECK_TITLES[because]} failed`, { kind: 'skipped', because }, title)
+}
+
+export function evaluateKeypair(o: KeypairObservation): CheckResult {
+  switch (o.kind) {
+    case 'loaded':
+      return result('keypair', `read ${o.path}: operator ${o.address}`, OK)
+    case 'missing':
+      return result('keypair', `read ${o.path}: no such file`, failed(remedies.keygen(o.path)))
+    case 'unreadable':
+      return result('keypair', `read ${o.path}: ${o.reason}`, failed(remedies.keypairPermissions(o.path)))
+    case 'malformed':
+      return result('keypair', `read ${o.path}: ${o.reason}`, failed(remedies.keypairMalformed(o.path)))
+  }
+}
+
+export function evaluateRpc(o: RpcObservation): CheckResult {
+  if (o.kind === 'reachable')
+    return result('rpc', `getVersion via ${o.url} = solana-core ${o.version}, slot ${o.slot}`, OK)
+  return result('rpc', `getVersion via ${o.url}: ${o.reason}`, failed(remedies.startRpc(o.url)))
+}
+
+/** `market` is the address the node was given (shown in remedies even when the account is missing). */
+export function evaluateRegistered(o: RegistrationObservation, market: string): CheckResult {
+  switch (o.kind) {
+    case 'registered':
+      return result(
+        'registered',
+        `provider ${o.provider.address.toBase58()} of market ${shortAddress(market)} has operator ${shortAddress(o.provider.operator.toBase58())} (via ${o.url})`,
+        OK,
+      )
+    case 'unregistered':
+      return result(
+        'registered',
+        `no provider of market ${shortAddress(market)} has operator ${o.operator} (via ${o.url})`,
+        failed(remedies.register(market, o.market.minStake)),
+      )
+    case 'market-missing':
+      return result(
+        'registered',
+        `market ${o.market} does not exist (via ${o.url})`,
+        failed(remedies.marketMissing(o.market, o.url)),
+      )
+    case 'unreadable':
+      return result('registered', `reading the provider via ${o.url}: ${o.reason}`, failed(remedies.readChain(o.url)))
+  }
+}
+
+export function evaluateActive(o: RegistrationObservation, market: string): CheckResult {
+  if (o.kind !== 'registered') return skipped('active', 'registered')
+  const s = o.provider.status
+  const seen = `provider ${shortAddress(o.provider.address.toBase58())} status ${s.kind}`
+  switch (s.kind) {
+    case 'active':
+      return result('active', seen, OK)
+    case 'paused':
+      return result('active', seen, failed(remedies.resume()))
+    case 'exiting':
+      return result(
+        'active',
+        `${seen} (unlocks at ${s.unlockAt})`,
+        failed(remedies.exiting(market, o.market.minStake, s.unlockAt)),
+      )
+  }
+}
+
+export function evaluateStake(o: RegistrationObservation): CheckResult {
+  if (o.kind !== 'registered') return skipped('stake', 'registered')
+  const { staked } = o.provider
+  const min = o.market.minStake
+  const seen = `staked ${staked}, market minimum ${min} (stake-mint base units)`
+  return result('stake', seen, staked >= min ? OK : failed(remedies.stake(min - staked)))
+}
+
+export function evaluateSol(o: BalanceObservation): CheckResult {
+  if (o.kind === 'unreadable') {
+    return result(
+      'sol',
+      `getBalance(${shortAddress(o.address)}) via ${o.url}: ${o.reason}`,
+      failed(remedies.readChain(o.url)),
+    )
+  }
+  const seen = `getBalance(${shortAddress(o.address)}) = ${sol(o.lamports)} via ${o.url}, need ${sol(MIN_OPERATOR_LAMPORTS)}`
+  return result('sol', seen, o.lamports >= MIN_OPERATOR_LAMPORTS ? OK : failed(remedies.fundFees(o.address, o.url)))
+}
+
+/** A hand-off (`migrate`) cannot happen alone; a first node may start with no one to talk to. */
+export function evaluatePeers(o: PeersObservation, operation: Operation): CheckResult {
+  if (o.kind === 'not-running') {
+    return result('peers', 'no libp2p node in this process', unverified('peers are counted once the node runs'))
+  }
+  const seen = `libp2p connections: ${o.connected} (bootstrap list: ${o.bootstrap})`
+  if (o.connected > 0) return result('peers', seen, OK)
+  if (operation === 'migrate') return result('peers', seen, failed(remedies.firstPeer()))
+  if (o.bootstrap === 0)
+    return result('peers', seen, unverified('no bootstrap peers configured: the first node of its network'))
+  return result('peers', seen, failed(remedies.peers()))
+}
+
+export function evaluateRuntime(o: RuntimeObservation): CheckResult {
+  switch (o.kind) {
+    case 'command-found':
+      return result('runtime', `${o.command} found at ${o.path}`, OK, runtimeTitle(o.runtime))
+    case 'command-missing':
+      return result(
+        'runtime',
+        `${o.command} not found on PATH`,
+        failed(o.runtime === 'vllm' ? remedies.installVllm() : remedies.installCommand(o.command)),
+        runtimeTitle(o.runtime),
+      )
+    case 'engine-ready':
+      return result('runtime', `${o.engine} info: server ${o.version}`, OK, runtimeTitle('container'))
+    case 'engine-daemon-down':
+      return result(
+        'runtime',
+        `${o.engine} CLI found but daemon unreachable: ${o.detail}`,
+        failed(remedies.startEngine(o.engine)),
+        runtimeTitle('container'),
+      )
+    case 'no-engine':
+      return result(
+        'runtime',
+        `no container engine on PATH (tried ${o.tried.join(', ')})`,
+        failed(remedies.installEngine()),
+        runtimeTitle('container'),
+      )
+  }
+}
+
+function runtimeTitle(runtime: Runtime): string {
+  return `${CHECK_TITLES.runtime} (${runtime})`
+}
+
+/** What the GPU check wants: per-GPU VRAM, a count, and the models allowed (any when absent). */
+export interface GpuWant {
+  count: number
+  vramGbPerGpu: number
+  models?: string[]
+  /** Whose want it is, for messages: the node's own declaration or a job. */
+  source: 'declared' | 'job'
+}
+
+export function gpuWantOf(declared: Capability, requirement?: Requirement): GpuWant {
+  if (requirement === undefined) {
+    return {
+      count: declared.gpu.count,
+      vramGbPerGpu: declared.gpu.vramGb,
+      models: [declared.gpu.model],
+      source: 'declared',
+    }
+  }
+  return {
+    count: requirement.gpus,
+    vramGbPerGpu: requirement.gpus === 0 ? 0 : requirement.vramGb / requirement.gpus,
+    ...(requirement.gpuModels === undefined ? {} : { models: requirement.gpuModels }),
+    source: 'job',
+  }
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/**
+ * nvidia-smi names GPUs `NVIDIA H100 80GB HBM3`, `NVIDIA A100-SXM4-80GB`; declarations say `H100`,
+ * `A100-80GB`. A name matches when it contains the declared model or the declared model's family
+ * (the part before the first dash).
+ */
+export function gpuNameMatches(observed: string, model: string): boolean {
+  const name = normalise(observed)
+  const family = normalise(model.split('-')[0] ?? model)
+  return name.includes(normalise(model)) || (family !== '' && name.includes(family))
+}
+
+function describeWant(w: GpuWant): string {
+  const models = w.models === undefined ? '' : ` ${w.models.join('|')}`
+  return `${w.count}×${models} ${w.vramGbPerGpu} GB`
+}
+
+function describeGpus(gpus: ObservedGpu[]): string {
+  return gpus.map((g) => `${g.name} ${g.memoryMiB} MiB`).join(', ')
+}
+
+/** GPUs that satisfy the per-GPU VRAM and model of `want`. */
+function matching(gpus: ObservedGpu[], want: GpuWant): ObservedGpu[] {
+  return gpus.filter(
+    (g) =>
+      gibFromMiB(g.memoryMiB) >= want.vramGbPerGpu * (1 - VRAM_TOLERANCE) &&
+      (want.models === undefined || want.models.some((m) => gpuNameMatches(g.name, m))),
+  )
+}
+
+function declaredFits(declared: Capability, want: GpuWant): boolean {
+  return (
+    declared.gpu.count >= want.count &&
+    declared.gpu.vramGb >= want.vramGbPerGpu &&
+    (want.models === undefined || want.models.includes(declared.gpu.model))
+  )
+}
+
+export function evaluateGpu(o: GpuObservation, want: GpuWant, declared: Capability, market: string): CheckResult {
+  if (want.count === 0) return result('gpu', `${want.source === 'job' ? 'the job needs' : 'declared'} no GPU`, OK)
+  const needs = `${want.source === 'job' ? 'the job needs' : 'declared'} ${describeWant(want)}`
+  switch (o.kind) {
+    case 'observed': {
+      const seen = `${o.command}: ${o.gpus.length === 0 ? 'no GPU listed' : describeGpus(o.gpus)}; ${needs}`
+      const good = matching(o.gpus, want)
+      if (good.length >= want.count) return result('gpu', seen, OK)
+      if (want.source === 'job') return result('gpu', seen, failed(remedies.decline(`${needs}, ${good.length} here`)))
+      const first = o.gpus[0]
+      const remedy = remedies.declareGpu(
+        market,
+        first === undefined ? 'none' : first.name,
+        first === undefined ? 0 : Math.floor(gibFromMiB(first.memoryMiB)),
+        o.gpus.length,
+      )
+      return result('gpu', seen, failed(remedy))
+    }
+    case 'tool-absent': {
+      const seen = `${o.command} not found; declared ${declared.gpu.count}× ${declared.gpu.model} ${declared.gpu.vramGb} GB`
+      if (want.source === 'job' && !declaredFits(declared, want))
+        return result('gpu', seen, failed(remedies.decline(needs)))
+      return result('gpu', seen, unverified(`taking the declared capability: ${o.command} is absent`))
+    }
+    case 'tool-failed':
+      return result('gpu', `${o.command}: ${o.detail}`, failed(remedies.gpuDriver(o.command)))
+  }
+}
+
+export function evaluateDisk(o: DiskObservation, needGb: number, why: string, modelDir: string): CheckResult {
+  if (o.kind === 'unreadable') return result('disk', `statfs(${o.path}): ${o.reason}`, failed(`mkdir -p ${modelDir}`))
+  const seen = `statfs(${o.path}): ${gb(o.freeBytes)} free of ${gb(o.totalBytes)}; need ${needGb} GB (${why})`
+  const short = needGb - o.freeBytes / 1e9
+  return result('disk', seen, short <= 0 ? OK : failed(remedies.freeDisk(o.path, Math.ceil(short), modelDir)))
+}
+
+export function evaluateWeights(o: WeightsObservation): CheckResult {
+  switch (o.kind) {
+    case 'not-needed':
+      return result('weights', `the job declares no weights for ${o.model} (0 GB)`, OK)
+    case 'invalid-name':
+      return result(
+        'weights',
+        `model name ${JSON.stringify(o.model)} resolves outside ${o.modelDir}`,
+        failed(remedies.decline(`the job's model name is not a relative path`)),
+      )
+    case 'present':
+      return result('weights', `${o.path}: ${o.files} file(s), ${gb(o.bytes)}`, OK)
+    case 'fetchable':
+      return result('weights', `not on disk; ${o.url} answered 200 (fetched when the job starts)`, OK)
+    case 'gated':
+      return result('weights', `not on disk; ${o.url} answered ${o.status}`, failed(remedies.gatedModel()))
+    case 'not-found':
+      return result(
+        'weights',
+        `${o.path} absent; ${o.url} answered 404`,
+        failed(remedies.unknownModel(o.model, o.path)),
+      )
+    case 'source-unreachable':
+      return result(
+        'weights',
+        `${o.path} absent; ${o.url}: ${o.reason}`,
+        failed(remedies.downloadWeights(o.model, o.path)),
+      )
+  }
+}
