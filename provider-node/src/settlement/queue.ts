@@ -93,9 +93,11 @@ export class SettlementQueue {
     return this.items.size
   }
 
-  /** Items, oldest first. */
+  /** Items, oldest first (ties by lease, so every process sees one order). */
   list(): QueueItem[] {
-    return [...this.items.values()].sort((a, b) => a.enqueuedAt - b.enqueuedAt || a.until - b.until)
+    return [...this.items.values()].sort(
+      (a, b) => a.enqueuedAt - b.enqueuedAt || a.until - b.until || (a.lease < b.lease ? -1 : 1),
+    )
   }
 
   get(lease: string): QueueItem | undefined {
