@@ -1,0 +1,67 @@
+import { type JobSpec, jobSpecHash, parseJobSpec, requirementOf } from '@synkti/jobs'
+import type { Lease } from '@synkti/market'
+import { type Capability, fits } from '@synkti/planner'
+import {
+  CommandNotAllowedError,
+  ConsumerMismatchError,
+  JobDoesNotFitError,
+  LeaseNotForThisProviderError,
+  LeaseNotServableError,
+  NodeNotAdmittingError,
+  SpecHashMismatchError,
+} from './errors.js'
+
+/** What a node knows about itself when it decides on a job. */
+export interface AdmissionContext {
+  /** this node's provider account */
+  provider: string
+  capability: Capability
+  admitting: boolean
+  allowCommands: readonly string[]
+}
+
+/** A verified submission (or a hand-off offer): who asks, for which lease, with which spec. */
+export interface JobClaim {
+  lease: string
+  /** the key that signed the submission (the consumer), or undefined for a hand-off */
+  consumer?: string
+  spec: unknown
+}
+
+/** Run it; `accept` says whether accept_lease must be sent first (the lease is still open). */
+export interface Admission {
+  spec: JobSpec
+  accept: boolean
+}
+
+/**
+ * Pure decision on a job: the chain's lease, the node's own state and the claim. Every refusal
+ * is a named error; nothing is started before this returns.
+ * `expectedProvider` is whose lease it must be: this node's for a submission, the giver's for
+ * a hand-off.
+ */
+export function admitJob(
+  claim: JobClaim,
+  lease: Lease,
+  ctx: AdmissionContext,
+  expectedProvider = ctx.provider,
+): Admission {
+  if (!ctx.admitting) throw new NodeNotAdmittingError()
+  const spec = parseJobSpec(claim.spec)
+  if (lease.provider.toBase58() !== expectedProvider) {
+    throw new LeaseNotForThisProviderError(claim.lease, lease.provider.toBase58(), expectedProvider)
+  }
+  if (claim.consumer !== undefined && lease.consumer.toBase58() !== claim.consumer) {
+    throw new ConsumerMismatchError(claim.lease, claim.consumer, lease.consumer.toBase58())
+  }
+  if (lease.status.kind === 'disputed') throw new LeaseNotServableError(claim.lease, 'disputed')
+  if (!Buffer.from(jobSpecHash(spec)).equals(Buffer.from(lease.jobSpecHash))) {
+    throw new SpecHashMismatchError(claim.lease)
+  }
+  const fit = fits(requirementOf(spec), ctx.capability)
+  if (!fit.ok) throw new JobDoesNotFitError(fit.reason)
+  if (spec.run.kind === 'command' && !ctx.allowCommands.includes(spec.run.command)) {
+    throw new CommandNotAllowedError(spec.run.command)
+  }
+  return { spec, accept: lease.status.kind === 'open' }
+}

@@ -1,0 +1,102 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { DEFAULT_RPC_URL } from '@synkti/market'
+import { capabilitySchema } from '@synkti/p2p'
+import * as z from 'zod'
+import { InvalidNodeConfigError, NodeConfigMissingError } from './errors.js'
+
+/**
+ * The node's config file (JSON). `synkti-provider register` writes it; `run` and `doctor` read
+ * it, and flags override single values. Everything the node needs to observe itself and act
+ * is here: no hidden defaults beyond the ones named below.
+ */
+
+const address = z.string().min(32).max(44)
+
+export const nodeConfigSchema = z.strictObject({
+  /** operator keypair (hot key; also the libp2p identity) */
+  keypair: z.string().min(1),
+  rpcUrl: z.url().default(DEFAULT_RPC_URL),
+  market: address,
+  /** the provider account (PDA) this operator serves; written by `register` */
+  provider: address,
+  /** failover journals, settlement queue, logs */
+  stateDir: z.string().min(1),
+  listen: z.array(z.string()).default(['/ip4/127.0.0.1/tcp/0']),
+  announce: z.array(z.string()).default([]),
+  bootstrap: z.array(z.string()).default([]),
+  api: z
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.int().min(0).max(65_535).default(7070) })
+    .default({ host: '127.0.0.1', port: 7070 }),
+  /** what this machine offers, as declared by the operator (verified where a probe exists) */
+  capability: capabilitySchema,
+  pricePerSecond: z.string().regex(/^[1-9][0-9]*$/),
+  /** `auto` observes; the others are the override flag */
+  context: z.enum(['auto', 'aws', 'hetzner', 'ovh', 'workstation']).default('auto'),
+  /** the instance metadata service (AWS IMDS; amazon-ec2-metadata-mock in tests and the demo) */
+  imdsUrl: z.url().optional(),
+  spotPollMs: z.int().positive().default(2_000),
+  /** executables a consumer's `command` job may run on this machine (images need a container engine) */
+  allowCommands: z.array(z.string().min(1)).default([]),
+  /** working directory of process jobs */
+  jobCwd: z.string().optional(),
+  modelDir: z.string().optional(),
+  /** attest at most this often (seconds); default: half the market's maximum gap */
+  settlementIntervalSec: z.int().positive().optional(),
+  /** how long a draining job may finish in-flight requests */
+  drainDeadlineMs: z.int().positive().default(30_000),
+})
+
+export type NodeConfig = z.infer<typeof nodeConfigSchema>
+export type NodeConfigInput = z.input<typeof nodeConfigSchema>
+
+export const DEFAULT_CONFIG_PATH = join(homedir(), '.config', 'synkti', 'provider.json')
+export const DEFAULT_KEYPAIR_PATH = join(homedir(), '.config', 'solana', 'id.json')
+
+export function parseNodeConfig(path: string, document: unknown): NodeConfig {
+  const result = nodeConfigSchema.safeParse(document)
+  if (!result.success) {
+    throw new InvalidNodeConfigError(
+      path,
+      result.error.issues.map((i) => `${i.path.map(String).join('.') || '(document)'}: ${i.message}`),
+    )
+  }
+  const base = dirname(resolve(path))
+  // Relative paths in a config file mean: relative to the file, not to wherever `run` started.
+  const at = (p: string) => resolve(base, p.startsWith('~/') ? join(homedir(), p.slice(2)) : p)
+  const config = result.data
+  return {
+    ...config,
+    keypair: at(config.keypair),
+    stateDir: at(config.stateDir),
+    ...(config.jobCwd !== undefined ? { jobCwd: at(config.jobCwd) } : {}),
+    ...(config.modelDir !== undefined ? { modelDir: at(config.modelDir) } : {}),
+  }
+}
+
+export async function loadNodeConfig(path: string): Promise<NodeConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NodeConfigMissingError(path)
+    throw err
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (err) {
+    throw new InvalidNodeConfigError(path, [`not JSON: ${(err as Error).message}`])
+  }
+  return parseNodeConfig(path, document)
+}
+
+/** Written whole to a temporary file, then renamed: a crash never leaves half a config. */
+export async function saveNodeConfig(path: string, config: NodeConfigInput): Promise<void> {
+  nodeConfigSchema.parse(config)
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = `${path}.${process.pid}.tmp`
+  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
+  await rename(tmp, path)
+}

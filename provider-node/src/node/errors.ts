@@ -1,0 +1,155 @@
+/**
+ * Why a node refuses a job, a hand-off or an operation. One class per condition; the P2P
+ * reply carries `name: message` so the consumer's CLI can name it too.
+ */
+
+export class UnknownLeaseError extends Error {
+  override name = 'UnknownLeaseError'
+  constructor(
+    readonly lease: string,
+    message = `no lease ${lease} on chain (never opened, or already closed)`,
+  ) {
+    super(message)
+  }
+}
+
+/** The lease pays another provider: this operator did not accept it. */
+export class LeaseNotForThisProviderError extends Error {
+  override name = 'LeaseNotForThisProviderError'
+  constructor(
+    readonly lease: string,
+    readonly leaseProvider: string,
+    readonly provider: string,
+    message = `lease ${lease} belongs to provider ${leaseProvider}, not ${provider}`,
+  ) {
+    super(message)
+  }
+}
+
+/** The submission is signed by someone other than the lease's consumer. */
+export class ConsumerMismatchError extends Error {
+  override name = 'ConsumerMismatchError'
+  constructor(
+    readonly lease: string,
+    readonly signer: string,
+    readonly consumer: string,
+    message = `lease ${lease} was opened by ${consumer}; the submission is signed by ${signer}`,
+  ) {
+    super(message)
+  }
+}
+
+/** The spec sent is not the one whose hash the lease stores. */
+export class SpecHashMismatchError extends Error {
+  override name = 'SpecHashMismatchError'
+  constructor(
+    readonly lease: string,
+    message = `the job spec does not hash to lease ${lease}'s jobSpecHash`,
+  ) {
+    super(message)
+  }
+}
+
+/** The job needs more than this machine offers (VRAM, GPUs, region, runtime...). */
+export class JobDoesNotFitError extends Error {
+  override name = 'JobDoesNotFitError'
+  constructor(
+    readonly reason: { kind: string } & Record<string, unknown>,
+    message = `job does not fit this node: ${describeReason(reason)}`,
+  ) {
+    super(message)
+  }
+}
+
+/** Draining, failing over or paused: the node takes no new work. */
+export class NodeNotAdmittingError extends Error {
+  override name = 'NodeNotAdmittingError'
+  constructor(message = 'this node is not admitting new jobs (draining or failing over)') {
+    super(message)
+  }
+}
+
+/** The lease is in a state where it cannot be served (disputed, already ended). */
+export class LeaseNotServableError extends Error {
+  override name = 'LeaseNotServableError'
+  constructor(
+    readonly lease: string,
+    readonly status: string,
+    message = `lease ${lease} is ${status}; it cannot be served`,
+  ) {
+    super(message)
+  }
+}
+
+/** Processes run on the provider's own machine: only commands the operator allowed. */
+export class CommandNotAllowedError extends Error {
+  override name = 'CommandNotAllowedError'
+  readonly remedy: string
+  constructor(
+    readonly command: string,
+    message = `command ${JSON.stringify(command)} is not in this node's allowCommands`,
+  ) {
+    super(message)
+    this.remedy = `add ${JSON.stringify(command)} to allowCommands in the node's config, or send an image job`
+  }
+}
+
+export class JobNotFoundError extends Error {
+  override name = 'JobNotFoundError'
+  constructor(
+    readonly jobId: string,
+    message = `no job ${jobId} on this node`,
+  ) {
+    super(message)
+  }
+}
+
+/** The job never became healthy (its runtime's named error is in `reason`). */
+export class JobNotReadyError extends Error {
+  override name = 'JobNotReadyError'
+  constructor(
+    readonly jobId: string,
+    readonly reason: string,
+    message = `job ${jobId} is not ready: ${reason}`,
+  ) {
+    super(message)
+  }
+}
+
+/** The node's config file is missing a value it needs, or has a bad one. */
+export class InvalidNodeConfigError extends Error {
+  override name = 'InvalidNodeConfigError'
+  constructor(
+    readonly path: string,
+    readonly issues: string[],
+    readonly remedy = 'fix the listed fields (synkti-provider register writes a complete config)',
+    message = `invalid node config ${path}: ${issues.join('; ')}`,
+  ) {
+    super(message)
+  }
+}
+
+export class NodeConfigMissingError extends Error {
+  override name = 'NodeConfigMissingError'
+  constructor(
+    readonly path: string,
+    readonly remedy = `synkti-provider register --config ${path} --market <market> --stake <amount>`,
+    message = `no node config at ${path}`,
+  ) {
+    super(message)
+  }
+}
+
+function describeReason(reason: { kind: string } & Record<string, unknown>): string {
+  const { kind, ...rest } = reason
+  const details = Object.entries(rest)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`)
+    .join(' ')
+  return details === '' ? kind : `${kind} (${details})`
+}
+
+/** The wire form of a refusal: `Name: message`, parsed back by the CLI. */
+export function refusal(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err))
+  return `${e.name}: ${e.message}`.slice(0, 500)
+}

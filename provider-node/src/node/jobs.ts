@@ -1,0 +1,212 @@
+import { fillPlaceholders, type JobSpec, type JobView, type JobViewState } from '@synkti/jobs'
+import { freePort } from '../runtime/free-port.js'
+import { type Job, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
+import { JobNotFoundError, JobNotReadyError } from './errors.js'
+
+/**
+ * The jobs this node runs, keyed by lease: one lease pays for one job, so a second submission,
+ * a repeated hand-off confirmation or a resumed failover for the same lease never spawns twice.
+ */
+
+interface Entry {
+  lease: string
+  consumer: string
+  spec: JobSpec
+  startedAt: number
+  healthyAt: number | null
+  endpoint: string | null
+  /** set while the process runs (or ran) */
+  job: Job | null
+  /** states the node decided, overriding the process's own */
+  override: { state: 'handed-off'; to: string } | { state: 'failed' | 'stopped'; reason: string } | null
+  started: Promise<void>
+}
+
+export interface JobManagerInit {
+  /** working directory of process jobs */
+  cwd?: string
+  /** `docker` or `podman` when an engine answers; image jobs need one */
+  containerEngine?: string
+  /** unix seconds */
+  now?: () => number
+  onChange?: (lease: string) => void
+}
+
+export class JobManager implements AsyncDisposable {
+  private readonly entries = new Map<string, Entry>()
+  private readonly now: () => number
+
+  constructor(private readonly init: JobManagerInit = {}) {
+    this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  has(lease: string): boolean {
+    return this.entries.has(lease)
+  }
+
+  /** Jobs that are starting or serving (not ended, not handed off). */
+  live(): string[] {
+    return [...this.entries.values()].filter((e) => isLive(viewState(e))).map((e) => e.lease)
+  }
+
+  spec(lease: string): JobSpec {
+    return this.entry(lease).spec
+  }
+
+  /**
+   * Starts the job of `lease` unless it already runs; resolves at once (the job starts in the
+   * background; `ready(lease)` waits for it).
+   */
+  start(lease: string, consumer: string, spec: JobSpec): void {
+    const existing = this.entries.get(lease)
+    if (existing !== undefined && isLive(viewState(existing))) return
+    const entry: Entry = {
+      lease,
+      consumer,
+      spec,
+      startedAt: this.now(),
+      healthyAt: null,
+      endpoint: null,
+      job: null,
+      override: null,
+      started: Promise.resolve(),
+    }
+    entry.started = this.launch(entry)
+    this.entries.set(lease, entry)
+    this.changed(lease)
+  }
+
+  /** Resolves when the job is healthy; rejects with the runtime's named error if it never is. */
+  async ready(lease: string): Promise<string> {
+    const entry = this.entry(lease)
+    await entry.started
+    if (entry.endpoint === null)
+      throw new JobNotReadyError(lease, entry.override?.state === 'failed' ? entry.override.reason : viewState(entry))
+    return entry.endpoint
+  }
+
+  private async launch(entry: Entry): Promise<void> {
+    const { spec } = entry
+    const port = await freePort()
+    const args = fillPlaceholders(spec.run.args, { port, model: spec.model.name })
+    const process = this.processSpec(spec, args, port, entry.lease)
+    try {
+      entry.job = await startJob(process)
+      entry.healthyAt = this.now()
+      entry.endpoint = `http://127.0.0.1:${port}`
+      void entry.job.exited.then(() => this.changed(entry.lease))
+    } catch (err) {
+      // recorded, not thrown: the submission was already answered; status and ready() report it
+      entry.override = { state: 'failed', reason: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }
+    } finally {
+      this.changed(entry.lease)
+    }
+  }
+
+  private processSpec(spec: JobSpec, args: string[], port: number, lease: string): ProcessSpec {
+    const healthUrl = `http://127.0.0.1:${port}${spec.health.path}`
+    const readyTimeoutMs = spec.health.readyTimeoutSec * 1_000
+    if (spec.run.kind === 'command') {
+      return {
+        command: spec.run.command,
+        args,
+        env: spec.run.env,
+        ...(this.init.cwd !== undefined ? { cwd: this.init.cwd } : {}),
+        healthUrl,
+        readyTimeoutMs,
+      }
+    }
+    // A container publishes its port on loopback only; the engine removes it when it exits.
+    const env = Object.entries(spec.run.env).flatMap(([k, v]) => ['-e', `${k}=${v}`])
+    return {
+      command: this.init.containerEngine ?? 'docker',
+      args: ['run', '--rm', '--name', `synkti-${lease.slice(0, 16)}`, '-p', `127.0.0.1:${port}:${port}`, ...env].concat(
+        [spec.run.image, ...args],
+      ),
+      healthUrl,
+      readyTimeoutMs,
+    }
+  }
+
+  /** The job now runs elsewhere; its process is drained (in-flight requests finish). */
+  async handOff(lease: string, to: string, deadlineMs: number): Promise<void> {
+    const entry = this.entry(lease)
+    entry.override = { state: 'handed-off', to }
+    this.changed(lease)
+    await entry.job?.drain({ deadlineMs })
+  }
+
+  /** Stops a job for good (lease closed, consumer stopped it). */
+  async stop(lease: string, reason: string, deadlineMs: number): Promise<void> {
+    const entry = this.entry(lease)
+    entry.override = { state: 'stopped', reason }
+    this.changed(lease)
+    await entry.job?.drain({ deadlineMs })
+  }
+
+  /** Log lines of a job, as text, while it runs. */
+  async *logs(lease: string): AsyncGenerator<string> {
+    const entry = this.entry(lease)
+    await entry.started.catch(() => undefined)
+    if (entry.job === null) return
+    for await (const line of entry.job.logs()) yield `${line.stream === 'stderr' ? 'E ' : ''}${line.text}`
+  }
+
+  view(lease: string): JobView {
+    const entry = this.entry(lease)
+    return {
+      jobId: entry.lease,
+      lease: entry.lease,
+      consumer: entry.consumer,
+      model: entry.spec.model.name,
+      state: viewState(entry),
+      endpoint: viewState(entry) === 'healthy' || viewState(entry) === 'draining' ? entry.endpoint : null,
+      startedAt: entry.startedAt,
+      healthyAt: entry.healthyAt,
+      handedOffTo: entry.override?.state === 'handed-off' ? entry.override.to : null,
+      reason:
+        entry.override !== null && entry.override.state !== 'handed-off' ? entry.override.reason : jobReason(entry),
+    }
+  }
+
+  views(): JobView[] {
+    return [...this.entries.keys()].map((lease) => this.view(lease))
+  }
+
+  private entry(lease: string): Entry {
+    const entry = this.entries.get(lease)
+    if (entry === undefined) throw new JobNotFoundError(lease)
+    return entry
+  }
+
+  private changed(lease: string): void {
+    this.init.onChange?.(lease)
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Promise.allSettled(
+      [...this.entries.values()].map(async (e) => {
+        await e.started.catch(() => undefined)
+        await e.job?.drain({ deadlineMs: 5_000 })
+      }),
+    )
+  }
+}
+
+function viewState(entry: Entry): JobViewState {
+  if (entry.override !== null) return entry.override.state
+  const state = entry.job?.state
+  if (state === undefined) return 'starting'
+  return state.phase
+}
+
+function jobReason(entry: Entry): string | null {
+  const state = entry.job?.state
+  if (state?.phase === 'failed') return state.reason
+  if (state?.phase === 'stopped') return `exited (code ${state.exitCode}, signal ${state.signal})`
+  return null
+}
+
+function isLive(state: JobViewState): boolean {
+  return state === 'starting' || state === 'healthy' || state === 'draining'
+}

@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Keypair, PublicKey } from '@solana/web3.js'
+import { jobOfLease, jobSpecHash, parseNodeStatus } from '@synkti/jobs'
+import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ProviderNode } from '../../src/node/provider-node.js'
+import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties } from '../support/chain.js'
+import { capability, nodeConfig, standinSpec } from '../support/nodes.js'
+
+let m: MarketFx
+let spot: ProviderFx
+let steady: ProviderFx
+let c: ConsumerFx
+let a: ProviderNode
+let b: ProviderNode
+let consumer: SynktiNode
+let nonce = BigInt(Date.now())
+
+async function waitHealthy(node: ProviderNode, lease: string): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const job = jobOfLease(parseNodeStatus(JSON.parse(JSON.stringify(node.status()))), lease)
+    if (job?.state === 'healthy' && job.endpoint !== null) return job.endpoint
+    if (job?.state === 'failed') throw new Error(`job failed: ${job.reason}`)
+    await sleep(100)
+  }
+  throw new Error('job never healthy')
+}
+
+async function lease(spec = standinSpec(), deposit = 5_000_000n) {
+  const opened = await client.openLease({
+    consumer: c.kp,
+    provider: spot.key,
+    nonce: nonce++,
+    jobSpecHash: jobSpecHash(spec),
+    maxPricePerSecond: 5_000n,
+    deposit,
+  })
+  return opened.lease.toBase58()
+}
+
+beforeAll(async () => {
+  m = await parties.market()
+  ;[spot, steady, c] = await Promise.all([
+    parties.provider(m, 1_000n, 1_000_000n),
+    parties.provider(m, 1_200n, 1_000_000n),
+    parties.consumer(m, 100_000_000n),
+  ])
+  a = await ProviderNode.start({ config: await nodeConfig(m, spot) })
+  b = await ProviderNode.start({
+    config: await nodeConfig(m, steady, { bootstrap: a.p2p.multiaddrs, capability: capability({ spot: false }) }),
+  })
+  consumer = await SynktiNode.create({
+    privateKey: await keypairFromBytes(c.kp.secretKey),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap: a.p2p.multiaddrs,
+    dhtMode: 'client',
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.allSettled([consumer?.stop(), a?.stop(), b?.stop()])
+})
+
+describe('provider node: jobs over P2P, backed by the chain', () => {
+  it('accepts a job on chain, runs it to healthy and serves completions', async () => {
+    const address = await lease()
+    const decision = await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: standinSpec() })
+    expect(decision).toEqual({ accepted: true, jobId: address })
+    const onChain = await client.fetchLease(new PublicKey(address))
+    expect(onChain.status.kind).toBe('active')
+    const endpoint = await waitHealthy(a, address)
+    const reply = await fetch(`${endpoint}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'test/model', prompt: 'hi', max_tokens: 3 }),
+    })
+    expect(reply.status).toBe(200)
+    // a repeated submission of the same lease does not start a second process
+    expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: standinSpec() })).toEqual({
+      accepted: true,
+      jobId: address,
+    })
+    expect(a.jobs.views().filter((j) => j.lease === address)).toHaveLength(1)
+    // the signed status over P2P says the same
+    const signed = await consumer.protocols.askStatus(a.p2p.peerId)
+    expect(jobOfLease(parseNodeStatus(signed.body.status), address)?.endpoint).toBe(endpoint)
+  })
+
+  it('refuses bad submissions by name and starts nothing', async () => {
+    const before = a.jobs.views().length
+    const unknown = await consumer.protocols.submitJob(a.p2p.peerId, {
+      lease: Keypair.generate().publicKey.toBase58(),
+      spec: standinSpec(),
+    })
+    expect(unknown).toMatchObject({ accepted: false, reason: expect.stringMatching(/^UnknownLeaseError/) })
+
+    const address = await lease()
+    const other = standinSpec({ name: 'other' })
+    expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: other })).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^SpecHashMismatchError/),
+    })
+    expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: { version: 2 } })).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^InvalidJobSpecError/),
+    })
+
+    const huge = standinSpec({ model: { name: 'big', sizeGb: 1, vramGb: 640 } })
+    const hugeLease = await lease(huge)
+    expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: hugeLease, spec: huge })).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^JobDoesNotFitError: .*vram/),
+    })
+
+    const shell = standinSpec({ run: { kind: 'command', command: '/bin/sh', args: ['-c', 'true'] } })
+    const shellLease = await lease(shell)
+    expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: shellLease, spec: shell })).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^CommandNotAllowedError/),
+    })
+    // a lease on another provider is not this node's to serve
+    const elsewhere = await client.openLease({
+      consumer: c.kp,
+      provider: steady.key,
+      nonce: nonce++,
+      jobSpecHash: jobSpecHash(standinSpec()),
+      maxPricePerSecond: 5_000n,
+      deposit: 1_000_000n,
+    })
+    expect(
+      await consumer.protocols.submitJob(a.p2p.peerId, { lease: elsewhere.lease.toBase58(), spec: standinSpec() }),
+    ).toMatchObject({ accepted: false, reason: expect.stringMatching(/^LeaseNotForThisProviderError/) })
+    expect(a.jobs.views().length).toBe(before)
+    for (const l of [address, hugeLease, shellLease]) {
+      expect((await client.fetchLease(new PublicKey(l))).status.kind).toBe('open')
+    }
+  })
+
+  it('hands a lease off: the taker signs migrate_lease, the giver co-signs and sends it, the taker starts the job', async () => {
+    const address = await lease()
+    expect((await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: standinSpec() })).accepted).toBe(
+      true,
+    )
+    await waitHealthy(a, address)
+    const outcome = await a.p2p.protocols.handoff(
+      b.p2p.peerId,
+      { lease: address, job: { spec: standinSpec() }, deadline: Math.floor(Date.now() / 1000) + 120 },
+      (tx) => a.coSignMigration(tx),
+    )
+    expect(outcome.accepted).toBe(true)
+    const onChain = await client.fetchLease(new PublicKey(address))
+    expect(onChain.provider.toBase58()).toBe(steady.key.toBase58())
+    expect(onChain.migrationCount).toBe(1)
+    const endpoint = await waitHealthy(b, address)
+    expect((await fetch(`${endpoint}/health`)).status).toBe(200)
+  })
+
+  it('declines a hand-off of a lease the offering operator does not hold', async () => {
+    const address = await lease()
+    // b offers a's lease to a: the chain says the lease is a's provider's, not b's
+    const outcome = await b.p2p.protocols.handoff(
+      a.p2p.peerId,
+      { lease: address, job: { spec: standinSpec() }, deadline: Math.floor(Date.now() / 1000) + 120 },
+      () => Promise.reject(new Error('must not be asked to co-sign')),
+    )
+    expect(outcome).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^LeaseNotServableError|^LeaseNotForThisProviderError/),
+    })
+  })
+})

@@ -1,0 +1,67 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Keypair } from '@solana/web3.js'
+import { type JobSpec, jobSpecHash, parseJobSpec } from '@synkti/jobs'
+import { serializeKeypair } from '@synkti/market'
+import type { Capability } from '@synkti/planner'
+import { type NodeConfig, nodeConfigSchema } from '../../src/node/config.js'
+import { STANDIN_BIN } from '../helpers.js'
+import { chain, type MarketFx, type ProviderFx } from './chain.js'
+
+export function capability(over: Partial<Capability> = {}): Capability {
+  return {
+    gpu: { model: 'H100', count: 1, vramGb: 80 },
+    cloud: 'aws',
+    region: 'eu-central-1',
+    zone: 'eu-central-1a',
+    spot: true,
+    runtimes: ['process'],
+    cachedModels: [],
+    diskGb: 200,
+    ...over,
+  }
+}
+
+export async function keypairFile(dir: string, name: string, kp: Keypair): Promise<string> {
+  const path = join(dir, `${name}.json`)
+  await writeFile(path, serializeKeypair(kp), { mode: 0o600 })
+  return path
+}
+
+/** A node config for a registered provider fixture, state in a fresh temporary directory. */
+export async function nodeConfig(m: MarketFx, p: ProviderFx, over: Partial<NodeConfig> = {}): Promise<NodeConfig> {
+  const dir = await mkdtemp(join(tmpdir(), 'synkti-node-'))
+  return nodeConfigSchema.parse({
+    keypair: await keypairFile(dir, 'operator', p.operator),
+    rpcUrl: chain.rpcUrl,
+    market: m.key.toBase58(),
+    provider: p.key.toBase58(),
+    stateDir: join(dir, 'state'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    api: { host: '127.0.0.1', port: 0 },
+    capability: capability(),
+    pricePerSecond: '1000',
+    context: 'workstation',
+    allowCommands: [process.execPath],
+    ...over,
+  })
+}
+
+/** The stand-in inference server as a consumer's job spec. */
+export function standinSpec(over: Record<string, unknown> = {}): JobSpec {
+  return parseJobSpec({
+    version: 1,
+    name: 'standin',
+    run: { kind: 'command', command: process.execPath, args: [STANDIN_BIN, '--port', '{port}', '--model', '{model}'] },
+    model: { name: 'test/model', sizeGb: 1, vramGb: 16 },
+    gpus: { count: 1 },
+    priceCap: { perSecond: '5000' },
+    spotAllowed: true,
+    health: { path: '/health', readyTimeoutSec: 20 },
+    failover: { policy: 'migrate', maxDowntimeSec: 60 },
+    ...over,
+  })
+}
+
+export { jobSpecHash }
