@@ -2,7 +2,8 @@
  * Pure verdicts: one observation in, one `CheckResult` out. Nothing here touches the machine,
  * the chain or the clock, so each rule is tested with literal observations.
  */
-import type { Capability, Requirement, Runtime } from '@synkti/planner'
+import { basename } from 'node:path'
+import { type Capability, fits, type InfeasibleKind, type Requirement, type Runtime } from '@synkti/planner'
 import { CHECK_TITLES, MIN_OPERATOR_LAMPORTS, VRAM_TOLERANCE } from './constants.js'
 import { gb, gibFromMiB, shortAddress, sol } from './format.js'
 import { remedies } from './remedies.js'
@@ -140,7 +141,7 @@ export function evaluateRuntime(o: RuntimeObservation): CheckResult {
       return result(
         'runtime',
         `${o.command} not found on PATH`,
-        failed(o.runtime === 'vllm' ? remedies.installVllm() : remedies.installCommand(o.command)),
+        failed(basename(o.command) === 'vllm' ? remedies.installVllm() : remedies.installCommand(o.command)),
         runtimeTitle(o.runtime),
       )
     case 'engine-ready':
@@ -223,15 +224,22 @@ function matching(gpus: ObservedGpu[], want: GpuWant): ObservedGpu[] {
   )
 }
 
-function declaredFits(declared: Capability, want: GpuWant): boolean {
-  return (
-    declared.gpu.count >= want.count &&
-    declared.gpu.vramGb >= want.vramGbPerGpu &&
-    (want.models === undefined || want.models.includes(declared.gpu.model))
-  )
+const GPU_RULES: readonly InfeasibleKind[] = ['gpu-count', 'vram', 'gpu-model']
+
+/** The planner's own rule decides whether the declaration could host the job (its GPU rules come first). */
+function declarationFits(declared: Capability, requirement: Requirement): boolean {
+  const fit = fits(requirement, declared)
+  return fit.ok || !GPU_RULES.includes(fit.reason.kind)
 }
 
-export function evaluateGpu(o: GpuObservation, want: GpuWant, declared: Capability, market: string): CheckResult {
+/** Observed GPUs against the job's requirement, or against the declaration when there is no job. */
+export function evaluateGpu(
+  o: GpuObservation,
+  declared: Capability,
+  market: string,
+  requirement?: Requirement,
+): CheckResult {
+  const want = gpuWantOf(declared, requirement)
   if (want.count === 0) return result('gpu', `${want.source === 'job' ? 'the job needs' : 'declared'} no GPU`, OK)
   const needs = `${want.source === 'job' ? 'the job needs' : 'declared'} ${describeWant(want)}`
   switch (o.kind) {
@@ -251,8 +259,9 @@ export function evaluateGpu(o: GpuObservation, want: GpuWant, declared: Capabili
     }
     case 'tool-absent': {
       const seen = `${o.command} not found; declared ${declared.gpu.count}× ${declared.gpu.model} ${declared.gpu.vramGb} GB`
-      if (want.source === 'job' && !declaredFits(declared, want))
+      if (requirement !== undefined && !declarationFits(declared, requirement)) {
         return result('gpu', seen, failed(remedies.decline(needs)))
+      }
       return result('gpu', seen, unverified(`taking the declared capability: ${o.command} is absent`))
     }
     case 'tool-failed':

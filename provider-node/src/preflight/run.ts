@@ -20,7 +20,6 @@ import {
   evaluateSol,
   evaluateStake,
   evaluateWeights,
-  gpuWantOf,
   skipped,
 } from './evaluate.js'
 import { observeBalance, observeRegistration, observeRpc } from './probes/chain.js'
@@ -111,7 +110,7 @@ export async function runPreflight(
     wanted.has('runtime') ? runtimes(env, tools, needs) : [],
     wanted.has('gpu')
       ? observeGpu(env.nvidiaSmi ?? 'nvidia-smi', tools).then((o) =>
-          evaluateGpu(o, gpuWantOf(env.declared, requirement), env.declared, env.market.toBase58()),
+          evaluateGpu(o, env.declared, env.market.toBase58(), requirement),
         )
       : undefined,
     storage(env, wanted, timeoutMs, requirement),
