@@ -1,0 +1,117 @@
+/**
+ * Chain reads the market client does not offer as one call: a consumer's leases (memcmp on the
+ * consumer field), a provider named by its account or its operator, a free lease nonce, and the
+ * flat view of a lease that commands print.
+ */
+import type { PublicKey } from '@solana/web3.js'
+import {
+  decodeAccount,
+  discriminatorFilter,
+  type EventOf,
+  fieldOffset,
+  findEvent,
+  isNetworkFailure,
+  type Lease,
+  leaseAddress,
+  type MarketClient,
+  type MarketEvent,
+  type MarketEventName,
+  type Provider,
+  RpcUnreachableError,
+} from '@synkti/market'
+import { NONCE_ATTEMPTS } from './constants.js'
+import { LeaseNonceCollisionError, ProviderNotFoundError } from './errors.js'
+
+/** Runs a raw connection call, turning a dead RPC into RpcUnreachableError. */
+export async function rpc<T>(client: MarketClient, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (err) {
+    throw isNetworkFailure(err) ? new RpcUnreachableError(client.rpcUrl, err) : err
+  }
+}
+
+/** Every lease whose consumer is `consumer` (in `market` if given), newest first. */
+export async function consumerLeases(client: MarketClient, consumer: PublicKey, market?: PublicKey): Promise<Lease[]> {
+  const filters = [
+    discriminatorFilter('Lease'),
+    { memcmp: { offset: fieldOffset('lease', 'consumer'), bytes: consumer.toBase58() } },
+    ...(market !== undefined ? [{ memcmp: { offset: fieldOffset('lease', 'market'), bytes: market.toBase58() } }] : []),
+  ]
+  const accounts = await rpc(client, () => client.connection.getProgramAccounts(client.programId, { filters }))
+  return accounts
+    .map(({ pubkey, account }) => decodeAccount('Lease', pubkey, account.data))
+    .sort((a, b) => b.openedAt - a.openedAt || a.address.toBase58().localeCompare(b.address.toBase58()))
+}
+
+/** The market's provider whose account or operator is `value`. */
+export function findProvider(providers: Provider[], value: string, market: PublicKey): Provider {
+  const found = providers.find((p) => p.address.toBase58() === value || p.operator.toBase58() === value)
+  if (found === undefined) throw new ProviderNotFoundError(value, market.toBase58())
+  return found
+}
+
+/**
+ * A nonce whose lease address is unused: random u64s collide with an existing lease of the
+ * same consumer with negligible odds, but a collision must not cost the user a failed send.
+ */
+export async function freeNonce(
+  client: MarketClient,
+  consumer: PublicKey,
+  draw: () => bigint,
+): Promise<{ nonce: bigint; lease: PublicKey }> {
+  for (let attempt = 0; attempt < NONCE_ATTEMPTS; attempt++) {
+    const nonce = draw()
+    const lease = leaseAddress(consumer, nonce, client.programId)
+    if ((await rpc(client, () => client.connection.getAccountInfo(lease))) === null) return { nonce, lease }
+  }
+  throw new LeaseNonceCollisionError(NONCE_ATTEMPTS)
+}
+
+export interface LeaseView {
+  address: string
+  market: string
+  consumer: string
+  provider: string
+  nonce: bigint
+  status: Lease['status']['kind']
+  pricePerSecond: bigint
+  maxPricePerSecond: bigint
+  deposited: bigint
+  /** paid to providers plus protocol fees */
+  spent: bigint
+  /** still in escrow */
+  remaining: bigint
+  openedAt: number
+  acceptedAt: number
+  settledUntil: number
+  migrationCount: number
+}
+
+export function leaseView(lease: Lease): LeaseView {
+  const spent = lease.paidToProviders + lease.feesPaid
+  return {
+    address: lease.address.toBase58(),
+    market: lease.market.toBase58(),
+    consumer: lease.consumer.toBase58(),
+    provider: lease.provider.toBase58(),
+    nonce: lease.nonce,
+    status: lease.status.kind,
+    pricePerSecond: lease.pricePerSecond,
+    maxPricePerSecond: lease.maxPricePerSecond,
+    deposited: lease.deposited,
+    spent,
+    remaining: lease.deposited - spent,
+    openedAt: lease.openedAt,
+    acceptedAt: lease.acceptedAt,
+    settledUntil: lease.settledUntil,
+    migrationCount: lease.migrationCount,
+  }
+}
+
+/** The data of the event a confirmed instruction emits; its absence is a bug, not a user error. */
+export function eventData<N extends MarketEventName>(events: readonly MarketEvent[], name: N): EventOf<N>['data'] {
+  const event = findEvent(events, name)
+  if (event === undefined) throw new Error(`the transaction confirmed without a ${name} event`)
+  return event.data as EventOf<N>['data']
+}

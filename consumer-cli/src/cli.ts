@@ -1,0 +1,251 @@
+/**
+ * The `synkti` program: commander wiring only. Options are declared and parsed here (addresses,
+ * amounts), then handed to `invoke`; `main` runs the command, renders its result and maps any
+ * error to its report and exit code.
+ */
+import type { PublicKey } from '@solana/web3.js'
+import { Command, CommanderError, Option } from 'commander'
+import { describeError } from './classify.js'
+import type * as disputeOpen from './commands/dispute-open.js'
+import type * as jobLogs from './commands/job-logs.js'
+import type * as jobRun from './commands/job-run.js'
+import type * as jobStatus from './commands/job-status.js'
+import type * as jobStop from './commands/job-stop.js'
+import type * as jobTopUp from './commands/job-top-up.js'
+import type * as providers from './commands/providers.js'
+import { type GlobalFlags, parseAddress, parseAmount, resolveConfig } from './config.js'
+import { DEFAULT_CLUSTER, DEFAULT_KEYPAIR_PATH, ENV } from './constants.js'
+import type { Deps } from './context.js'
+import { EXIT_CODES, UsageError } from './errors.js'
+import { type Io, processIo } from './io.js'
+import { type Outcome, renderErrorText, renderJson, renderText } from './output.js'
+
+/** Each command's parsed options, by the words that name it. */
+export interface CommandOptions {
+  providers: providers.ProvidersOptions
+  'job run': jobRun.RunOptions
+  'job status': jobStatus.StatusOptions
+  'job logs': Omit<jobLogs.LogsOptions, 'onLine'>
+  'job top-up': jobTopUp.TopUpOptions
+  'job stop': jobStop.StopOptions
+  'lease list': Record<string, never>
+  'dispute open': disputeOpen.DisputeOptions
+  doctor: Record<string, never>
+}
+export type CommandName = keyof CommandOptions
+
+export type Invoke = <N extends CommandName>(name: N, options: CommandOptions[N], flags: GlobalFlags) => Promise<void>
+
+const address = (what: string) => (value: string) => parseAddress(what, value)
+const amount = (what: string) => (value: string) => parseAmount(what, value)
+const positive = (what: string) => (value: string) => {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${what} must be a positive number, got ${JSON.stringify(value)}`)
+  return n
+}
+
+/**
+ * The command tree. Commander never exits the process nor prints errors itself (they become
+ * UsageError reports in `main`); `write` receives help text. Subcommands inherit both settings,
+ * so they are set before any is added.
+ */
+export function createProgram(invoke: Invoke, write: (text: string) => void = (t) => process.stdout.write(t)): Command {
+  const program = new Command('synkti')
+    .exitOverride()
+    .configureOutput({ writeOut: write, writeErr: () => undefined })
+    .description('Consumer CLI of the Synkti GPU marketplace: find providers, run jobs, settle on Solana')
+    .addOption(
+      new Option(
+        '-u, --url <moniker|url>',
+        'cluster: localnet, devnet, testnet, mainnet-beta (l, d, t, m) or an RPC URL',
+      ).default(DEFAULT_CLUSTER),
+    )
+    .addOption(new Option('-k, --keypair <path>', 'wallet keypair file').default(DEFAULT_KEYPAIR_PATH))
+    .addOption(new Option('--market <address>', `market account (or ${ENV.market})`))
+    .addOption(
+      new Option(
+        '--bootstrap <multiaddr...>',
+        `peers to join the network through (or ${ENV.bootstrap}, comma-separated)`,
+      ),
+    )
+    .addOption(new Option('--json', 'print one JSON object on stdout'))
+    .showSuggestionAfterError()
+
+  const flagsOf = (cmd: Command) => cmd.optsWithGlobals() as GlobalFlags
+
+  program
+    .command('providers')
+    .description('verified providers of the market: DHT records joined with on-chain state')
+    .option('--gpu <model>', 'GPU model, e.g. H100')
+    .option('--region <region>', 'region, e.g. eu-central')
+    .option('--min-vram <gb>', 'minimum VRAM per GPU in GB', positive('--min-vram'))
+    .action((o: { gpu?: string; region?: string; minVram?: number }, cmd: Command) =>
+      invoke(
+        'providers',
+        {
+          ...(o.gpu !== undefined ? { gpu: o.gpu } : {}),
+          ...(o.region !== undefined ? { region: o.region } : {}),
+          ...(o.minVram !== undefined ? { minVramGb: o.minVram } : {}),
+        },
+        flagsOf(cmd),
+      ),
+    )
+
+  const job = program.command('job').description('run and manage jobs (a job id is its lease address)')
+  job
+    .command('run <spec>')
+    .description('validate a job spec, open an escrowed lease with a provider and submit the job')
+    .option('--provider <address>', 'provider account or operator (default: the cheapest that fits)', (v: string) =>
+      parseAddress('--provider', v).toBase58(),
+    )
+    .option('--deposit <amount>', 'escrow in base units (default: one hour at the provider price)', amount('--deposit'))
+    .option('--wait', 'follow the job until it is healthy and print its endpoint')
+    .action((spec: string, o: { provider?: string; deposit?: bigint; wait?: boolean }, cmd: Command) =>
+      invoke(
+        'job run',
+        {
+          spec,
+          wait: o.wait === true,
+          ...(o.provider !== undefined ? { provider: o.provider } : {}),
+          ...(o.deposit !== undefined ? { deposit: o.deposit } : {}),
+        },
+        flagsOf(cmd),
+      ),
+    )
+  job
+    .command('status')
+    .argument('<id>', 'job id (the lease address)', address('job id'))
+    .description('the lease on chain and the job as its current provider reports it')
+    .action((id: PublicKey, _o: unknown, cmd: Command) => invoke('job status', { lease: id }, flagsOf(cmd)))
+  job
+    .command('logs')
+    .argument('<id>', 'job id (the lease address)', address('job id'))
+    .description("the job's log lines from its provider")
+    .option('-f, --follow', 'keep reading until the provider ends the stream')
+    .action((id: PublicKey, o: { follow?: boolean }, cmd: Command) =>
+      invoke('job logs', { lease: id, follow: o.follow === true }, flagsOf(cmd)),
+    )
+  job
+    .command('top-up')
+    .argument('<id>', 'job id (the lease address)', address('job id'))
+    .description('add escrow to a lease')
+    .requiredOption('--amount <amount>', 'base units of the payment mint', amount('--amount'))
+    .action((id: PublicKey, o: { amount: bigint }, cmd: Command) =>
+      invoke('job top-up', { lease: id, amount: o.amount }, flagsOf(cmd)),
+    )
+  job
+    .command('stop')
+    .argument('<id>', 'job id (the lease address)', address('job id'))
+    .description('close the lease: settle what was served, refund the rest')
+    .action((id: PublicKey, _o: unknown, cmd: Command) => invoke('job stop', { lease: id }, flagsOf(cmd)))
+
+  program
+    .command('lease')
+    .description('leases of your wallet')
+    .command('list')
+    .description('your leases (in --market, if set)')
+    .action((_o: unknown, cmd: Command) => invoke('lease list', {}, flagsOf(cmd)))
+
+  program
+    .command('dispute')
+    .description('disputes with providers')
+    .command('open')
+    .argument('<id>', 'job id (the lease address)', address('job id'))
+    .description("freeze the lease's unsettled escrow until the market's arbiter rules")
+    .requiredOption('--reason <text>', 'what went wrong (its sha256 goes on chain)')
+    .action((id: PublicKey, o: { reason: string }, cmd: Command) =>
+      invoke('dispute open', { lease: id, reason: o.reason }, flagsOf(cmd)),
+    )
+
+  program
+    .command('doctor')
+    .description('check keypair, RPC, SOL, market, payment tokens and peers; say how to fix each')
+    .action((_o: unknown, cmd: Command) => invoke('doctor', {}, flagsOf(cmd)))
+
+  return program
+}
+
+/** Loads only the command that runs: libp2p and the chain client take seconds to import. */
+async function execute<N extends CommandName>(
+  name: N,
+  options: CommandOptions[N],
+  deps: Deps,
+  io: Io,
+): Promise<Outcome> {
+  const o = options as CommandOptions[CommandName]
+  switch (name) {
+    case 'providers':
+      return { result: await (await import('./commands/providers.js')).run(o as CommandOptions['providers'], deps) }
+    case 'job run':
+      return { result: await (await import('./commands/job-run.js')).run(o as CommandOptions['job run'], deps) }
+    case 'job status':
+      return (await import('./commands/job-status.js')).run(o as CommandOptions['job status'], deps)
+    case 'job logs': {
+      const onLine = deps.config.json ? undefined : (line: string) => io.stdout(`${line}\n`)
+      const logs = await import('./commands/job-logs.js')
+      return { result: await logs.run({ ...(o as CommandOptions['job logs']), ...(onLine ? { onLine } : {}) }, deps) }
+    }
+    case 'job top-up':
+      return { result: await (await import('./commands/job-top-up.js')).run(o as CommandOptions['job top-up'], deps) }
+    case 'job stop':
+      return { result: await (await import('./commands/job-stop.js')).run(o as CommandOptions['job stop'], deps) }
+    case 'lease list':
+      return { result: await (await import('./commands/lease-list.js')).run({}, deps) }
+    case 'dispute open':
+      return {
+        result: await (await import('./commands/dispute-open.js')).run(o as CommandOptions['dispute open'], deps),
+      }
+    case 'doctor':
+      return (await import('./commands/doctor.js')).run({}, deps)
+  }
+  throw new Error(`unknown command ${name}`)
+}
+
+/** Runs the command, prints its outcome; errors propagate to `main`, which reports them. */
+function runner(io: Io): { invoke: Invoke; exitCode: () => number } {
+  let code: number = EXIT_CODES.ok
+  const invoke: Invoke = async (name, options, flags) => {
+    const config = resolveConfig(flags, io.env)
+    const { createDeps } = await import('./context.js')
+    await using deps = createDeps(config, io)
+    const { result, failure } = await execute(name, options, deps, io)
+    const report = failure === undefined ? undefined : describeError(failure)
+    if (config.json) {
+      io.stdout(renderJson(result, report))
+    } else {
+      const text = renderText(result)
+      if (text !== '') io.stdout(`${text}\n`)
+      if (report !== undefined) io.stderr(`${renderErrorText(report)}\n`)
+    }
+    code = report?.exitCode ?? EXIT_CODES.ok
+  }
+  return { invoke, exitCode: () => code }
+}
+
+/** Parses `argv` (as process.argv: node, script, args...), runs, prints; returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const run = runner(io)
+  const program = createProgram(run.invoke, io.stdout)
+  try {
+    await program.parseAsync(argv)
+    return run.exitCode()
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT_CODES.ok
+      return report(new UsageError(err.message.replace(/^error: /, '')), argv, io)
+    }
+    return report(err, argv, io)
+  }
+}
+
+function report(err: unknown, argv: string[], io: Io): number {
+  const r = describeError(err)
+  if (argv.includes('--json')) {
+    io.stdout(renderJson(null, r))
+  } else {
+    io.stderr(`${renderErrorText(r)}\n`)
+    if (!r.expected && io.env[ENV.debug] !== undefined && err instanceof Error) io.stderr(`${err.stack}\n`)
+  }
+  return r.exitCode
+}

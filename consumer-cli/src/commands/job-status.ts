@@ -1,0 +1,59 @@
+/**
+ * `synkti job status ID`: the lease as the chain has it, and the job as its current provider
+ * signs it. When the provider cannot be asked, the chain part is still printed and the run
+ * fails with the reason, so scripts see a non-zero exit.
+ */
+import type { PublicKey } from '@solana/web3.js'
+import type { FailoverView, JobView } from '@synkti/jobs'
+import { askStatus, leaseAndProvider } from '../ask.js'
+import { type LeaseView, leaseView } from '../chain.js'
+import type { Deps } from '../context.js'
+import { JobUnknownToProviderError } from '../errors.js'
+
+export interface StatusOptions {
+  lease: PublicKey
+}
+
+export type NodeAnswer =
+  | {
+      reachable: true
+      /** unix seconds the node signed its status */
+      at: number
+      admitting: boolean
+      job: JobView | null
+      failovers: FailoverView[]
+    }
+  | { reachable: false; error: string }
+
+export interface StatusResult {
+  kind: 'job-status'
+  lease: LeaseView
+  operator: string
+  node: NodeAnswer
+}
+
+export async function run(options: StatusOptions, deps: Deps): Promise<{ result: StatusResult; failure?: Error }> {
+  const { lease, provider } = await leaseAndProvider(deps.client, options.lease)
+  const operator = provider.operator.toBase58()
+  const address = options.lease.toBase58()
+  const partial = { kind: 'job-status', lease: leaseView(lease), operator } as const
+  try {
+    const node = await deps.p2p()
+    const status = await askStatus(node, lease.market.toBase58(), operator)
+    const job = status.jobs.find((j) => j.lease === address) ?? null
+    const result: StatusResult = {
+      ...partial,
+      node: {
+        reachable: true,
+        at: status.at,
+        admitting: status.admitting,
+        job,
+        failovers: status.failovers.filter((f) => f.lease === address),
+      },
+    }
+    return job === null ? { result, failure: new JobUnknownToProviderError(address, operator) } : { result }
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err))
+    return { result: { ...partial, node: { reachable: false, error: error.name } }, failure: error }
+  }
+}

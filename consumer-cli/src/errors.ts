@@ -1,0 +1,347 @@
+/**
+ * Named errors of the CLI, each with a remedy and an exit class, and the mapping of every error
+ * the CLI can meet (its own, the market client's, the program's, the P2P layer's, the job spec's)
+ * to a report `{ name, message, remedy }` and an exit code. Callers check `err.name`.
+ */
+
+/** Exit codes by class of failure, so scripts can tell "fix your input" from "try again later". */
+export const EXIT_CODES = {
+  ok: 0,
+  /** a bug: unexpected error */
+  internal: 1,
+  /** bad flags, arguments or configuration */
+  usage: 2,
+  /** bad input files: keypair, job spec */
+  input: 3,
+  /** the chain refused or an account is missing */
+  chain: 4,
+  /** the RPC or the peers could not be reached */
+  network: 5,
+  /** a provider declined, does not fit, or the job failed */
+  provider: 6,
+  /** `doctor` found something missing */
+  preflight: 7,
+} as const
+
+export type ExitClass = Exclude<keyof typeof EXIT_CODES, 'ok'>
+
+export abstract class CliError extends Error {
+  abstract readonly exitClass: ExitClass
+  abstract readonly remedy: string
+}
+
+// --- usage -----------------------------------------------------------------------------------
+
+/** Flags or arguments commander refused (unknown option, missing argument, bad choice). */
+export class UsageError extends CliError {
+  override name = 'UsageError'
+  readonly exitClass = 'usage'
+  readonly remedy: string
+  constructor(message: string, command = 'synkti') {
+    super(message)
+    this.remedy = `see ${command} --help`
+  }
+}
+
+export class InvalidUrlError extends CliError {
+  override name = 'InvalidUrlError'
+  readonly exitClass = 'usage'
+  readonly remedy = 'pass -u localnet, devnet, testnet, mainnet-beta (or l, d, t, m) or an http(s) URL'
+  constructor(readonly value: string) {
+    super(`--url ${JSON.stringify(value)} is neither a cluster moniker nor an http(s) URL`)
+  }
+}
+
+export class InvalidAddressError extends CliError {
+  override name = 'InvalidAddressError'
+  readonly exitClass = 'usage'
+  readonly remedy = 'pass a base58 Solana address (32 bytes)'
+  constructor(
+    readonly what: string,
+    readonly value: string,
+  ) {
+    super(`${what} ${JSON.stringify(value)} is not a base58 Solana address`)
+  }
+}
+
+export class InvalidAmountError extends CliError {
+  override name = 'InvalidAmountError'
+  readonly exitClass = 'usage'
+  readonly remedy = 'amounts are whole numbers of base units of the payment mint, greater than zero, below 2^64'
+  constructor(
+    readonly what: string,
+    readonly value: string,
+  ) {
+    super(`${what} ${JSON.stringify(value)} is not a positive whole number of base units`)
+  }
+}
+
+export class MarketNotSetError extends CliError {
+  override name = 'MarketNotSetError'
+  readonly exitClass = 'usage'
+  readonly remedy = 'pass --market <address> or export SYNKTI_MARKET=<address> (npm run deploy prints it)'
+  constructor() {
+    super('no market given')
+  }
+}
+
+export class NoBootstrapError extends CliError {
+  override name = 'NoBootstrapError'
+  readonly exitClass = 'usage'
+  readonly remedy =
+    "pass --bootstrap <multiaddr...> or export SYNKTI_BOOTSTRAP=<multiaddr,...> (a provider node's address, ending in /p2p/<peer id>)"
+  constructor() {
+    super('this command needs the peer-to-peer network and no bootstrap address is configured')
+  }
+}
+
+export class InvalidBootstrapAddressError extends CliError {
+  override name = 'InvalidBootstrapAddressError'
+  readonly exitClass = 'usage'
+  readonly remedy = 'bootstrap addresses are multiaddrs with a peer id, e.g. /ip4/127.0.0.1/tcp/7100/p2p/12D3Koo...'
+  constructor(
+    readonly value: string,
+    readonly reason: string,
+  ) {
+    super(`bootstrap address ${JSON.stringify(value)}: ${reason}`)
+  }
+}
+
+// --- input -----------------------------------------------------------------------------------
+
+export class SpecFileNotFoundError extends CliError {
+  override name = 'SpecFileNotFoundError'
+  readonly exitClass = 'input'
+  readonly remedy = 'pass the path of a job spec (see consumer-cli/examples/llm.yaml)'
+  constructor(readonly path: string) {
+    super(`job spec ${path} does not exist`)
+  }
+}
+
+export class SpecFileUnreadableError extends CliError {
+  override name = 'SpecFileUnreadableError'
+  readonly exitClass = 'input'
+  readonly remedy: string
+  constructor(
+    readonly path: string,
+    cause?: unknown,
+  ) {
+    super(`job spec ${path} cannot be read`, { cause })
+    this.remedy = `check that ${path} is a readable file`
+  }
+}
+
+// --- chain -----------------------------------------------------------------------------------
+
+export class ProviderNotFoundError extends CliError {
+  override name = 'ProviderNotFoundError'
+  readonly exitClass = 'chain'
+  readonly remedy = 'pass a provider account or operator address registered in this market (synkti providers)'
+  constructor(
+    readonly provider: string,
+    readonly market: string,
+  ) {
+    super(`no provider ${provider} is registered in market ${market}`)
+  }
+}
+
+export class LeaseNonceCollisionError extends CliError {
+  override name = 'LeaseNonceCollisionError'
+  readonly exitClass = 'chain'
+  readonly remedy = 'run the command again (each attempt draws new random nonces)'
+  constructor(readonly attempts: number) {
+    super(`the lease addresses of ${attempts} random nonces are all taken`)
+  }
+}
+
+// --- network ---------------------------------------------------------------------------------
+
+export class PeersUnreachableError extends CliError {
+  override name = 'PeersUnreachableError'
+  readonly exitClass = 'network'
+  readonly remedy = 'check that the bootstrap peers run (synkti-provider run) and that --bootstrap is right'
+  constructor(readonly bootstrap: string[]) {
+    super(`none of the ${bootstrap.length} bootstrap peer(s) answered`)
+  }
+}
+
+export class ProviderUnreachableError extends CliError {
+  override name = 'ProviderUnreachableError'
+  readonly exitClass = 'network'
+  readonly remedy = 'the provider node may be down; retry, or check its status with synkti providers'
+  constructor(
+    readonly operator: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`provider node ${operator} could not be reached: ${reason}`, { cause })
+  }
+}
+
+// --- provider --------------------------------------------------------------------------------
+
+/** The spec cannot run on the chosen provider's machine (`fits` said why). */
+export class SpecDoesNotFitError extends CliError {
+  override name = 'SpecDoesNotFitError'
+  readonly exitClass = 'provider'
+  readonly remedy = 'choose another provider (synkti providers) or relax the spec'
+  constructor(
+    readonly operator: string,
+    readonly reason: string,
+  ) {
+    super(`the job does not fit provider ${operator}: ${reason}`)
+  }
+}
+
+export class PriceAboveCapError extends CliError {
+  override name = 'PriceAboveCapError'
+  readonly exitClass = 'provider'
+  readonly remedy = "raise the spec's priceCap.perSecond or choose a cheaper provider"
+  constructor(
+    readonly operator: string,
+    readonly price: bigint,
+    readonly cap: bigint,
+  ) {
+    super(`provider ${operator} charges ${price}/s, above the price cap of ${cap}/s`)
+  }
+}
+
+export class NoSuitableProviderError extends CliError {
+  override name = 'NoSuitableProviderError'
+  readonly exitClass = 'provider'
+  readonly remedy = 'relax the spec (GPUs, regions, spot, price cap) or try again when more providers are up'
+  constructor(readonly rejected: { operator: string; reason: string }[]) {
+    super(
+      rejected.length === 0
+        ? 'no verified provider is up in this market'
+        : `none of ${rejected.length} provider(s) can take the job: ${rejected.map((r) => `${r.operator} (${r.reason})`).join('; ')}`,
+    )
+  }
+}
+
+export class JobRejectedError extends CliError {
+  override name = 'JobRejectedError'
+  readonly exitClass = 'provider'
+  readonly remedy: string
+  constructor(
+    readonly operator: string,
+    readonly reason: string,
+    readonly lease: string,
+    readonly refunded: boolean,
+  ) {
+    super(`provider ${operator} declined the job: ${reason}`)
+    this.remedy = refunded
+      ? 'the lease was closed and the deposit refunded; choose another provider with --provider'
+      : `close the lease to recover the deposit: synkti job stop ${lease}`
+  }
+}
+
+/** The spec could not be handed to the provider; the lease is open and holds the deposit. */
+export class JobNotSubmittedError extends CliError {
+  override name = 'JobNotSubmittedError'
+  readonly exitClass = 'network'
+  readonly remedy: string
+  constructor(
+    readonly operator: string,
+    readonly lease: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`the job could not be submitted to provider ${operator}: ${reason}`, { cause })
+    this.remedy = `lease ${lease} is open with your deposit: check synkti job status ${lease}, or recover the deposit with synkti job stop ${lease}`
+  }
+}
+
+export class JobFailedError extends CliError {
+  override name = 'JobFailedError'
+  readonly exitClass = 'provider'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly reason: string,
+  ) {
+    super(`job ${lease} failed: ${reason}`)
+    this.remedy = `read its logs (synkti job logs ${lease}), then stop it to recover the rest of the deposit (synkti job stop ${lease})`
+  }
+}
+
+export class JobNotHealthyError extends CliError {
+  override name = 'JobNotHealthyError'
+  readonly exitClass = 'provider'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly waitedSec: number,
+    readonly state: string,
+  ) {
+    super(`job ${lease} was not healthy after ${waitedSec} s (last state: ${state})`)
+    this.remedy = `follow it with synkti job status ${lease}; raise health.readyTimeoutSec for large models`
+  }
+}
+
+export class JobUnknownToProviderError extends CliError {
+  override name = 'JobUnknownToProviderError'
+  readonly exitClass = 'provider'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly operator: string,
+  ) {
+    super(`provider ${operator} reports no job for lease ${lease}`)
+    this.remedy = `the job was never submitted or has ended; stop the lease to recover the deposit: synkti job stop ${lease}`
+  }
+}
+
+/** A signed status whose document speaks for another operator than the one that signed it. */
+export class StatusOperatorMismatchError extends CliError {
+  override name = 'StatusOperatorMismatchError'
+  readonly exitClass = 'provider'
+  readonly remedy = 'do not trust this provider node; choose another provider'
+  constructor(
+    readonly operator: string,
+    readonly claimed: string,
+  ) {
+    super(`provider ${operator} signed a status document of operator ${claimed}`)
+  }
+}
+
+// --- preflight -------------------------------------------------------------------------------
+
+export class InsufficientSolError extends CliError {
+  override name = 'InsufficientSolError'
+  readonly exitClass = 'preflight'
+  readonly remedy: string
+  constructor(
+    readonly wallet: string,
+    readonly lamports: bigint,
+    readonly needed: bigint,
+    rpcUrl: string,
+  ) {
+    super(`wallet ${wallet} holds ${lamports} lamports; opening a lease needs about ${needed}`)
+    this.remedy = `fund it: solana airdrop 1 ${wallet} --url ${rpcUrl} (localnet, devnet) or transfer SOL to it`
+  }
+}
+
+export class NoPaymentTokensError extends CliError {
+  override name = 'NoPaymentTokensError'
+  readonly exitClass = 'preflight'
+  readonly remedy: string
+  constructor(
+    readonly wallet: string,
+    readonly mint: string,
+    readonly account: string,
+  ) {
+    super(`wallet ${wallet} holds no tokens of the market's payment mint ${mint}`)
+    this.remedy = `get tokens of mint ${mint} into ${account} (spl-token transfer --fund-recipient … ${wallet})`
+  }
+}
+
+export class PreflightFailedError extends CliError {
+  override name = 'PreflightFailedError'
+  readonly exitClass = 'preflight'
+  readonly remedy: string
+  constructor(readonly failed: { name: string; remedy: string }[]) {
+    super(`${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`)
+    this.remedy = failed[0]?.remedy ?? 'nothing to fix'
+  }
+}

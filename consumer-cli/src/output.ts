@@ -1,0 +1,189 @@
+/**
+ * One result object per command, rendered either for people (text, errors on stderr) or for
+ * programs (`--json`: exactly one JSON object on stdout, errors included as `error`). Amounts
+ * are bigint in results and decimal strings in JSON, addresses base58, hashes hex.
+ */
+
+import type { LeaseView } from './chain.js'
+import type { ErrorReport } from './classify.js'
+import type { DisputeResult } from './commands/dispute-open.js'
+import type { DoctorResult } from './commands/doctor.js'
+import type { LogsResult } from './commands/job-logs.js'
+import type { RunResult } from './commands/job-run.js'
+import type { StatusResult } from './commands/job-status.js'
+import type { StopResult } from './commands/job-stop.js'
+import type { TopUpResult } from './commands/job-top-up.js'
+import type { LeaseListResult } from './commands/lease-list.js'
+import type { ProvidersResult } from './commands/providers.js'
+import type { Offer } from './offers.js'
+
+export type CommandResult =
+  | ProvidersResult
+  | RunResult
+  | StatusResult
+  | LogsResult
+  | TopUpResult
+  | StopResult
+  | LeaseListResult
+  | DisputeResult
+  | DoctorResult
+
+/** What a command hands back: its result and, when it printed something but still failed, why. */
+export interface Outcome {
+  result: CommandResult
+  failure?: Error
+}
+
+// --- JSON ------------------------------------------------------------------------------------
+
+function jsonValue(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
+  return value
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, jsonValue)
+}
+
+export function errorJson(report: ErrorReport): { name: string; message: string; remedy: string; issues?: unknown } {
+  return {
+    name: report.name,
+    message: report.message,
+    remedy: report.remedy,
+    ...(report.issues !== undefined ? { issues: report.issues } : {}),
+  }
+}
+
+/** The single JSON object of a run: the result, with `error` when the run failed. */
+export function renderJson(result: CommandResult | null, error?: ErrorReport): string {
+  const body = { ...(result ?? {}), ...(error !== undefined ? { error: errorJson(error) } : {}) }
+  return `${toJson(body)}\n`
+}
+
+// --- text ------------------------------------------------------------------------------------
+
+/** Left-aligned columns, two spaces apart, headers included. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  return [line(headers), ...rows.map(line)].join('\n')
+}
+
+const iso = (unixSeconds: number) => (unixSeconds === 0 ? '-' : new Date(unixSeconds * 1000).toISOString())
+
+function gpuText(o: Offer): string {
+  return `${o.capability.gpu.count}× ${o.capability.gpu.model} ${o.capability.gpu.vramGb}GB`
+}
+
+function providersText(r: ProvidersResult): string {
+  const rows = r.providers.map((o) => [
+    o.operator,
+    gpuText(o),
+    o.capability.region,
+    o.capability.spot ? 'spot' : 'on-demand',
+    String(o.pricePerSecond),
+    String(o.staked),
+    `${o.reputation.leasesCompleted}/${o.reputation.leasesFailed}/${o.reputation.disputesLost}`,
+    String(o.load.jobs),
+  ])
+  const out = [
+    `${r.providers.length} verified provider(s) in market ${r.market}`,
+    ...(rows.length > 0
+      ? [table(['OPERATOR', 'GPU', 'REGION', 'KIND', 'PRICE/S', 'STAKE', 'DONE/FAILED/LOST', 'JOBS'], rows)]
+      : []),
+    ...r.rejected.map((x) => `left out ${x.operator}: ${x.reason}`),
+  ]
+  return out.join('\n')
+}
+
+function leaseRows(leases: LeaseView[]): string[][] {
+  return leases.map((l) => [
+    l.address,
+    l.status,
+    l.provider,
+    String(l.deposited),
+    String(l.remaining),
+    String(l.pricePerSecond),
+    iso(l.openedAt),
+  ])
+}
+
+function leaseListText(r: LeaseListResult): string {
+  if (r.leases.length === 0) return `no leases of ${r.consumer}${r.market === null ? '' : ` in market ${r.market}`}`
+  return table(['LEASE', 'STATUS', 'PROVIDER', 'DEPOSITED', 'REMAINING', 'PRICE/S', 'OPENED'], leaseRows(r.leases))
+}
+
+function statusText(r: StatusResult): string {
+  const l = r.lease
+  const lines = [
+    `lease     ${l.address} (${l.status})`,
+    `provider  ${l.provider} (operator ${r.operator})${l.migrationCount > 0 ? `, after ${l.migrationCount} failover(s)` : ''}`,
+    `escrow    deposited ${l.deposited}, spent ${l.spent}, remaining ${l.remaining} at ${l.pricePerSecond}/s; settled until ${iso(l.settledUntil)}`,
+  ]
+  const node = r.node
+  if (!node.reachable) {
+    lines.push(`job       unknown: the provider could not be asked (${node.error})`)
+  } else if (node.job === null) {
+    lines.push('job       the provider lists no job for this lease')
+  } else {
+    const j = node.job
+    lines.push(`job       ${j.state}, model ${j.model}, started ${iso(j.startedAt)}`)
+    if (j.endpoint !== null) lines.push(`endpoint  ${j.endpoint}`)
+    if (j.reason !== null) lines.push(`reason    ${j.reason}`)
+    for (const f of node.failovers) {
+      lines.push(`failover  ${f.trigger}: ${f.phase}${f.target === null ? '' : ` → ${f.target}`}`)
+    }
+  }
+  return lines.join('\n')
+}
+
+function runText(r: RunResult): string {
+  const head = `job ${r.name} on lease ${r.lease}, provider ${r.operator} at ${r.pricePerSecond}/s, deposit ${r.deposit}`
+  if (r.endpoint !== null) return `${head}\n${r.state}\nendpoint ${r.endpoint}`
+  return `${head}\nsubmitted; follow it with: synkti job status ${r.lease}`
+}
+
+function doctorText(r: DoctorResult): string {
+  const lines = [`synkti doctor (${r.cluster}, ${r.rpcUrl})`]
+  for (const c of r.checks) {
+    const mark = c.status === 'ok' ? 'ok     ' : c.status === 'failed' ? 'FAILED ' : 'skipped'
+    lines.push(`${mark}  ${c.name.padEnd(7)}  ${c.observed}`)
+    if (c.status === 'failed') lines.push(`${' '.repeat(18)}${c.error}; remedy: ${c.remedy}`)
+  }
+  return lines.join('\n')
+}
+
+export function renderText(result: CommandResult): string {
+  switch (result.kind) {
+    case 'providers':
+      return providersText(result)
+    case 'lease-list':
+      return leaseListText(result)
+    case 'job-status':
+      return statusText(result)
+    case 'job-run':
+      return runText(result)
+    case 'job-logs':
+      // the lines were printed as they arrived
+      return result.ended ? '' : `(no new line for a while; --follow keeps reading)`
+    case 'job-top-up':
+      return `topped up ${result.lease} by ${result.amount}: ${result.deposited} deposited in all\nsignature ${result.signature}`
+    case 'job-stop':
+      return `closed ${result.lease} (${result.outcome}): paid ${result.payout} for ${result.seconds} s, fee ${result.fee}, refunded ${result.refund}\nsignature ${result.signature}`
+    case 'dispute-open':
+      return `dispute opened on ${result.lease}: ${result.frozen} frozen until the arbiter rules\nreason sha256 ${result.reasonHash}\nsignature ${result.signature}`
+    case 'doctor':
+      return doctorText(result)
+  }
+}
+
+/** `error <Name>: message` and `remedy: …`, for stderr. */
+export function renderErrorText(report: ErrorReport): string {
+  const issues = (report.issues ?? []).map((i) => `  ${i.path === '' ? '(document)' : i.path}: ${i.message}`)
+  return [`error ${report.name}: ${report.message}`, ...issues, `remedy: ${report.remedy}`].join('\n')
+}
