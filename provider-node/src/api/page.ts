@@ -14,6 +14,7 @@ const ASSETS = [
   { route: '/app.js', file: 'app.js', contentType: 'text/javascript; charset=utf-8' },
   { route: '/format.js', file: 'format.js', contentType: 'text/javascript; charset=utf-8' },
   { route: '/style.css', file: 'style.css', contentType: 'text/css; charset=utf-8' },
+  { route: '/favicon.svg', file: 'favicon.svg', contentType: 'image/svg+xml' },
 ] as const
 
 export async function loadPageAssets(): Promise<PageAsset[]> {

@@ -167,14 +167,6 @@ describe('GET /jobs', () => {
     view.current = { ...view.current, jobs: [{ ...job, secretEnv: 'HF_TOKEN=hf_x' } as typeof job] }
     expect((await app.inject({ method: 'GET', url: '/jobs' })).json()).toEqual([job])
   })
-
-  it('answers 400 InvalidRequestError for an unknown state', async () => {
-    const { app } = await setup()
-    const res = await app.inject({ method: 'GET', url: '/jobs?state=sleeping' })
-    expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ error: 'InvalidRequestError' })
-    expect(res.json().message).toContain('state')
-  })
 })
 
 describe('GET /jobs/:id', () => {
@@ -186,45 +178,27 @@ describe('GET /jobs/:id', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual(job)
   })
-
-  it('answers 404 JobNotFoundError for an unknown id', async () => {
-    const { app } = await setup()
-    const res = await app.inject({ method: 'GET', url: '/jobs/job-404' })
-    expect(res.statusCode).toBe(404)
-    expect(res.json()).toEqual({ error: 'JobNotFoundError', message: 'no job "job-404" on this node' })
-  })
-
-  it('answers 400 InvalidRequestError for an id no job can have', async () => {
-    const { app } = await setup()
-    const res = await app.inject({ method: 'GET', url: `/jobs/${'x'.repeat(129)}` })
-    expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ error: 'InvalidRequestError' })
-  })
 })
 
 describe('errors and headers', () => {
-  it('names what the router rejects before any route', async () => {
+  it.each([
+    ['an unknown job', '/jobs/job-404', 404, { error: 'JobNotFoundError', message: 'no job "job-404" on this node' }],
+    ['an id no job can have', `/jobs/${'x'.repeat(129)}`, 400, { error: 'InvalidRequestError' }],
+    ['an id past the router limit', `/jobs/${'x'.repeat(600)}`, 414, { error: 'InvalidRequestError' }],
+    ['an undecodable id', '/jobs/%E0%A4%A', 400, { error: 'InvalidRequestError' }],
+    ['an unknown state filter', '/jobs?state=sleeping', 400, { error: 'InvalidRequestError', message: /state/ }],
+    ['an unknown route', '/admin', 404, { error: 'RouteNotFoundError', message: 'no route GET /admin' }],
+  ])('%s: %s answers %d, named', async (_, url, statusCode, body) => {
     const { app } = await setup()
-    const long = await app.inject({ method: 'GET', url: `/jobs/${'x'.repeat(600)}` })
-    expect(long.statusCode).toBe(414)
-    expect(long.json()).toMatchObject({ error: 'InvalidRequestError' })
-    const undecodable = await app.inject({ method: 'GET', url: '/jobs/%E0%A4%A' })
-    expect(undecodable.statusCode).toBe(400)
-    expect(undecodable.json()).toMatchObject({ error: 'InvalidRequestError' })
-  })
-
-  it('answers 404 RouteNotFoundError for an unknown route', async () => {
-    const { app } = await setup()
-    const res = await app.inject({ method: 'GET', url: '/admin' })
-    expect(res.statusCode).toBe(404)
-    expect(res.json()).toEqual({ error: 'RouteNotFoundError', message: 'no route GET /admin' })
+    const res = await app.inject({ method: 'GET', url })
+    expect(res.statusCode).toBe(statusCode)
+    expect(res.json()).toMatchObject(body)
+    expect(typeof res.json().message).toBe('string')
   })
 
   it('a view that throws is a 500 named after the error', async () => {
     const { app, view } = await setup()
-    view.status = () => {
-      throw new TypeError('lease table corrupt')
-    }
+    view.failure = new TypeError('lease table corrupt')
     const res = await app.inject({ method: 'GET', url: '/status' })
     expect(res.statusCode).toBe(500)
     expect(res.json()).toEqual({ error: 'TypeError', message: 'lease table corrupt' })
@@ -248,6 +222,7 @@ describe('status page assets', () => {
     ['/app.js', 'text/javascript; charset=utf-8', "from './format.js'"],
     ['/format.js', 'text/javascript; charset=utf-8', 'export function formatDuration'],
     ['/style.css', 'text/css; charset=utf-8', 'system-ui'],
+    ['/favicon.svg', 'image/svg+xml', '<svg'],
   ])('%s is served as %s', async (url, contentType, excerpt) => {
     const { app } = await setup()
     const res = await app.inject({ method: 'GET', url })

@@ -83,8 +83,11 @@ export function failover(
 /** A view the test changes as the node would: plain data behind the NodeView interface. */
 export class FakeView implements NodeView {
   healthReport: HealthReport = { ok: true, checks: [{ name: 'rpc', ok: true }] }
+  /** what status() throws, while set */
+  failure: Error | null = null
   constructor(public current: NodeStatus) {}
   status(): NodeStatus {
+    if (this.failure !== null) throw this.failure
     return this.current
   }
   jobs(): JobView[] {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import {
+  failoverElapsed,
+  formatAmount,
+  formatContext,
+  formatDuration,
+  formatTime,
+  formatTimeToThreshold,
+  phaseRows,
+  shortAddress,
+} from '../../src/api/page/format.js'
+
+describe('status page formatting', () => {
+  it.each([
+    [0, '0 ms'],
+    [850, '850 ms'],
+    [1_500, '1.5 s'],
+    [59_940, '59.9 s'],
+    [125_000, '2 min 5 s'],
+    [3_720_000, '1 h 2 min'],
+    [-1, '–'],
+    [Number.NaN, '–'],
+  ])('formatDuration(%d) = %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
+  })
+
+  it('groups token amounts without losing digits above 2^53', () => {
+    expect(formatAmount('1500000000')).toBe('1,500,000,000')
+    expect(formatAmount('18446744073709551615')).toBe('18,446,744,073,709,551,615')
+    expect(formatAmount('0')).toBe('0')
+    expect(formatAmount('12abc')).toBe('12abc')
+  })
+
+  it('writes times in UTC and contexts with their spot market', () => {
+    expect(formatTime(Date.UTC(2026, 0, 2, 3, 4, 5) / 1000)).toBe('2026-01-02 03:04:05 UTC')
+    expect(formatTime(null)).toBe('never')
+    expect(formatContext({ kind: 'aws', region: 'eu-central-1', zone: 'eu-central-1a', spot: true })).toBe(
+      'aws eu-central-1a (spot)',
+    )
+    expect(formatContext({ kind: 'workstation', spot: false })).toBe('workstation (on-demand)')
+    expect(formatTimeToThreshold(null)).toBe('not in sight')
+    expect(formatTimeToThreshold({ earliest: 60, likely: 90, latest: 150 })).toBe('1 min 30 s (1 min 0 s – 2 min 30 s)')
+    expect(shortAddress('7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU')).toBe('7xKX…gAsU')
+  })
+
+  it('measures ended phases, the running one up to now, and gives the terminal one no duration', () => {
+    const t0 = Date.UTC(2026, 8, 21, 12, 0, 0)
+    const phases = [
+      { kind: 'draining', startedAt: t0, endedAt: t0 + 1_500 },
+      { kind: 'selecting', startedAt: t0 + 1_500, endedAt: null },
+    ]
+    expect(phaseRows(phases, t0 + 1_700)).toEqual([
+      { kind: 'draining', started: '12:00:00.000', duration: '1.5 s', running: false },
+      { kind: 'selecting', started: '12:00:01.500', duration: '200 ms (running)', running: true },
+    ])
+    expect(failoverElapsed(phases, t0 + 1_700)).toBe('1.7 s')
+    const done = [...phases.slice(0, 1), { kind: 'restored', startedAt: t0 + 4_000, endedAt: null }]
+    expect(phaseRows(done, t0 + 99_000)[1]).toMatchObject({ duration: '', running: false })
+    expect(failoverElapsed(done, t0 + 99_000)).toBe('4.0 s')
+    expect(failoverElapsed([], t0)).toBe('–')
+  })
+})
