@@ -4,6 +4,7 @@
  * workstation with a GPU may serve anyway, but only when told to (`--role worker`).
  */
 import type { RuntimeContext } from '@synkti/cloud'
+import type { NodeStatus } from '@synkti/jobs'
 import { InvalidRoleOverrideError } from './errors.js'
 
 export type NodeRole = 'worker' | 'deployer'
@@ -27,12 +28,7 @@ export function roleOf(context: RuntimeContext, override?: NodeRole): RoleDecisi
 }
 
 /** `NodeStatus.context`: where the node runs, as peers and consumers see it. */
-export interface ContextView {
-  kind: RuntimeContext['kind'] | 'override'
-  region?: string
-  zone?: string
-  spot: boolean
-}
+export type ContextView = NodeStatus['context']
 
 /**
  * `override` means asserted, not observed: only `--context workstation` skips every probe. A cloud

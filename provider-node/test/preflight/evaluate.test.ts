@@ -17,7 +17,8 @@ import {
   type RegistrationObservation,
   remedies,
 } from '../../src/preflight/index.js'
-import { capability, market, provider, requirement } from './fixtures.js'
+import { capability } from '../support/nodes.js'
+import { market, provider, requirement } from './fixtures.js'
 
 const URL_LOCAL = 'http://127.0.0.1:8899'
 const MARKET = 'Mkt1111111111111111111111111111111111111111'

@@ -1,7 +1,7 @@
-/** Literal domain values for the pure verdict tests: a market, a provider, a capability, a requirement. */
+/** Literal domain values for the pure verdict tests: a market, a provider, a requirement. */
 import { Keypair, type PublicKey } from '@solana/web3.js'
 import type { Market, Provider, ProviderStatus } from '@synkti/market'
-import type { Capability, Requirement } from '@synkti/planner'
+import type { Requirement } from '@synkti/planner'
 
 const key = (): PublicKey => Keypair.generate().publicKey
 
@@ -61,20 +61,6 @@ export function provider(m: Market, staked: bigint, status: ProviderStatus = { k
     registeredAt: 1_700_000_000,
     bump: 255,
     stakeVaultBump: 255,
-  }
-}
-
-export function capability(edit: Partial<Capability> = {}): Capability {
-  return {
-    gpu: { model: 'H100', count: 1, vramGb: 80 },
-    cloud: 'aws',
-    region: 'eu-central',
-    zone: 'eu-central-1a',
-    spot: true,
-    runtimes: ['process'],
-    cachedModels: [],
-    diskGb: 200,
-    ...edit,
   }
 }
 

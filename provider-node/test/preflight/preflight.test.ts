@@ -21,7 +21,8 @@ import {
 } from '../../src/preflight/index.js'
 import { freePort } from '../../src/runtime/free-port.js'
 import { client, type MarketFx, type ProviderFx, parties } from '../support/chain.js'
-import { capability, requirement } from './fixtures.js'
+import { capability } from '../support/nodes.js'
+import { requirement } from './fixtures.js'
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))
 
