@@ -1,3 +1,5 @@
+import type { FailoverPhaseKind } from '@synkti/jobs'
+
 /** Version of the persisted failover document; bumped when its shape changes. */
 export const FAILOVER_STATE_VERSION = 1
 
@@ -22,3 +24,22 @@ export const MAX_TIMER_MS = 2 ** 31 - 1
 export const VIEW_REASON_MAX_CHARS = 512
 /** The status document's limit on listed phases; the view keeps the latest. */
 export const VIEW_MAX_PHASES = 64
+
+/**
+ * The phases, in their happy-path order: @synkti/jobs' `FAILOVER_PHASES`, restated here so the
+ * store does not import that package at start-up (its dependencies take seconds to load).
+ */
+export const FAILOVER_PHASE_KINDS = [
+  'serving',
+  'draining',
+  'selecting',
+  'handing-off',
+  'spawning',
+  'health',
+  'restored',
+  'failed',
+] as const satisfies readonly FailoverPhaseKind[]
+// ...and the restatement must name every phase @synkti/jobs knows.
+const everyPhaseListed: Exclude<FailoverPhaseKind, (typeof FAILOVER_PHASE_KINDS)[number]> extends never ? true : false =
+  true
+void everyPhaseListed

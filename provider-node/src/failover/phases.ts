@@ -1,5 +1,5 @@
-import { type FailoverPhaseKind, type FailoverView, type JobSpec, requirementOf } from '@synkti/jobs'
-import { fits, type Slot } from '@synkti/planner'
+import type { FailoverPhaseKind, FailoverView, JobSpec } from '@synkti/jobs'
+import { fits, type Requirement, type Slot } from '@synkti/planner'
 import { DEFAULT_MAX_OFFERS, FAILOVER_STATE_VERSION, VIEW_MAX_PHASES, VIEW_REASON_MAX_CHARS } from './constants.js'
 import { InvalidTransitionError, TargetMismatchError, UnknownCandidateError } from './errors.js'
 
@@ -34,6 +34,8 @@ export interface FailoverJob {
   /** the old node's id for the job */
   jobId: string
   spec: JobSpec
+  /** `requirementOf(spec)`, taken once when the failover starts */
+  requirement: Requirement
   /** how long the job is expected to keep running, for the planner's cost */
   expectedDurationSec: number
 }
@@ -247,7 +249,7 @@ function withCandidates(
   at: number,
   list: readonly FailoverCandidate[],
 ): FailoverState {
-  const requirement = requirementOf(state.job.spec)
+  const requirement = state.job.requirement
   const declined = new Set(state.declined.map((d) => d.operator))
   const seen = new Set<string>()
   const excluded = { self: 0, unfit: 0 }

@@ -1,4 +1,3 @@
-import { requirementOf } from '@synkti/jobs'
 import { type CostBreakdown, type Planner, type Risk, seconds, type UnplacedReason } from '@synkti/planner'
 import type { FailoverCandidate, FailoverJob, FailoverTarget } from './phases.js'
 
@@ -17,9 +16,7 @@ export function planWith(
     // Slots are keyed by operator, so the placement names the target directly.
     const slots = candidates.map((c) => ({ ...c.slot, id: c.target.operator }))
     const plan = planner.plan({
-      jobs: [
-        { id: job.jobId, requirement: requirementOf(job.spec), expectedDuration: seconds(job.expectedDurationSec) },
-      ],
+      jobs: [{ id: job.jobId, requirement: job.requirement, expectedDuration: seconds(job.expectedDurationSec) }],
       slots,
       ...(risk === undefined ? {} : { risk }),
     })

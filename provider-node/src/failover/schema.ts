@@ -1,14 +1,65 @@
-import { FAILOVER_PHASES, type FailoverPhaseKind, jobSpecSchema } from '@synkti/jobs'
-import { capabilitySchema } from '@synkti/p2p'
-import type { Slot } from '@synkti/planner'
+import type { FailoverPhaseKind, JobSpec } from '@synkti/jobs'
+import {
+  type Capability,
+  CLOUDS,
+  type Requirement,
+  RUNTIMES,
+  type Slot,
+  validateCapability,
+  validateRequirement,
+} from '@synkti/planner'
 import * as z from 'zod'
-import { FAILOVER_ID_PATTERN, FAILOVER_STATE_VERSION } from './constants.js'
+import { FAILOVER_ID_PATTERN, FAILOVER_PHASE_KINDS, FAILOVER_STATE_VERSION } from './constants.js'
 import type { FailoverState } from './phases.js'
 
 /**
  * The persisted failover document, checked on load: a file that a crash, a disk or a person
  * damaged must not steer the node. Its output type is `FailoverState` (checked below).
+ *
+ * It leans on the planner only, not on @synkti/p2p or @synkti/jobs, whose import costs
+ * seconds: a restarted node reads its failovers first. The job spec inside was validated when
+ * the job was admitted and is validated again by the taker that receives it; here it only has
+ * to be an object.
  */
+
+/** The planner's own rules, after the shape is known to be right. */
+const ruledBy =
+  <T>(validate: (value: T) => T) =>
+  (value: T): boolean => {
+    try {
+      validate(value)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+const capabilitySchema = z
+  .strictObject({
+    gpu: z.strictObject({ model: z.string().min(1), count: z.int(), vramGb: z.number() }),
+    cloud: z.enum(CLOUDS),
+    region: z.string(),
+    zone: z.string(),
+    spot: z.boolean(),
+    runtimes: z.array(z.enum(RUNTIMES)),
+    cachedModels: z.array(z.string()),
+    diskGb: z.number(),
+  })
+  .refine(ruledBy<Capability>(validateCapability), 'not a valid capability')
+
+const requirementSchema = z
+  .strictObject({
+    vramGb: z.number(),
+    gpus: z.int(),
+    gpuModels: z.array(z.string()).optional(),
+    regions: z.array(z.string()).optional(),
+    spotAllowed: z.boolean(),
+    runtime: z.enum(RUNTIMES),
+    model: z.strictObject({ name: z.string(), sizeGb: z.number() }),
+  })
+  .refine(ruledBy<Requirement>(validateRequirement), 'not a valid requirement')
+
+const specSchema = z.custom<JobSpec>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'not an object')
 
 const ms = z.number().nonnegative()
 const text = z.string().max(4096)
@@ -34,7 +85,7 @@ const migrationSchema = z.discriminatedUnion('via', [
   z.strictObject({ via: z.literal('handoff'), signature: z.string().min(1).max(128) }),
   z.strictObject({ via: z.literal('observed'), observedAt: ms }),
 ])
-const phaseKind = z.enum(FAILOVER_PHASES)
+const phaseKind = z.enum(FAILOVER_PHASE_KINDS)
 
 const failureSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -89,7 +140,8 @@ export const failoverStateSchema = z.strictObject({
   self: operator,
   job: z.strictObject({
     jobId: z.string().min(1).max(128),
-    spec: jobSpecSchema,
+    spec: specSchema,
+    requirement: requirementSchema,
     expectedDurationSec: ms,
   }),
   deadline: ms,

@@ -1,4 +1,4 @@
-import { type FailoverPhaseKind, failoverViewSchema } from '@synkti/jobs'
+import { type FailoverPhaseKind, failoverViewSchema, parseJobSpec, requirementOf } from '@synkti/jobs'
 import { describe, expect, it } from 'vitest'
 import {
   type FailoverEvent,
@@ -10,7 +10,7 @@ import {
   type PhaseOf,
   toView,
 } from '../../src/failover/index.js'
-import { A, addr, B, C, candidate, drive, type EventBody, fresh, phaseAt, SELF, TO } from './support.js'
+import { A, addr, B, C, candidate, drive, type EventBody, fresh, JOB, phaseAt, SELF, TO } from './support.js'
 
 const SAMPLE: Record<FailoverEvent['type'], EventBody> = {
   notice: { type: 'notice' },
@@ -71,6 +71,11 @@ function deepFreeze<T>(o: T): T {
   return o
 }
 
+it('the fixture job is a parsed spec and its requirement', () => {
+  expect(parseJobSpec(JOB.spec)).toEqual(JOB.spec)
+  expect(requirementOf(JOB.spec)).toEqual(JOB.requirement)
+})
+
 describe('next: the transition table', () => {
   for (const [phase, state] of Object.entries(STATES)) {
     for (const [type, event] of Object.entries(SAMPLE)) {
@@ -106,7 +111,7 @@ describe('next: what each phase carries', () => {
       'health',
     ])
     const starts = [...s.history.map((h) => h.startedAt), s.phase.startedAt]
-    s.history.forEach((h, i) => expect(h.endedAt).toBe(starts[i + 1]))
+    expect(s.history.map((h) => h.endedAt)).toEqual(starts.slice(1))
     expect(s.phase).toMatchObject({
       kind: 'restored',
       data: {

@@ -1,69 +1,7 @@
-import { parseJobSpec } from '@synkti/jobs'
-import type { Capability, Slot } from '@synkti/planner'
-import {
-  createFailover,
-  type FailoverCandidate,
-  type FailoverEvent,
-  type FailoverJob,
-  type FailoverState,
-  next,
-} from '../../src/failover/index.js'
+import { type FailoverEvent, type FailoverState, next } from '../../src/failover/index.js'
+import { A, B, fresh } from './fixtures/data.js'
 
-/** A base58-looking address (the status view wants 32..44 characters). */
-export const addr = (name: string): string => name.padEnd(43, '1')
-
-export const SELF = addr('SeLf')
-export const LEASE = addr('Lease')
-
-export const JOB: FailoverJob = {
-  jobId: 'job-1',
-  expectedDurationSec: 3600,
-  spec: parseJobSpec({
-    version: 1,
-    name: 'llm-demo',
-    run: { kind: 'command', command: 'node', args: ['standin.js', '--port', '{port}'] },
-    model: { name: 'synkti/standin-1', sizeGb: 1, vramGb: 16 },
-    gpus: { count: 1 },
-    priceCap: { perSecond: '2000' },
-    spotAllowed: true,
-  }),
-}
-
-export const capability = (over: Partial<Capability> = {}): Capability => ({
-  gpu: { model: 'L4', count: 1, vramGb: 24 },
-  cloud: 'aws',
-  region: 'eu-central',
-  zone: 'eu-central-1a',
-  spot: true,
-  runtimes: ['process'],
-  cachedModels: [],
-  diskGb: 100,
-  ...over,
-})
-
-/** A peer that fits JOB unless `cap` says otherwise; `price` in USD per second steers the planner. */
-export function candidate(name: string, price = 0.001, cap: Partial<Capability> = {}): FailoverCandidate {
-  const operator = addr(name)
-  const slot = { id: operator, capability: capability(cap), price, bandwidth: 1, latency: 0.01, load: 0 } as Slot
-  return { target: { operator, provider: addr(`${name}P`), addresses: ['/ip4/127.0.0.1/tcp/4001'] }, slot }
-}
-
-export const A = candidate('Alpha', 0.001)
-export const B = candidate('Bravo', 0.002)
-export const C = candidate('Charlie', 0.003)
-
-export function fresh(over: { at?: number; deadline?: number; maxOffers?: number } = {}): FailoverState {
-  const at = over.at ?? 1_000
-  return createFailover({
-    lease: LEASE,
-    trigger: 'interruption',
-    self: SELF,
-    job: JOB,
-    at,
-    deadline: over.deadline ?? at + 120_000,
-    ...(over.maxOffers === undefined ? {} : { maxOffers: over.maxOffers }),
-  })
-}
+export * from './fixtures/data.js'
 
 /** Applies `events` in order, stamping each one a millisecond after the last. */
 export function drive(state: FailoverState, events: DistributiveOmit<FailoverEvent, 'at'>[]): FailoverState {
