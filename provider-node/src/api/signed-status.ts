@@ -1,4 +1,10 @@
-import { MalformedNodeStatusError, NODE_STATUS_DOMAIN, type NodeStatus, parseNodeStatus } from '@synkti/jobs'
+import {
+  MalformedNodeStatusError,
+  NODE_STATUS_DOMAIN,
+  type NodeStatus,
+  parseNodeStatus,
+  type SpecIssue,
+} from '@synkti/jobs'
 import { canonicalBytes, publicKeyFromSolanaAddress } from '@synkti/p2p'
 import { InvalidStatusSignatureError, StatusSignerMismatchError, StatusSigningError } from './errors.js'
 
@@ -45,15 +51,13 @@ export async function verifyNodeStatus(response: unknown, operator: string): Pro
 }
 
 function signedShape(response: unknown): { body: Record<string, unknown>; signature: string } {
-  const issues = []
-  const doc = isObject(response) ? response : {}
-  if (!isObject(response)) issues.push({ path: '', message: 'expected { body, signature }' })
-  else if (!isObject(doc.body)) issues.push({ path: 'body', message: 'expected an object' })
-  if (isObject(response) && typeof doc.signature !== 'string') {
-    issues.push({ path: 'signature', message: 'expected a base64 string' })
-  }
-  if (issues.length > 0) throw new MalformedNodeStatusError(issues)
-  return { body: doc.body as Record<string, unknown>, signature: doc.signature as string }
+  if (!isObject(response)) throw new MalformedNodeStatusError([{ path: '', message: 'expected { body, signature }' }])
+  const { body, signature } = response
+  const issues: SpecIssue[] = []
+  if (!isObject(body)) issues.push({ path: 'body', message: 'expected an object' })
+  if (typeof signature !== 'string') issues.push({ path: 'signature', message: 'expected a base64 string' })
+  if (!isObject(body) || typeof signature !== 'string') throw new MalformedNodeStatusError(issues)
+  return { body, signature }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
