@@ -1,0 +1,133 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Keypair } from '@solana/web3.js'
+import { describe, expect, it } from 'vitest'
+import { type CommandName, createProgram, type Invoke } from '../src/cli.js'
+import type { GlobalFlags } from '../src/config.js'
+import { EXAMPLE_SPEC, json, runBin, runMain, tempDir } from './support/cli.js'
+
+/** Parses argv with an invoke that records instead of running (commander wiring only). */
+async function parse(...args: string[]): Promise<{ name: CommandName; options: unknown; flags: GlobalFlags }> {
+  let seen: { name: CommandName; options: unknown; flags: GlobalFlags } | undefined
+  const invoke: Invoke = async (name, options, flags) => {
+    seen = { name, options, flags }
+  }
+  await createProgram(invoke, () => undefined).parseAsync(['node', 'synkti', ...args])
+  if (seen === undefined) throw new Error('no command ran')
+  return seen
+}
+
+const lease = Keypair.generate().publicKey
+const provider = Keypair.generate().publicKey.toBase58()
+
+describe('command line', () => {
+  it('global options work before or after the command, with Solana CLI defaults', async () => {
+    const before = await parse('-u', 'devnet', '--json', 'job', 'stop', lease.toBase58())
+    const after = await parse('job', 'stop', lease.toBase58(), '-u', 'devnet', '--json')
+    expect(before.flags).toMatchObject({ url: 'devnet', json: true, keypair: '~/.config/solana/id.json' })
+    expect(after.flags).toMatchObject({ url: 'devnet', json: true })
+    expect(after.options).toEqual({ lease })
+    expect((await parse('doctor')).flags).toMatchObject({ url: 'localnet' })
+  })
+
+  it('parses each command into typed options', async () => {
+    expect(await parse('providers', '--gpu', 'H100', '--region', 'eu-central', '--min-vram', '40')).toMatchObject({
+      name: 'providers',
+      options: { gpu: 'H100', region: 'eu-central', minVramGb: 40 },
+    })
+    expect(
+      await parse('job', 'run', 'spec.yaml', '--provider', provider, '--deposit', '1_000', '--wait'),
+    ).toMatchObject({ name: 'job run', options: { spec: 'spec.yaml', provider, deposit: 1_000n, wait: true } })
+    expect((await parse('job', 'run', 'spec.yaml')).options).toEqual({ spec: 'spec.yaml', wait: false })
+    expect((await parse('job', 'logs', lease.toBase58(), '-f')).options).toEqual({ lease, follow: true })
+    expect((await parse('job', 'top-up', lease.toBase58(), '--amount', '5')).options).toEqual({ lease, amount: 5n })
+    expect((await parse('dispute', 'open', lease.toBase58(), '--reason', 'no output')).options).toEqual({
+      lease,
+      reason: 'no output',
+    })
+    expect((await parse('lease', 'list', '--market', provider)).flags.market).toBe(provider)
+    expect(
+      (await parse('doctor', '--bootstrap', '/ip4/127.0.0.1/tcp/1/p2p/x', '/ip4/127.0.0.1/tcp/2/p2p/y')).flags
+        .bootstrap,
+    ).toEqual(['/ip4/127.0.0.1/tcp/1/p2p/x', '/ip4/127.0.0.1/tcp/2/p2p/y'])
+  })
+
+  it('bad flags and arguments are named usage errors (exit 2) with a remedy', async () => {
+    const unknown = await runMain(['providers', '--gpus', 'H100'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/^error UsageError: unknown option '--gpus'/)
+    expect(unknown.stderr).toContain('remedy: see synkti --help')
+    const missing = await runMain(['job', 'top-up', lease.toBase58()])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain("required option '--amount <amount>' not specified")
+    const amount = await runMain(['job', 'top-up', lease.toBase58(), '--amount', '1.5', '--json'])
+    expect(amount.code).toBe(2)
+    expect(json(amount).error).toMatchObject({ name: 'InvalidAmountError' })
+    const id = await runMain(['job', 'stop', 'not-a-lease'])
+    expect(id.code).toBe(2)
+    expect(id.stderr).toContain('error InvalidAddressError: job id "not-a-lease" is not a base58 Solana address')
+    const url = await runMain(['lease', 'list', '-u', 'devnett'])
+    expect(url.code).toBe(2)
+    expect(url.stderr).toContain('error InvalidUrlError')
+    expect((await runMain(['--help'])).code).toBe(0)
+  })
+
+  it('commands that need a market or peers say so by name', async () => {
+    const dir = await tempDir()
+    const noMarket = await runMain(['providers', '--json'])
+    expect(noMarket.code).toBe(2)
+    expect(json(noMarket).error?.name).toBe('MarketNotSetError')
+    const market = Keypair.generate().publicKey.toBase58()
+    const noPeers = await runMain(['providers', '--market', market, '-k', join(dir, 'none.json')])
+    expect(noPeers.code).toBe(2)
+    expect(noPeers.stderr).toContain('error NoBootstrapError')
+    expect(noPeers.stderr).toContain('remedy: pass --bootstrap <multiaddr...> or export SYNKTI_BOOTSTRAP')
+  })
+})
+
+describe('job spec through the CLI', () => {
+  it('a bad field is an InvalidJobSpecError naming the file and the field path (exit 3)', async () => {
+    const dir = await tempDir()
+    const path = join(dir, 'bad.yaml')
+    const example = await import('node:fs/promises').then((fs) => fs.readFile(EXAMPLE_SPEC, 'utf8'))
+    await writeFile(path, example.replace('vramGb: 16', 'vramGb: -16').replace('count: 1', 'count: 0'))
+    const ran = await runMain(['job', 'run', path])
+    expect(ran.code).toBe(3)
+    const lines = ran.stderr.trim().split('\n')
+    expect(lines[0]).toBe(`error InvalidJobSpecError: ${path} is not a valid job spec (2 problem(s))`)
+    expect(lines.some((l) => l.startsWith('  model.vramGb: '))).toBe(true)
+    expect(lines.some((l) => l.startsWith('  gpus.count: '))).toBe(true)
+    expect(lines.at(-1)).toMatch(/^remedy: fix the fields listed/)
+    const asJson = json(await runMain(['job', 'run', path, '--json']))
+    expect((asJson.error as unknown as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+      'gpus.count',
+      'model.vramGb',
+    ])
+  })
+
+  it('YAML that does not parse is reported with its line and column', async () => {
+    const dir = await tempDir()
+    const path = join(dir, 'broken.yaml')
+    await writeFile(path, 'version: 1\nname: x\nrun: [command\nmodel: {}\n')
+    const ran = await runMain(['job', 'run', path])
+    expect(ran.code).toBe(3)
+    expect(ran.stderr).toMatch(/\(document\): not YAML: .* at line \d+, column \d+/)
+  })
+
+  it('a missing spec file is SpecFileNotFoundError', async () => {
+    const ran = await runMain(['job', 'run', '/nonexistent/spec.yaml', '--json'])
+    expect(ran.code).toBe(3)
+    expect(json(ran).error).toMatchObject({ name: 'SpecFileNotFoundError' })
+  })
+
+  it('the real binary exits with the same code and prints no stack trace', async () => {
+    const dir = await tempDir()
+    const path = join(dir, 'bad.yaml')
+    await writeFile(path, 'version: 2\n')
+    const ran = await runBin(['job', 'run', path])
+    expect(ran.code).toBe(3)
+    expect(ran.stderr).toMatch(/^error InvalidJobSpecError: /)
+    expect(ran.stderr).not.toContain('    at ')
+    expect(ran.stdout).toBe('')
+  })
+})
