@@ -28,5 +28,8 @@ export const JOURNAL_FILE = 'journal.jsonl'
 /** The market's attestation gap as last read, so a node restarted while the RPC is down still schedules. */
 export const MARKET_FILE = 'market.json'
 
+/** A change of the chain-minus-wall clock offset at least this large is written to disk (a warp, a skew). */
+export const CLOCK_OFFSET_PERSIST_SEC = 2
+
 /** `NodeStatus.settlement.lastError` is at most this long. */
 export const MAX_ERROR_LENGTH = 512

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { PublicKey, type Signer } from '@solana/web3.js'
 import { chainNow, isNetworkFailure, type Lease, type MarketClient, RpcUnreachableError } from '@synkti/market'
 import {
+  CLOCK_OFFSET_PERSIST_SEC,
   DEFAULT_BACKOFF_BASE_MS,
   DEFAULT_BACKOFF_MAX_MS,
   DEFAULT_TICK_MS,
@@ -145,6 +146,7 @@ class Loop implements SettlementLoop {
   private intervalSec: number | null = null
   private readonly covered = new Map<string, number>()
   private readonly retryAt = new Map<string, number>()
+  private readonly ended = new Set<string>()
   private lastAttestedAt: number | null = null
   private lastError: string | null = null
   private readonly wall: () => number
@@ -245,7 +247,11 @@ class Loop implements SettlementLoop {
     const wallSec = this.wall() / 1000
     try {
       const now = await chainNow(this.init.client.connection)
-      this.market.clockOffsetSec = now - wallSec
+      const offset = now - wallSec
+      // Whole-second chain time against a fractional wall clock jitters by up to 1 s: persist real moves only.
+      const moved = Math.abs(offset - this.market.clockOffsetSec) >= CLOCK_OFFSET_PERSIST_SEC
+      this.market.clockOffsetSec = offset
+      if (moved && this.market.gapSecs !== null) await writeJsonAtomic(join(this.dir, MARKET_FILE), this.market)
       return { now, reachable: true }
     } catch (err) {
       if (!isNetworkFailure(err)) throw err
@@ -277,8 +283,10 @@ class Loop implements SettlementLoop {
     }
     // attestAll pays every served lease up to now (interval 1 s); unknown gap → only the queue.
     const every = opts.attestAll ? 1 : interval
+    const served = this.init.leases().filter((l) => !this.ended.has(l.lease.toBase58()))
+    this.forgetUnserved(served)
     if (every !== null) {
-      for (const d of due(this.init.leases(), this.covered, now, every)) {
+      for (const d of due(served, this.covered, now, every)) {
         await this.queue.enqueue(d.lease, d.until, Math.floor(this.wall() / 1000))
         this.covered.set(d.lease, d.until)
         report.enqueued++
@@ -304,6 +312,14 @@ class Loop implements SettlementLoop {
     }
     if (!failed) this.lastError = null
     return report
+  }
+
+  /** Coverage of leases neither served nor queued any more is not needed again. */
+  private forgetUnserved(served: readonly LeaseRef[]): void {
+    const keep = new Set(served.map((l) => l.lease.toBase58()))
+    for (const lease of this.covered.keys()) {
+      if (!keep.has(lease) && this.queue.get(lease) === undefined) this.covered.delete(lease)
+    }
   }
 
   private async attempt(item: QueueItem, now: number): Promise<AttemptResult> {
@@ -370,6 +386,8 @@ class Loop implements SettlementLoop {
     })
     await this.queue.remove(item.lease, item.until)
     this.retryAt.delete(item.lease)
+    // Closed or migrated away: not ours to attest again, even while the node still lists it.
+    if (reason !== 'already-settled') this.ended.add(item.lease)
     this.emit({ kind: 'dropped', lease: item.lease, until: item.until, reason, error })
     return { outcome: 'dropped', network: false }
   }

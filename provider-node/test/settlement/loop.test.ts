@@ -127,12 +127,13 @@ describe('settlement loop on localnet', () => {
     })
     // Queued for up to +8 s, but the lease changed hands at +5 s (which settled us up to then).
     await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), acceptedAt + 8, 1)
+    // The node has not noticed the hand-off yet: it still lists the lease as served.
     await using reopened = await createSettlementLoop({
       client,
       operator: p.operator,
       provider: p.key,
       stateDir,
-      leases: () => [],
+      leases: () => [{ lease, since: acceptedAt }],
     })
     await loop.stop()
     await client.migrateLease({
@@ -151,6 +152,9 @@ describe('settlement loop on localnet', () => {
       reason: 'migrated-away',
     })
     expect(await parties.balance(p.payout)).toBe(paid)
+    // Not ours any more: a later interval queues nothing for it.
+    await passTime(300)
+    expect(await reopened.tick()).toMatchObject({ enqueued: 0, attested: 0, dropped: 0 })
   })
 
   it('error: an interval above the market gap is refused with InvalidAttestationIntervalError', async () => {
@@ -166,5 +170,16 @@ describe('settlement loop on localnet', () => {
     await expect(loop.tick()).rejects.toMatchObject({ name: 'InvalidAttestationIntervalError', maxGapSecs: 600 })
     await loop.stop()
     await expect(loop.tick()).rejects.toMatchObject({ name: 'SettlementLoopStoppedError' })
+    // The gap is now known on disk: a node restarted with the same setting is refused at once.
+    await expect(
+      createSettlementLoop({
+        client,
+        operator: p.operator,
+        provider: p.key,
+        stateDir,
+        leases: () => [],
+        intervalSec: 601,
+      }),
+    ).rejects.toMatchObject({ name: 'InvalidAttestationIntervalError' })
   })
 })
