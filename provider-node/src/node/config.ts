@@ -34,6 +34,8 @@ export const nodeConfigSchema = z.strictObject({
   pricePerSecond: z.string().regex(/^[1-9][0-9]*$/),
   /** `auto` observes; the others are the override flag */
   context: z.enum(['auto', 'aws', 'hetzner', 'ovh', 'workstation']).default('auto'),
+  /** `auto`: a worker on a cloud machine, a deployer on a workstation; `worker` serves leases on one's own machine */
+  role: z.enum(['auto', 'worker', 'deployer']).default('auto'),
   /** the instance metadata service (AWS IMDS; amazon-ec2-metadata-mock in tests and the demo) */
   imdsUrl: z.url().optional(),
   spotPollMs: z.int().positive().default(2_000),
@@ -41,7 +43,10 @@ export const nodeConfigSchema = z.strictObject({
   allowCommands: z.array(z.string().min(1)).default([]),
   /** working directory of process jobs */
   jobCwd: z.string().optional(),
+  /** where model weights live (default <stateDir>/models) */
   modelDir: z.string().optional(),
+  /** a Hugging Face-compatible hub asked for weights that are not on disk; none: weights must be local */
+  weightsSource: z.url().optional(),
   /** attest at most this often (seconds); default: half the market's maximum gap */
   settlementIntervalSec: z.int().positive().optional(),
   /** how long a draining job may finish in-flight requests */

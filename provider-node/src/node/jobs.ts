@@ -2,6 +2,7 @@ import { fillPlaceholders, type JobSpec, type JobView, type JobViewState } from 
 import { freePort } from '../runtime/free-port.js'
 import { type Job, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
 import { JobNotFoundError, JobNotReadyError } from './errors.js'
+import { isAlive, type JobRecord, type JobRecords } from './job-records.js'
 
 /**
  * The jobs this node runs, keyed by lease: one lease pays for one job, so a second submission,
@@ -12,11 +13,15 @@ interface Entry {
   lease: string
   consumer: string
   spec: JobSpec
+  /** chain unix seconds this node began serving the lease: where its billing starts */
+  since: number
   startedAt: number
   healthyAt: number | null
   endpoint: string | null
   /** set while the process runs (or ran) */
   job: Job | null
+  /** a process started by this node before it restarted: known by pid only */
+  adoptedPid: number | null
   /** states the node decided, overriding the process's own */
   override: { state: 'handed-off'; to: string } | { state: 'failed' | 'stopped'; reason: string } | null
   started: Promise<void>
@@ -30,6 +35,8 @@ export interface JobManagerInit {
   /** unix seconds */
   now?: () => number
   onChange?: (lease: string) => void
+  /** where each started job is recorded, so a restarted node adopts it instead of starting it twice */
+  records?: JobRecords
 }
 
 export class JobManager implements AsyncDisposable {
@@ -57,17 +64,19 @@ export class JobManager implements AsyncDisposable {
    * Starts the job of `lease` unless it already runs; resolves at once (the job starts in the
    * background; `ready(lease)` waits for it).
    */
-  start(lease: string, consumer: string, spec: JobSpec): void {
+  start(lease: string, consumer: string, spec: JobSpec, since: number): void {
     const existing = this.entries.get(lease)
     if (existing !== undefined && isLive(viewState(existing))) return
     const entry: Entry = {
       lease,
       consumer,
       spec,
+      since,
       startedAt: this.now(),
       healthyAt: null,
       endpoint: null,
       job: null,
+      adoptedPid: null,
       override: null,
       started: Promise.resolve(),
     }
@@ -91,10 +100,20 @@ export class JobManager implements AsyncDisposable {
     const args = fillPlaceholders(spec.run.args, { port, model: spec.model.name })
     const process = this.processSpec(spec, args, port, entry.lease)
     try {
-      entry.job = await startJob(process)
+      const job = await startJob(process)
+      entry.job = job
       entry.healthyAt = this.now()
       entry.endpoint = `http://127.0.0.1:${port}`
-      void entry.job.exited.then(() => this.changed(entry.lease))
+      await this.init.records?.save({
+        lease: entry.lease,
+        consumer: entry.consumer,
+        spec,
+        pid: job.pid,
+        endpoint: entry.endpoint,
+        since: entry.since,
+        startedAt: entry.startedAt,
+      })
+      void job.exited.then(() => this.changed(entry.lease))
     } catch (err) {
       // recorded, not thrown: the submission was already answered; status and ready() report it
       entry.override = { state: 'failed', reason: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }
@@ -128,12 +147,40 @@ export class JobManager implements AsyncDisposable {
     }
   }
 
+  /**
+   * Takes back a job this node started before it restarted: still running → served again
+   * (known by pid; its logs went with the old process); gone → forgotten.
+   */
+  adopt(record: JobRecord): boolean {
+    if (this.entries.has(record.lease)) return true
+    if (!isAlive(record.pid)) {
+      void this.init.records?.remove(record.lease)
+      return false
+    }
+    this.entries.set(record.lease, {
+      lease: record.lease,
+      consumer: record.consumer,
+      spec: record.spec,
+      since: record.since,
+      startedAt: record.startedAt,
+      healthyAt: record.startedAt,
+      endpoint: record.endpoint,
+      job: null,
+      adoptedPid: record.pid,
+      override: null,
+      started: Promise.resolve(),
+    })
+    this.changed(record.lease)
+    return true
+  }
+
   /** The job now runs elsewhere; its process is drained (in-flight requests finish). */
   async handOff(lease: string, to: string, deadlineMs: number): Promise<void> {
-    const entry = this.entry(lease)
+    const entry = this.entries.get(lease)
+    if (entry === undefined) return // restarted without it: nothing left to drain
     entry.override = { state: 'handed-off', to }
     this.changed(lease)
-    await entry.job?.drain({ deadlineMs })
+    await this.drainEntry(entry, deadlineMs)
   }
 
   /** Stops a job for good (lease closed, consumer stopped it). */
@@ -141,7 +188,25 @@ export class JobManager implements AsyncDisposable {
     const entry = this.entry(lease)
     entry.override = { state: 'stopped', reason }
     this.changed(lease)
-    await entry.job?.drain({ deadlineMs })
+    await this.drainEntry(entry, deadlineMs)
+  }
+
+  private async drainEntry(entry: Entry, deadlineMs: number): Promise<void> {
+    await entry.started
+    if (entry.job !== null) await entry.job.drain({ deadlineMs })
+    else if (entry.adoptedPid !== null) await drainPid(entry.adoptedPid, deadlineMs)
+    await this.init.records?.remove(entry.lease)
+  }
+
+  /** Leases this node serves now, with where their billing starts (the settlement loop's input). */
+  served(): { lease: string; since: number }[] {
+    return [...this.entries.values()]
+      .filter((e) => viewState(e) === 'healthy' || viewState(e) === 'starting')
+      .map((e) => ({ lease: e.lease, since: e.since }))
+  }
+
+  endpoints(): string[] {
+    return [...this.entries.values()].flatMap((e) => (viewState(e) === 'healthy' && e.endpoint ? [e.endpoint] : []))
   }
 
   /** Log lines of a job, as text, while it runs. */
@@ -188,6 +253,7 @@ export class JobManager implements AsyncDisposable {
       [...this.entries.values()].map(async (e) => {
         await e.started.catch(() => undefined)
         await e.job?.drain({ deadlineMs: 5_000 })
+        if (e.job !== null) await this.init.records?.remove(e.lease)
       }),
     )
   }
@@ -195,6 +261,7 @@ export class JobManager implements AsyncDisposable {
 
 function viewState(entry: Entry): JobViewState {
   if (entry.override !== null) return entry.override.state
+  if (entry.adoptedPid !== null) return isAlive(entry.adoptedPid) ? 'healthy' : 'stopped'
   const state = entry.job?.state
   if (state === undefined) return 'starting'
   return state.phase
@@ -205,6 +272,21 @@ function jobReason(entry: Entry): string | null {
   if (state?.phase === 'failed') return state.reason
   if (state?.phase === 'stopped') return `exited (code ${state.exitCode}, signal ${state.signal})`
   return null
+}
+
+/** SIGTERM, wait for the exit up to the deadline, then SIGKILL: drain for a process known by pid. */
+async function drainPid(pid: number, deadlineMs: number): Promise<void> {
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(pid, s)
+    } catch {
+      // already gone
+    }
+  }
+  signal('SIGTERM')
+  const until = Date.now() + deadlineMs
+  while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+  if (isAlive(pid)) signal('SIGKILL')
 }
 
 function isLive(state: JobViewState): boolean {

@@ -1,8 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Keypair, PublicKey } from '@solana/web3.js'
-import type { JobSpec, NodeStatus } from '@synkti/jobs'
+import { createSpotWatcher, type SpotWatcher } from '@synkti/cloud'
+import { type JobSpec, type NodeStatus, requirementOf } from '@synkti/jobs'
 import { chainNow, type Lease, loadKeypair, MarketClient } from '@synkti/market'
 import {
   type HandoffConfirmation,
@@ -14,11 +16,39 @@ import {
   loadSolanaKeypair,
   SynktiNode,
 } from '@synkti/p2p'
+import { createPlanner } from '@synkti/planner'
+import { createHazardModel, type HazardKey } from '@synkti/prognostics'
+import { Registry } from 'prom-client'
+import { createNodeMetrics, type RunningNodeApi, startNodeApi } from '../api/index.js'
+import { detectNodeContext, type NodeContext } from '../context/index.js'
+import {
+  createFailover,
+  type FailoverState,
+  FailoverStore,
+  type FailoverTrigger,
+  isTerminal,
+  planWith,
+  runFailover,
+  toView,
+} from '../failover/index.js'
+import { PreflightFailedError } from '../preflight/errors.js'
+import { type Operation, runPreflight } from '../preflight/index.js'
+import {
+  createPrognosticsLoop,
+  memorySampler,
+  type PrognosticsLoop,
+  requestsSampler,
+  type Sampler,
+} from '../prognostics/index.js'
+import { createSettlementLoop, type SettlementLoop } from '../settlement/index.js'
 import { type AdmissionContext, admitJob } from './admission.js'
 import { ChainState } from './chain-state.js'
 import type { NodeConfig } from './config.js'
 import { LeaseNotForThisProviderError, LeaseNotServableError, refusal, UnknownLeaseError } from './errors.js'
+import { nodeFailoverEffects } from './failover-effects.js'
+import { JobRecords } from './job-records.js'
 import { JobManager } from './jobs.js'
+import { preflightEnv } from './preflight-env.js'
 
 /** One structured line of what the node did; the CLI prints them as JSON lines. */
 export type NodeEvent = { event: string } & Record<string, unknown>
@@ -34,20 +64,39 @@ const RECORD_REFRESH_MS = 60_000
 /** A hand-off confirmation may arrive before the RPC the taker reads has the migration. */
 const MIGRATION_VISIBLE_TRIES = 20
 const MIGRATION_VISIBLE_STEP_MS = 250
+/** How long a job is expected to keep running after a failover, for the planner's price term. */
+const EXPECTED_REMAINING_SEC = 3_600
+/** A rebalance recommendation gives no deadline; the node moves its jobs within this. */
+const REBALANCE_BUDGET_MS = 120_000
+/** Context probes must not hold up the start on a workstation, where nothing answers. */
+const CONTEXT_PROBE_MS = 1_000
 
 /**
- * The provider daemon, composed: operator key, chain client, P2P node with the job, status,
- * hand-off, challenge and logs protocols, and the jobs it runs (keyed by lease).
+ * The provider daemon, composed: it observes where it runs (context, preflight), then serves:
+ * P2P (job, status, hand-off, challenge, logs), the jobs it runs (keyed by lease), settlement
+ * of their usage on chain, failover when the cloud takes the machine back, prognostics, and
+ * the HTTP API with its status page.
  */
 export class ProviderNode implements AsyncDisposable {
   readonly jobs: JobManager
   readonly chain: ChainState
   readonly client: MarketClient
+  readonly registry = new Registry()
+  readonly failovers = new Map<string, FailoverState>()
   private admittingNow = true
-  /** hand-offs this node accepted and awaits the confirmation of: lease → spec */
-  private readonly pendingTakeovers = new Map<string, { spec: JobSpec; consumer: string }>()
+  private readonly pendingTakeovers = new Map<string, { spec: JobSpec; consumer: string; since: number }>()
+  private readonly running = new Set<Promise<unknown>>()
+  private readonly stopping = new AbortController()
+  private readonly failoverStore: FailoverStore
+  private readonly hazard = createHazardModel()
   private recordTimer: NodeJS.Timeout | undefined
+  private spare: { operator: string; at: number } | null = null
   p2p!: SynktiNode
+  context!: NodeContext
+  api: RunningNodeApi | null = null
+  settlement!: SettlementLoop
+  prognostics!: PrognosticsLoop
+  spotWatcher: SpotWatcher | null = null
 
   private constructor(
     readonly config: NodeConfig,
@@ -56,46 +105,125 @@ export class ProviderNode implements AsyncDisposable {
   ) {
     this.client = new MarketClient({ rpcUrl: config.rpcUrl })
     this.chain = new ChainState(this.client, new PublicKey(config.provider))
+    this.failoverStore = new FailoverStore(join(config.stateDir, 'failovers'))
     this.jobs = new JobManager({
       ...(config.jobCwd !== undefined ? { cwd: config.jobCwd } : {}),
+      records: new JobRecords(join(config.stateDir, 'jobs')),
       onChange: (lease) => this.emit({ event: 'job', ...this.jobs.view(lease) }),
     })
   }
 
+  /**
+   * Observes, then acts: context and role, the Banker's check (nothing starts while an item
+   * fails), then P2P, API, loops; then it resumes what a previous run left unfinished.
+   */
   static async start(init: ProviderNodeInit): Promise<ProviderNode> {
     const { config } = init
     const operator = await loadKeypair(config.keypair)
     const node = new ProviderNode(config, operator, init.log ?? (() => {}))
     await mkdir(config.stateDir, { recursive: true })
-    await node.chain.refresh()
-    node.chain.start(CHAIN_REFRESH_MS)
-    node.p2p = await SynktiNode.create({
-      privateKey: await loadSolanaKeypair(config.keypair),
+    node.context = await detectNodeContext({
+      timeoutMs: CONTEXT_PROBE_MS,
+      ...(config.context !== 'auto' ? { override: config.context } : {}),
+      ...(config.imdsUrl !== undefined ? { metadataBaseUrl: config.imdsUrl } : {}),
+      ...(config.role !== 'auto' ? { role: config.role } : {}),
+    })
+    node.emit({
+      event: 'context',
+      kind: node.context.context.kind,
+      role: node.context.role,
+      reason: node.context.reason,
+    })
+    await node.gate('start')
+    try {
+      await node.serve()
+    } catch (err) {
+      await node.stop()
+      throw err
+    }
+    return node
+  }
+
+  private async serve(): Promise<void> {
+    const { config } = this
+    await this.chain.refresh()
+    this.chain.start(CHAIN_REFRESH_MS)
+    const privateKey = await loadSolanaKeypair(config.keypair)
+    this.p2p = await SynktiNode.create({
+      privateKey,
       listen: config.listen,
       announce: config.announce,
       bootstrap: config.bootstrap,
       handlers: {
-        job: (request) => node.onJob(request),
-        status: async () => node.status() as unknown as JsonObject,
+        job: (request) => this.onJob(request),
+        status: async () => this.status() as unknown as JsonObject,
         handoff: {
-          offer: (offer) => node.onHandoffOffer(offer),
-          confirm: (confirmation) => node.onHandoffConfirm(confirmation),
+          offer: (offer) => this.onHandoffOffer(offer),
+          confirm: (confirmation) => this.onHandoffConfirm(confirmation),
         },
         measure: async (nonce) => measure(nonce),
-        logs: (jobId) => node.jobs.logs(jobId),
+        logs: (jobId) => this.jobs.logs(jobId),
       },
-      onProtocolError: (err, protocol) => node.emit({ event: 'protocol-error', protocol, error: refusal(err) }),
+      onProtocolError: (err, protocol) => this.emit({ event: 'protocol-error', protocol, error: refusal(err) }),
     })
-    await node.publish()
-    node.recordTimer = setInterval(() => void node.publish(), RECORD_REFRESH_MS)
-    node.recordTimer.unref()
-    node.emit({
+    const metrics = createNodeMetrics(this.registry)
+    this.api = await startNodeApi({
+      host: config.api.host,
+      port: config.api.port,
+      operator: this.address,
+      registry: this.registry,
+      sign: (bytes) => privateKey.sign(bytes),
+      view: {
+        status: () => this.status(),
+        jobs: () => this.jobs.views(),
+        health: () => this.health(),
+      },
+    })
+    this.emit({ event: 'api', url: this.api.url })
+
+    this.settlement = await createSettlementLoop({
+      client: this.client,
+      operator: this.operator,
+      provider: new PublicKey(config.provider),
+      stateDir: config.stateDir,
+      leases: () => this.jobs.served().map((s) => ({ lease: new PublicKey(s.lease), since: s.since })),
+      ...(config.settlementIntervalSec !== undefined ? { intervalSec: config.settlementIntervalSec } : {}),
+      onEvent: (event) => {
+        if (event.kind === 'attested') metrics.attestationsSent.inc({ outcome: 'ok' })
+        if (event.kind === 'deferred' || event.kind === 'dropped') metrics.attestationsSent.inc({ outcome: 'error' })
+        this.emit({ event: `settlement-${event.kind}`, ...stringify(event) })
+      },
+    })
+    this.settlement.start()
+
+    this.prognostics = createPrognosticsLoop({
+      samplers: [memorySampler(), this.requestsSampler()],
+      ...(config.capability.spot
+        ? { hazard: (within, now) => this.hazard.probabilityWithin(this.hazardKey(), now, within) }
+        : {}),
+      onSpareNeeded: (report) => this.preselectSpare(report.risk),
+      onSpareCleared: () => {
+        this.spare = null
+      },
+      onError: (err) => this.emit({ event: 'prognostics-error', error: refusal(err) }),
+    })
+    this.prognostics.start()
+
+    for (const record of await new JobRecords(join(config.stateDir, 'jobs')).load()) {
+      if (this.jobs.adopt(record)) this.emit({ event: 'job-adopted', lease: record.lease, pid: record.pid })
+    }
+    await this.resumeFailovers()
+    await this.publish()
+    this.recordTimer = setInterval(() => void this.publish(), RECORD_REFRESH_MS)
+    this.recordTimer.unref()
+    this.watchSpot()
+    this.emit({
       event: 'started',
-      operator: node.address,
-      peerId: node.p2p.peerId.toString(),
-      addrs: node.p2p.multiaddrs,
+      operator: this.address,
+      peerId: this.p2p.peerId.toString(),
+      addrs: this.p2p.multiaddrs,
+      api: this.api.url,
     })
-    return node
   }
 
   get address(): string {
@@ -111,6 +239,28 @@ export class ProviderNode implements AsyncDisposable {
     if (!this.admittingNow) return
     this.admittingNow = false
     this.emit({ event: 'admitting', admitting: false })
+  }
+
+  /** The Banker's check for `operation`; throws PreflightFailedError (with the report) when an item fails. */
+  async gate(operation: Operation, spec?: JobSpec): Promise<void> {
+    const peers =
+      this.p2p === undefined
+        ? undefined
+        : { connected: () => this.p2p.libp2p.getConnections().length, bootstrap: this.config.bootstrap.length }
+    const report = await runPreflight(
+      operation,
+      preflightEnv(this.config, this.client, peers),
+      spec === undefined
+        ? undefined
+        : { requirement: requirementOf(spec), ...(spec.run.kind === 'command' ? { command: spec.run.command } : {}) },
+    )
+    this.emit({
+      event: 'preflight',
+      operation,
+      ok: report.ok,
+      failed: report.checks.filter((c) => c.status.kind === 'failed').map((c) => c.id),
+    })
+    if (!report.ok) throw new PreflightFailedError(report)
   }
 
   /** Signs and stores this node's record, and announces its capability key. */
@@ -141,7 +291,7 @@ export class ProviderNode implements AsyncDisposable {
     return {
       provider: this.config.provider,
       capability: this.config.capability,
-      admitting: this.admittingNow,
+      admitting: this.admittingNow && this.context.role === 'worker',
       allowCommands: this.config.allowCommands,
     }
   }
@@ -155,7 +305,7 @@ export class ProviderNode implements AsyncDisposable {
     }
   }
 
-  /** `/synkti/job/1.0.0`: observe (lease, spec, fit), then accept on chain, then start. */
+  /** `/synkti/job/1.0.0`: observe (lease, spec, fit, preflight), then accept on chain, then start. */
   async onJob(request: JobRequest): Promise<JobDecision> {
     try {
       const lease = await this.fetchLease(request.lease)
@@ -164,11 +314,15 @@ export class ProviderNode implements AsyncDisposable {
         lease,
         this.admissionContext(),
       )
+      let since = lease.settledUntil
       if (admission.accept) {
-        await this.client.acceptLease({ operator: this.operator, lease: lease.address })
-        this.emit({ event: 'lease-accepted', lease: request.lease })
+        await this.gate('accept-lease', admission.spec)
+        const { events } = await this.client.acceptLease({ operator: this.operator, lease: lease.address })
+        const accepted = events.find((e) => e.name === 'LeaseAccepted')
+        if (accepted?.name === 'LeaseAccepted') since = accepted.data.acceptedAt
+        this.emit({ event: 'lease-accepted', lease: request.lease, since })
       }
-      this.jobs.start(request.lease, request.consumer, admission.spec)
+      this.jobs.start(request.lease, request.consumer, admission.spec, since)
       return { accepted: true, jobId: request.lease }
     } catch (err) {
       this.emit({ event: 'job-refused', lease: request.lease, reason: refusal(err) })
@@ -194,15 +348,17 @@ export class ProviderNode implements AsyncDisposable {
         this.admissionContext(),
         lease.provider.toBase58(),
       )
+      await this.gate('migrate', spec)
+      const handoffAt = await chainNow(this.client.connection)
       const transaction = await this.client.prepareMigrateLease({
         oldOperator: new PublicKey(offer.from),
         newOperator: this.operator.publicKey,
         signer: this.operator,
         lease: lease.address,
         newProvider: new PublicKey(this.config.provider),
-        handoffAt: await chainNow(this.client.connection),
+        handoffAt,
       })
-      this.pendingTakeovers.set(offer.lease, { spec, consumer: lease.consumer.toBase58() })
+      this.pendingTakeovers.set(offer.lease, { spec, consumer: lease.consumer.toBase58(), since: handoffAt })
       this.emit({ event: 'handoff-accepted', lease: offer.lease, from: offer.from })
       return { accept: true, transaction }
     } catch (err) {
@@ -214,8 +370,9 @@ export class ProviderNode implements AsyncDisposable {
   /** The giver says the migration landed: check the chain, then start the job (once). */
   async onHandoffConfirm(confirmation: HandoffConfirmation): Promise<void> {
     const pending = this.pendingTakeovers.get(confirmation.lease)
-    if (pending === undefined)
-      throw new UnknownLeaseError(confirmation.lease, 'no hand-off of this lease was accepted here')
+    if (pending === undefined) {
+      throw new UnknownLeaseError(confirmation.lease, `no hand-off of lease ${confirmation.lease} was accepted here`)
+    }
     for (let i = 0; ; i++) {
       const lease = await this.fetchLease(confirmation.lease)
       if (lease.provider.toBase58() === this.config.provider) break
@@ -225,7 +382,7 @@ export class ProviderNode implements AsyncDisposable {
       await sleep(MIGRATION_VISIBLE_STEP_MS)
     }
     this.pendingTakeovers.delete(confirmation.lease)
-    this.jobs.start(confirmation.lease, pending.consumer, pending.spec)
+    this.jobs.start(confirmation.lease, pending.consumer, pending.spec, pending.since)
     this.emit({ event: 'handoff-taken', lease: confirmation.lease, tx: confirmation.transactionSignature })
   }
 
@@ -236,30 +393,201 @@ export class ProviderNode implements AsyncDisposable {
     return signature
   }
 
+  // ── failover ──────────────────────────────────────────────────────────────
+
+  private watchSpot(): void {
+    const ctx = this.context.context
+    if (ctx.kind !== 'aws' || ctx.lifecycle !== 'spot') return
+    const watcher = createSpotWatcher({
+      cloud: 'aws',
+      pollMs: this.config.spotPollMs,
+      ...(this.config.imdsUrl !== undefined ? { imdsBaseUrl: this.config.imdsUrl } : {}),
+    })
+    this.hazard.observe({ kind: 'up', key: this.hazardKey(), time: Date.now() / 1000 })
+    watcher.on('interruption', (e) => {
+      this.hazard.observe({ kind: 'notice', key: this.hazardKey(), time: Date.now() / 1000 })
+      this.emit({ event: 'spot-interruption', action: e.action, at: e.at.toISOString() })
+      this.failoverAll('interruption', e.at.getTime())
+    })
+    watcher.on('rebalance', (e) => {
+      this.emit({ event: 'spot-rebalance', noticeAt: e.noticeAt.toISOString() })
+      this.failoverAll('rebalance', Date.now() + REBALANCE_BUDGET_MS)
+    })
+    watcher.on('poll-failed', (err) => this.emit({ event: 'spot-poll-failed', error: refusal(err) }))
+    void watcher.start()
+    this.spotWatcher = watcher
+    this.emit({ event: 'spot-watching', imds: this.config.imdsUrl ?? 'default' })
+  }
+
+  private hazardKey(): HazardKey {
+    const ctx = this.context.context
+    const { capability } = this.config
+    return {
+      cloud: capability.cloud === 'local' ? 'aws' : capability.cloud,
+      region: capability.region,
+      zone: capability.zone,
+      instanceType: ctx.kind === 'aws' ? ctx.instanceType : capability.gpu.model,
+    }
+  }
+
+  /** Moves every job whose spec allows it; the node stops admitting at once. */
+  failoverAll(trigger: FailoverTrigger, deadline: number): void {
+    this.stopAdmitting()
+    for (const lease of this.jobs.live()) {
+      if ([...this.failovers.values()].some((f) => f.lease === lease && !isTerminal(f))) continue
+      const spec = this.jobs.spec(lease)
+      if (spec.failover.policy !== 'migrate') {
+        this.emit({ event: 'failover-skipped', lease, policy: spec.failover.policy })
+        continue
+      }
+      const state = createFailover({
+        lease,
+        trigger,
+        self: this.address,
+        job: { jobId: lease, spec, requirement: requirementOf(spec), expectedDurationSec: EXPECTED_REMAINING_SEC },
+        deadline,
+        at: Date.now(),
+      })
+      this.track(this.runFailover(state))
+    }
+  }
+
+  private async resumeFailovers(): Promise<void> {
+    const { failovers, corrupt } = await this.failoverStore.loadUnfinished()
+    for (const err of corrupt) this.emit({ event: 'failover-corrupt', error: refusal(err) })
+    for (const state of failovers) {
+      this.stopAdmitting()
+      this.track(this.runFailover(state))
+    }
+  }
+
+  private async runFailover(state: FailoverState): Promise<void> {
+    const store = {
+      save: async (s: FailoverState) => {
+        this.failovers.set(s.id, s)
+        await this.failoverStore.save(s)
+      },
+    }
+    const planner = createPlanner()
+    const effects = nodeFailoverEffects(
+      {
+        client: this.client,
+        p2p: this.p2p,
+        market: this.config.market,
+        self: this.address,
+        stopAdmitting: () => this.stopAdmitting(),
+        coSign: (tx) => this.coSignMigration(tx),
+        drainOld: async (lease, to) => {
+          if (to !== null) await this.jobs.handOff(lease, to, this.config.drainDeadlineMs)
+          else if (this.jobs.has(lease)) await this.jobs.stop(lease, 'failover failed', this.config.drainDeadlineMs)
+        },
+        plan: planWith(planner),
+        log: (event, fields) => this.emit({ event, ...fields }),
+      },
+      state.lease,
+    )
+    try {
+      const end = await runFailover({ state, effects, store, signal: this.stopping.signal })
+      this.emit({ event: 'failover-end', ...toView(end) })
+    } catch (err) {
+      this.emit({ event: 'failover-interrupted', lease: state.lease, error: refusal(err) })
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.running.add(work)
+    void work.finally(() => this.running.delete(work))
+  }
+
+  // ── prognostics ───────────────────────────────────────────────────────────
+
+  /** Requests running + waiting, summed over the jobs this node serves. */
+  private requestsSampler(): Sampler {
+    const template = requestsSampler({ url: 'http://127.0.0.1:1' })
+    return {
+      ...template,
+      read: async () => {
+        const values = await Promise.all(this.jobs.endpoints().map((url) => requestsSampler({ url }).read()))
+        return values.reduce((a, b) => a + b, 0)
+      },
+    }
+  }
+
+  /**
+   * Risk is high: pick the spare the planner would choose now and check it is there (a signed
+   * challenge keeps the connection warm), so a failover starts from a known-good peer.
+   */
+  private async preselectSpare(risk: number): Promise<void> {
+    const [lease] = this.jobs.live()
+    if (lease === undefined) return
+    const spec = this.jobs.spec(lease)
+    const job = { jobId: lease, spec, requirement: requirementOf(spec), expectedDurationSec: EXPECTED_REMAINING_SEC }
+    const effects = nodeFailoverEffects(
+      {
+        client: this.client,
+        p2p: this.p2p,
+        market: this.config.market,
+        self: this.address,
+        stopAdmitting: () => {},
+        coSign: () => Promise.reject(new Error('a spare is not a hand-off')),
+        drainOld: async () => {},
+        plan: planWith(createPlanner()),
+        log: (event, fields) => this.emit({ event, ...fields }),
+      },
+      lease,
+    )
+    const candidates = (await effects.findCandidates(job, AbortSignal.timeout(10_000))).filter(
+      (c) => c.target.operator !== this.address,
+    )
+    const choice = await effects.plan(job, candidates)
+    if (!choice.ok) return
+    await this.p2p.protocols.challenge(SynktiNode.peerIdOf(choice.target.operator))
+    this.spare = { operator: choice.target.operator, at: Math.floor(Date.now() / 1000) }
+    this.emit({ event: 'spare-preselected', operator: choice.target.operator, risk })
+  }
+
+  // ── status ────────────────────────────────────────────────────────────────
+
+  private health() {
+    const checks = [
+      { name: 'chain', ok: this.chain.account !== null, ...(this.chain.error ? { detail: this.chain.error } : {}) },
+      { name: 'p2p', ok: this.p2p?.isStarted() ?? false },
+    ]
+    return { ok: checks.every((c) => c.ok), checks }
+  }
+
   status(): NodeStatus {
     const { capability } = this.config
+    const view = this.context?.view
+    const prognostics = this.prognostics?.status() ?? { series: [], risk: 0, spareRequested: false }
     return {
       v: 1,
       operator: this.address,
       market: this.config.market,
       provider: this.config.provider,
-      role: 'worker',
-      context: { kind: 'workstation', spot: capability.spot },
+      role: this.context?.role ?? 'worker',
+      context: view ?? { kind: 'workstation', spot: capability.spot },
       admitting: this.admittingNow,
       capability,
       pricePerSecond: this.config.pricePerSecond,
       at: Math.floor(Date.now() / 1000),
       jobs: this.jobs.views(),
-      failovers: [],
+      failovers: [...this.failovers.values()].map(toView),
       chain: this.chain.view(),
-      settlement: { queued: 0, lastAttestedAt: null, lastError: null },
-      prognostics: { series: [], risk: 0, spareRequested: false },
+      settlement: this.settlement?.status() ?? { queued: 0, lastAttestedAt: null, lastError: null },
+      prognostics: { ...prognostics, spareRequested: prognostics.spareRequested || this.spare !== null },
     }
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort(new Error('node stopping'))
     clearInterval(this.recordTimer)
     this.chain.stop()
+    await this.spotWatcher?.[Symbol.asyncDispose]()
+    await Promise.allSettled([...this.running])
+    await this.prognostics?.[Symbol.asyncDispose]()
+    await this.settlement?.[Symbol.asyncDispose]()
+    await this.api?.close()
     await this.jobs[Symbol.asyncDispose]()
     await this.p2p?.stop()
     this.emit({ event: 'stopped' })
@@ -270,9 +598,14 @@ export class ProviderNode implements AsyncDisposable {
   }
 }
 
+/** Events carry bigints (amounts); JSON lines carry them as decimal strings. */
+function stringify(event: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]))
+}
+
 /**
  * `/synkti/challenge/1.0.0`: work bound to the challenger's nonce, so the answer cannot be
- * precomputed; the GPU figures are what nvidia-smi reports where it exists.
+ * precomputed; how much of it fits in 20 ms says something about the machine.
  */
 function measure(nonce: Uint8Array): JsonObject {
   const started = process.hrtime.bigint()
@@ -282,5 +615,5 @@ function measure(nonce: Uint8Array): JsonObject {
     digest = createHash('sha256').update(digest).digest()
     rounds++
   }
-  return { sha256RoundsIn20ms: rounds, digest: digest.toString('hex'), salt: randomBytes(8).toString('hex') }
+  return { sha256RoundsIn20ms: rounds, digest: digest.toString('hex') }
 }

@@ -6,7 +6,7 @@
 import { PublicKey } from '@solana/web3.js'
 import type { MarketClient } from '@synkti/market'
 import type { Capability, Requirement, Runtime } from '@synkti/planner'
-import { DEFAULT_WEIGHTS_SOURCE, MIN_FREE_DISK_GB, OPERATION_CHECKS, PREFLIGHT_PROBE_TIMEOUT_MS } from './constants.js'
+import { MIN_FREE_DISK_GB, OPERATION_CHECKS, PREFLIGHT_PROBE_TIMEOUT_MS } from './constants.js'
 import { InvalidPreflightOperationError, MissingPreflightNeedsError, PreflightFailedError } from './errors.js'
 import {
   evaluateActive,
@@ -54,7 +54,7 @@ export interface PreflightEnv {
   /** What the node declares (planner's Capability). */
   declared: Capability
   modelDir: string
-  /** Hugging Face-compatible hub asked when weights are not on disk; default https://huggingface.co. */
+  /** Hugging Face-compatible hub asked when weights are not on disk (e.g. https://huggingface.co); none: they must be on disk. */
   weightsSource?: string
   /** Token for gated models (HF_TOKEN). */
   weightsToken?: string
@@ -218,7 +218,8 @@ async function storage(
     weights = await observeWeights({
       model: requirement.model,
       modelDir: env.modelDir,
-      source: env.weightsSource ?? DEFAULT_WEIGHTS_SOURCE,
+      // No hub unless the operator names one: the node never calls out on its own.
+      ...(env.weightsSource === undefined ? {} : { source: env.weightsSource }),
       timeoutMs,
       ...(env.weightsToken === undefined ? {} : { token: env.weightsToken }),
     })

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Keypair } from '@solana/web3.js'
@@ -6,7 +6,7 @@ import { type JobSpec, jobSpecHash, parseJobSpec } from '@synkti/jobs'
 import { serializeKeypair } from '@synkti/market'
 import type { Capability } from '@synkti/planner'
 import { type NodeConfig, nodeConfigSchema } from '../../src/node/config.js'
-import { STANDIN_BIN } from '../helpers.js'
+import { MODEL, STANDIN_BIN } from '../helpers.js'
 import { chain, type MarketFx, type ProviderFx } from './chain.js'
 
 export function capability(over: Partial<Capability> = {}): Capability {
@@ -32,6 +32,9 @@ export async function keypairFile(dir: string, name: string, kp: Keypair): Promi
 /** A node config for a registered provider fixture, state in a fresh temporary directory. */
 export async function nodeConfig(m: MarketFx, p: ProviderFx, over: Partial<NodeConfig> = {}): Promise<NodeConfig> {
   const dir = await mkdtemp(join(tmpdir(), 'synkti-node-'))
+  // the stand-in's "weights": the preflight finds the model on disk, as it would a real one
+  await mkdir(join(dir, 'models', MODEL), { recursive: true })
+  await writeFile(join(dir, 'models', MODEL, 'weights.bin'), 'standin')
   return nodeConfigSchema.parse({
     keypair: await keypairFile(dir, 'operator', p.operator),
     rpcUrl: chain.rpcUrl,
@@ -43,6 +46,8 @@ export async function nodeConfig(m: MarketFx, p: ProviderFx, over: Partial<NodeC
     capability: capability(),
     pricePerSecond: '1000',
     context: 'workstation',
+    role: 'worker',
+    modelDir: join(dir, 'models'),
     allowCommands: [process.execPath],
     ...over,
   })
@@ -54,7 +59,7 @@ export function standinSpec(over: Record<string, unknown> = {}): JobSpec {
     version: 1,
     name: 'standin',
     run: { kind: 'command', command: process.execPath, args: [STANDIN_BIN, '--port', '{port}', '--model', '{model}'] },
-    model: { name: 'test/model', sizeGb: 1, vramGb: 16 },
+    model: { name: MODEL, sizeGb: 1, vramGb: 16 },
     gpus: { count: 1 },
     priceCap: { perSecond: '5000' },
     spotAllowed: true,

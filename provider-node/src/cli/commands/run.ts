@@ -1,0 +1,31 @@
+import type { NodeConfig } from '../../node/config.js'
+import { type NodeEvent, ProviderNode } from '../../node/provider-node.js'
+import type { Output } from '../output.js'
+
+function line(out: Output, event: NodeEvent): string {
+  if (out.json) return JSON.stringify({ at: new Date().toISOString(), ...event })
+  const { event: name, ...rest } = event
+  const fields = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ')
+  return `${new Date().toISOString().slice(11, 23)} ${name} ${fields}`
+}
+
+/**
+ * Runs the node until SIGINT/SIGTERM, then stops it in order (API, P2P, loops, jobs drained).
+ * A second signal exits at once.
+ */
+export async function run(config: NodeConfig, out: Output): Promise<void> {
+  const log = (event: NodeEvent) => process.stdout.write(`${line(out, event)}\n`)
+  const node = await ProviderNode.start({ config, log })
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log({ event: 'signal', signal })
+      process.once(signal, () => process.exit(130))
+      resolve()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+  await node.stop()
+}

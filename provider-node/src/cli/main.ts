@@ -1,0 +1,195 @@
+import { MarketClient } from '@synkti/market'
+import type { Capability, Cloud, Runtime } from '@synkti/planner'
+import { Command, Option } from 'commander'
+import { DEFAULT_CONFIG_PATH, DEFAULT_KEYPAIR_PATH, loadNodeConfig, type NodeConfig } from '../node/config.js'
+import { resume, stake } from './commands/chain-ops.js'
+import { doctor } from './commands/doctor.js'
+import { keygen } from './commands/keygen.js'
+import { register } from './commands/register.js'
+import { run } from './commands/run.js'
+import { status } from './commands/status.js'
+import { type Output, print, reportError } from './output.js'
+import { amount, expandHome, positive, publicKey, rpcUrl } from './values.js'
+
+interface Globals {
+  url?: string
+  keypair?: string
+  config: string
+  json: boolean
+}
+
+/**
+ * `synkti-provider`: the provider daemon and its operator's tools. Solana CLI conventions:
+ * -u/--url, -k/--keypair, --json on every command; named errors and non-zero exit codes.
+ */
+export function buildProgram(): Command {
+  const program = new Command('synkti-provider')
+    .description('Synkti provider node: observe where it runs, then serve leases')
+    .option('-u, --url <rpc>', 'localnet, devnet, mainnet-beta or an RPC URL (default: the config, else localnet)')
+    .option('-k, --keypair <path>', `operator keypair (default: the config, else ${DEFAULT_KEYPAIR_PATH})`)
+    .option('-c, --config <path>', 'node config file', DEFAULT_CONFIG_PATH)
+    .option('--json', 'print one JSON object (run: JSON lines)', false)
+    .showHelpAfterError()
+
+  const globals = (cmd: Command): Globals => cmd.optsWithGlobals<Globals>()
+  const out = (cmd: Command): Output => ({ json: globals(cmd).json })
+  const configOf = async (cmd: Command): Promise<NodeConfig> => {
+    const g = globals(cmd)
+    const config = await loadNodeConfig(expandHome(g.config))
+    return {
+      ...config,
+      ...(g.url !== undefined ? { rpcUrl: rpcUrl(g.url) } : {}),
+      ...(g.keypair !== undefined ? { keypair: expandHome(g.keypair) } : {}),
+    }
+  }
+
+  program
+    .command('keygen')
+    .description('create an operator keypair (never overwrites)')
+    .option('-o, --outfile <path>', 'where to write it', DEFAULT_KEYPAIR_PATH)
+    .action(async (o: { outfile: string }, cmd: Command) => {
+      print(out(cmd), await keygen(expandHome(o.outfile)), (r) => [`wrote ${r.path}`, `operator ${r.address}`])
+    })
+
+  program
+    .command('register')
+    .description('register this operator in a market, stake, and write the node config')
+    .requiredOption('--market <address>', 'market account')
+    .requiredOption('--stake <amount>', 'total stake wanted, in stake-mint base units')
+    .requiredOption('--price <amount>', 'price per second, in payment-mint base units')
+    .requiredOption('--gpu <model>', 'GPU model, e.g. H100')
+    .requiredOption('--vram <gb>', 'VRAM per GPU in GB')
+    .option('--count <n>', 'GPUs', '1')
+    .requiredOption('--region <region>', 'e.g. eu-central')
+    .option('--zone <zone>', 'availability zone (default: the region)')
+    .addOption(
+      new Option('--cloud <cloud>', 'where the machine is')
+        .choices(['aws', 'hetzner', 'ovh', 'local'])
+        .default('local'),
+    )
+    .option('--spot', 'the machine can be preempted', false)
+    .option('--runtime <runtime...>', 'process, container, vllm', ['process'])
+    .option('--disk <gb>', 'disk for models, GB', '100')
+    .option('-a, --authority <path>', 'cold wallet that owns the stake (default: the operator key)')
+    .option('--state-dir <path>', 'failover journals and settlement queue (default: next to the config)')
+    .option('--allow-command <cmd...>', 'executables consumer jobs may run here', [])
+    .option('--listen <multiaddr...>', 'P2P listen addresses')
+    .option('--bootstrap <multiaddr...>', 'P2P bootstrap peers')
+    .option('--api-port <port>', 'HTTP API port on 127.0.0.1')
+    .action(async (o: Record<string, string | string[] | boolean | undefined>, cmd: Command) => {
+      const g = globals(cmd)
+      const url = rpcUrl(g.url ?? 'localnet')
+      const capability: Capability = {
+        gpu: {
+          model: String(o.gpu),
+          count: positive('--count', String(o.count)),
+          vramGb: positive('--vram', String(o.vram)),
+        },
+        cloud: o.cloud as Cloud,
+        region: String(o.region),
+        zone: String(o.zone ?? o.region),
+        spot: o.spot === true,
+        runtimes: o.runtime as Runtime[],
+        cachedModels: [],
+        diskGb: positive('--disk', String(o.disk)),
+      }
+      const result = await register({
+        client: new MarketClient({ rpcUrl: url }),
+        rpcUrl: url,
+        market: publicKey('--market', String(o.market)),
+        operatorPath: expandHome(g.keypair ?? DEFAULT_KEYPAIR_PATH),
+        ...(typeof o.authority === 'string' ? { authorityPath: expandHome(o.authority) } : {}),
+        capability,
+        pricePerSecond: amount('--price', String(o.price)),
+        stake: amount('--stake', String(o.stake)),
+        configPath: expandHome(g.config),
+        ...(typeof o.stateDir === 'string' ? { stateDir: expandHome(o.stateDir) } : {}),
+        node: {
+          allowCommands: o.allowCommand as string[],
+          ...(Array.isArray(o.listen) ? { listen: o.listen } : {}),
+          ...(Array.isArray(o.bootstrap) ? { bootstrap: o.bootstrap } : {}),
+          ...(typeof o.apiPort === 'string' ? { api: { host: '127.0.0.1', port: Number(o.apiPort) } } : {}),
+        },
+      })
+      print(out(cmd), result, (r) => [
+        `provider ${r.provider} (${r.registered === 'now' ? 'registered now' : 'already registered'})`,
+        `operator ${r.operator}, authority ${r.authority}`,
+        `staked ${r.staked} (deposited ${r.deposited} now)`,
+        `config ${r.config}`,
+      ])
+    })
+
+  program
+    .command('stake')
+    .description('deposit more stake')
+    .requiredOption('--amount <amount>', 'stake-mint base units')
+    .option('-a, --authority <path>', 'the stake owner (default: the operator key)')
+    .action(async (o: { amount: string; authority?: string }, cmd: Command) => {
+      const config = await configOf(cmd)
+      const client = new MarketClient({ rpcUrl: config.rpcUrl })
+      const result = await stake(client, config, amount('--amount', o.amount), o.authority && expandHome(o.authority))
+      print(out(cmd), result, (r) => `staked ${r.staked} (${r.signature})`)
+    })
+
+  program
+    .command('resume')
+    .description('take leases again after a pause')
+    .action(async (_o: unknown, cmd: Command) => {
+      const config = await configOf(cmd)
+      const result = await resume(new MarketClient({ rpcUrl: config.rpcUrl }), config)
+      print(out(cmd), result, (r) => `provider ${r.provider} active (${r.signature})`)
+    })
+
+  program
+    .command('doctor')
+    .description('run the preflight check and print every item with its remedy')
+    .addOption(
+      new Option('--operation <op>', 'which operation to check')
+        .choices(['start', 'accept-lease', 'spawn', 'migrate'])
+        .default('start'),
+    )
+    .action(async (o: { operation: string }, cmd: Command) => {
+      const report = await doctor(await configOf(cmd), o.operation)
+      print(out(cmd), report.report, () => report.text)
+      if (!report.report.ok) process.exitCode = 6
+    })
+
+  program
+    .command('run')
+    .description('start the node: P2P, jobs, failover, settlement, API')
+    .option('--api-port <port>', 'HTTP API port (0: any)')
+    .addOption(
+      new Option('--context <kind>', 'skip detection').choices(['auto', 'aws', 'hetzner', 'ovh', 'workstation']),
+    )
+    .option('--imds-url <url>', 'instance metadata service (tests: amazon-ec2-metadata-mock)')
+    .action(async (o: { apiPort?: string; context?: NodeConfig['context']; imdsUrl?: string }, cmd: Command) => {
+      const base = await configOf(cmd)
+      const config: NodeConfig = {
+        ...base,
+        ...(o.apiPort !== undefined ? { api: { ...base.api, port: Number(o.apiPort) } } : {}),
+        ...(o.context !== undefined ? { context: o.context } : {}),
+        ...(o.imdsUrl !== undefined ? { imdsUrl: o.imdsUrl } : {}),
+      }
+      await run(config, out(cmd))
+    })
+
+  program
+    .command('status')
+    .description('ask the running node (its HTTP API) for its own status')
+    .action(async (_o: unknown, cmd: Command) => {
+      const config = await configOf(cmd)
+      print(out(cmd), await status(config), (r) => r.text)
+    })
+
+  return program
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram()
+  const json = argv.includes('--json')
+  try {
+    await program.parseAsync(argv)
+  } catch (err) {
+    process.exitCode = reportError({ json }, err)
+  }
+}

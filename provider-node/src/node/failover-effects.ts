@@ -1,0 +1,143 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { PublicKey } from '@solana/web3.js'
+import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
+import type { MarketClient } from '@synkti/market'
+import { SynktiNode } from '@synkti/p2p'
+import { fraction, gbPerSecond, seconds, usdPerSecond } from '@synkti/planner'
+import type { FailoverCandidate, FailoverEffects, FailoverJob, FailoverTarget, PlanChoice } from '../failover/index.js'
+
+/** How often the giver asks the taker whether the job is there / healthy yet. */
+const POLL_MS = 250
+/** Candidates fetched per failover: the chain lists every registered provider of the market. */
+const MAX_CANDIDATES = 20
+/** Payment-mint base units per USD (a 6-decimal stablecoin), for the planner's cost in USD. */
+const BASE_UNITS_PER_USD = 1_000_000
+/** Without measurements, a peer's bandwidth for weights and latency to the consumer are assumed equal. */
+const ASSUMED_BANDWIDTH_GBPS = 1
+const ASSUMED_LATENCY_S = 0.05
+
+export interface NodeFailoverDeps {
+  client: MarketClient
+  p2p: SynktiNode
+  market: string
+  self: string
+  stopAdmitting(): void
+  /** co-signs and submits the taker's migrate_lease; returns its signature */
+  coSign(transaction: Uint8Array): Promise<string>
+  drainOld(lease: string, to: string | null): Promise<void>
+  plan(job: FailoverJob, candidates: readonly FailoverCandidate[]): PlanChoice
+  log(event: string, fields: Record<string, unknown>): void
+}
+
+/**
+ * The failover's effects on the real world: candidates are the market's registered providers
+ * (the chain is the list) whose signed DHT record could be fetched over P2P (the record gives
+ * capability, price and addresses); the offer is the hand-off protocol; progress on the taker
+ * is read from its signed status.
+ */
+export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string): FailoverEffects {
+  const lease = () => leaseAddress
+  const { client, p2p } = deps
+
+  async function targetStatus(target: FailoverTarget, leaseAddress: string) {
+    const signed = await p2p.protocols.askStatus(SynktiNode.peerIdOf(target.operator))
+    return jobOfLease(parseNodeStatus(signed.body.status), leaseAddress)
+  }
+
+  return {
+    async stopAdmitting() {
+      deps.stopAdmitting()
+    },
+
+    async findCandidates(_job, signal) {
+      const providers = await client.findProviders({ market: new PublicKey(deps.market) })
+      const others = providers.filter((p) => p.operator.toBase58() !== deps.self).slice(0, MAX_CANDIDATES)
+      const found = await Promise.allSettled(
+        others.map(async (p): Promise<FailoverCandidate> => {
+          const operator = p.operator.toBase58()
+          const { record } = await p2p.getRecord(deps.market, operator, { signal })
+          return {
+            target: { operator, provider: p.address.toBase58(), addresses: record.addresses },
+            slot: {
+              id: operator,
+              capability: record.capability,
+              price: usdPerSecond(Number(record.pricePerSecond) / BASE_UNITS_PER_USD),
+              bandwidth: gbPerSecond(ASSUMED_BANDWIDTH_GBPS),
+              latency: seconds(ASSUMED_LATENCY_S),
+              load: fraction(Math.min(1, record.load.gpuUtilization)),
+            },
+          }
+        }),
+      )
+      const candidates = found.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      deps.log('failover-candidates', {
+        lease: lease(),
+        registered: others.length,
+        reachable: candidates.map((c) => c.target.operator),
+      })
+      return candidates
+    },
+
+    plan: (job, candidates) => deps.plan(job, candidates),
+
+    async offer(target, request) {
+      for (const address of target.addresses) await p2p.connect(address).catch(() => undefined)
+      const outcome = await p2p.protocols.handoff(
+        SynktiNode.peerIdOf(target.operator),
+        { lease: request.lease, job: { spec: request.job.spec }, deadline: Math.ceil(request.deadline / 1000) },
+        (transaction) => deps.coSign(transaction),
+      )
+      return outcome.accepted
+        ? { accepted: true, migrateSignature: outcome.transactionSignature }
+        : { accepted: false, reason: outcome.reason }
+    },
+
+    async leaseProviderOnChain(leaseAddress) {
+      const onChain = await client.fetchLease(new PublicKey(leaseAddress))
+      const provider = await client.fetchProvider(onChain.provider)
+      return provider.operator.toBase58()
+    },
+
+    async awaitJob(target, leaseAddress, signal) {
+      for (;;) {
+        signal.throwIfAborted()
+        const job = await targetStatus(target, leaseAddress).catch(() => undefined)
+        if (job !== undefined) return job.jobId
+        await sleep(POLL_MS, undefined, { signal })
+      }
+    },
+
+    async awaitHealthy(target, leaseAddress, signal) {
+      for (;;) {
+        signal.throwIfAborted()
+        const job = await targetStatus(target, leaseAddress).catch(() => undefined)
+        if (job?.state === 'healthy' && job.endpoint !== null) return job.endpoint
+        if (job?.state === 'failed' || job?.state === 'stopped') return null
+        await sleep(POLL_MS, undefined, { signal })
+      }
+    },
+
+    async drainOld() {
+      const onChain = await client
+        .fetchLease(new PublicKey(lease()))
+        .then((l) => client.fetchProvider(l.provider))
+        .then((p) => p.operator.toBase58())
+        .catch(() => null)
+      await deps.drainOld(lease(), onChain === deps.self ? null : onChain)
+    },
+
+    now: () => Date.now(),
+
+    log(entry) {
+      if (entry.event === 'phase') {
+        deps.log('failover-phase', {
+          id: entry.id,
+          lease: entry.lease,
+          phase: entry.ended.kind,
+          durationMs: entry.durationMs,
+          next: entry.next,
+        })
+      } else deps.log(`failover-${entry.event}`, { ...entry })
+    },
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type JobSpec, jobSpecSchema } from '@synkti/jobs'
+import * as z from 'zod'
+
+/**
+ * What the node knows of each job it started, on disk: a node that is killed and restarted
+ * finds its children still running (the kernel does not kill them with their parent) and
+ * adopts them instead of starting a second copy — or stops them when their lease moved on.
+ */
+export const jobRecordSchema = z.strictObject({
+  lease: z.string(),
+  consumer: z.string(),
+  spec: jobSpecSchema,
+  pid: z.int().positive(),
+  endpoint: z.string(),
+  /** chain unix seconds the node began serving the lease (billing starts there) */
+  since: z.int().nonnegative(),
+  startedAt: z.int().nonnegative(),
+})
+export type JobRecord = z.infer<typeof jobRecordSchema> & { spec: JobSpec }
+
+export class JobRecords {
+  constructor(readonly dir: string) {}
+
+  private file(lease: string): string {
+    return join(this.dir, `${lease}.json`)
+  }
+
+  async save(record: JobRecord): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
+    const tmp = `${this.file(record.lease)}.tmp`
+    await writeFile(tmp, JSON.stringify(record))
+    await rename(tmp, this.file(record.lease))
+  }
+
+  async remove(lease: string): Promise<void> {
+    await unlink(this.file(lease)).catch(() => undefined)
+  }
+
+  /** Every readable record; unreadable files are skipped (their job cannot be adopted safely). */
+  async load(): Promise<JobRecord[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[])
+    const records: JobRecord[] = []
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      try {
+        records.push(jobRecordSchema.parse(JSON.parse(await readFile(join(this.dir, name), 'utf8'))))
+      } catch {
+        // a half-written or foreign file: not ours to act on
+      }
+    }
+    return records
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
