@@ -17,7 +17,9 @@ describe('status page formatting', () => {
     [1_500, '1.5 s'],
     [59_940, '59.9 s'],
     [125_000, '2 min 5 s'],
+    [120_000, '2 min'],
     [3_720_000, '1 h 2 min'],
+    [7_200_000, '2 h'],
     [-1, '–'],
     [Number.NaN, '–'],
   ])('formatDuration(%d) = %s', (ms, text) => {
@@ -39,7 +41,7 @@ describe('status page formatting', () => {
     )
     expect(formatContext({ kind: 'workstation', spot: false })).toBe('workstation (on-demand)')
     expect(formatTimeToThreshold(null)).toBe('not in sight')
-    expect(formatTimeToThreshold({ earliest: 60, likely: 90, latest: 150 })).toBe('1 min 30 s (1 min 0 s – 2 min 30 s)')
+    expect(formatTimeToThreshold({ earliest: 60, likely: 90, latest: 150 })).toBe('1 min 30 s (1 min – 2 min 30 s)')
     expect(shortAddress('7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU')).toBe('7xKX…gAsU')
   })
 

@@ -57,7 +57,7 @@ function renderNode(s) {
   setField('admitting', s.admitting ? 'yes' : 'no (draining or failing over)', s.admitting ? 'yes' : 'no')
   const gpu = s.capability.gpu
   setField('gpu', `${gpu.count} × ${gpu.model} (${gpu.vramGb} GB)`)
-  setField('price', `${formatAmount(s.pricePerSecond)} per second`)
+  setField('price', `${formatAmount(s.pricePerSecond)} / s`)
   setField('market', s.market)
   setField('provider', s.provider)
 }
@@ -88,9 +88,10 @@ function renderJobs(jobs) {
           formatTime(job.startedAt),
           job.handedOffTo ? `handed off to ${shortAddress(job.handedOffTo)}` : (job.reason ?? ''),
         ],
-        `job state-${job.state}`,
+        'job',
       )
       tr.dataset.job = job.jobId
+      tr.cells[0].className = `state-${job.state}`
       tr.cells[4].title = job.lease
       return tr
     }),

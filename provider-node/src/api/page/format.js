@@ -7,8 +7,9 @@ export function formatDuration(ms) {
   const seconds = ms / 1000
   if (seconds < 60) return `${seconds.toFixed(1)} s`
   const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+  const rest = Math.round(seconds - minutes * 60)
+  if (minutes < 60) return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`
 }
 
 /**
