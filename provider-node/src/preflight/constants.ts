@@ -24,9 +24,6 @@ export const VRAM_TOLERANCE = 0.05
 /** Free space `start` wants on the model disk even with no job yet: logs and a small model. */
 export const MIN_FREE_DISK_GB = 1
 
-/** Where weights are fetched from when not on disk (Hugging Face's model API). */
-export const DEFAULT_WEIGHTS_SOURCE = 'https://huggingface.co'
-
 export const GIB = 1024 ** 3
 export const GB = 1e9
 export const LAMPORTS_PER_SOL = 1_000_000_000

@@ -290,6 +290,12 @@ export function evaluateWeights(o: WeightsObservation): CheckResult {
       return result('weights', `${o.path}: ${o.files} file(s), ${gb(o.bytes)}`, OK)
     case 'fetchable':
       return result('weights', `not on disk; ${o.url} answered 200 (fetched when the job starts)`, OK)
+    case 'absent':
+      return result(
+        'weights',
+        `${o.path} absent; no weights source configured`,
+        failed(remedies.downloadWeights(o.model, o.path)),
+      )
     case 'gated':
       return result('weights', `not on disk; ${o.url} answered ${o.status}`, failed(remedies.gatedModel()))
     case 'not-found':

@@ -108,6 +108,8 @@ export type WeightsObservation =
   | { kind: 'invalid-name'; model: string; modelDir: string }
   | { kind: 'present'; model: string; path: string; files: number; bytes: number }
   | { kind: 'fetchable'; model: string; url: string }
+  /** Not on disk and no hub configured: the weights must be put there by hand. */
+  | { kind: 'absent'; model: string; path: string }
   | { kind: 'gated'; model: string; url: string; status: number }
   | { kind: 'not-found'; model: string; path: string; url: string }
   | { kind: 'source-unreachable'; model: string; path: string; url: string; reason: string }

@@ -263,6 +263,9 @@ describe('weights', () => {
         }),
       ),
     ).toBe('huggingface-cli download org/m --local-dir /models/org/m')
+    expect(remedyOf(evaluateWeights({ kind: 'absent', model: 'org/m', path: '/models/org/m' }))).toBe(
+      'huggingface-cli download org/m --local-dir /models/org/m',
+    )
     expect(remedyOf(evaluateWeights({ kind: 'invalid-name', model: '../x', modelDir: '/models' }))).toContain('decline')
   })
 })

@@ -204,7 +204,7 @@ describe('weights probe', () => {
     expect(await probe('org/nope', dir)).toMatchObject({ kind: 'not-found', path: join(dir, 'org', 'nope') })
   })
 
-  it('an unreachable hub, a weightless job and a name escaping the model directory', async () => {
+  it('an unreachable hub, no hub at all, a weightless job and a name escaping the model directory', async () => {
     const dir = tmp('models-')
     const closed = `http://127.0.0.1:${await freePort()}`
     expect(await probe('org/public', dir, { source: closed })).toMatchObject({
@@ -221,6 +221,11 @@ describe('weights probe', () => {
     ).toEqual({
       kind: 'not-needed',
       model: 'synkti/standin-1',
+    })
+    expect(await observeWeights({ model: { name: 'org/m', sizeGb: 16 }, modelDir: dir, timeoutMs: 500 })).toEqual({
+      kind: 'absent',
+      model: 'org/m',
+      path: join(dir, 'org', 'm'),
     })
     expect(weightsPath(dir, '../../etc')).toBeNull()
     expect(weightsPath(dir, 'org/m')).toBe(join(dir, 'org', 'm'))

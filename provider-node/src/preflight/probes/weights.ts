@@ -6,8 +6,8 @@ export interface WeightsProbe {
   model: { name: string; sizeGb: number }
   /** Weights of `org/name` live in `<modelDir>/org/name`. */
   modelDir: string
-  /** Base URL of a Hugging Face-compatible hub. */
-  source: string
+  /** Base URL of a Hugging Face-compatible hub; none: the weights must already be on disk. */
+  source?: string
   /** Bearer token for gated models (HF_TOKEN). */
   token?: string
   timeoutMs: number
@@ -48,6 +48,7 @@ export async function observeWeights(p: WeightsProbe): Promise<WeightsObservatio
   if (path === null) return { kind: 'invalid-name', model, modelDir: p.modelDir }
   const local = await sizeOf(path)
   if (local !== null) return { kind: 'present', model, path, ...local }
+  if (p.source === undefined) return { kind: 'absent', model, path }
   const url = `${p.source.replace(/\/$/, '')}/api/models/${model.split('/').map(encodeURIComponent).join('/')}`
   try {
     const res = await fetch(url, {
