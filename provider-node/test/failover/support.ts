@@ -11,32 +11,19 @@ export function drive(state: FailoverState, events: DistributiveOmit<FailoverEve
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 export type EventBody = DistributiveOmit<FailoverEvent, 'at'>
 
-/** Events that bring a fresh failover to each live phase. */
-export const TO = {
-  draining: [{ type: 'notice' }],
-  selecting: [{ type: 'notice' }, { type: 'drained' }],
-  selectingWithCandidates: [{ type: 'notice' }, { type: 'drained' }, { type: 'candidates', list: [A, B] }],
-  handingOff: [
-    { type: 'notice' },
-    { type: 'drained' },
-    { type: 'candidates', list: [A, B] },
-    { type: 'chosen', target: A.target },
-  ],
-  spawning: [
-    { type: 'notice' },
-    { type: 'drained' },
-    { type: 'candidates', list: [A, B] },
-    { type: 'chosen', target: A.target },
-    { type: 'migrated', target: A.target.operator, migration: { via: 'handoff', signature: 'sig-1' } },
-  ],
-  health: [
-    { type: 'notice' },
-    { type: 'drained' },
-    { type: 'candidates', list: [A, B] },
-    { type: 'chosen', target: A.target },
-    { type: 'migrated', target: A.target.operator, migration: { via: 'handoff', signature: 'sig-1' } },
-    { type: 'jobSeen', jobId: 'taker-job-1' },
-  ],
-} satisfies Record<string, EventBody[]>
+/** Events that bring a fresh failover to each live phase, each list extending the one before. */
+const draining: EventBody[] = [{ type: 'notice' }]
+const selecting: EventBody[] = [...draining, { type: 'drained' }]
+const selectingWithCandidates: EventBody[] = [...selecting, { type: 'candidates', list: [A, B] }]
+const handingOff: EventBody[] = [...selectingWithCandidates, { type: 'chosen', target: A.target }]
+const spawning: EventBody[] = [
+  ...handingOff,
+  { type: 'migrated', target: A.target.operator, migration: { via: 'handoff', signature: 'sig-1' } },
+]
+const health: EventBody[] = [...spawning, { type: 'jobSeen', jobId: 'taker-job-1' }]
+export const TO = { draining, selecting, selectingWithCandidates, handingOff, spawning, health }
 
 export const phaseAt = (events: EventBody[]): FailoverState => drive(fresh(), events)
+
+/** The phases of a failover that nothing goes wrong in, in order. */
+export const HAPPY_PATH = ['serving', 'draining', 'selecting', 'handing-off', 'spawning', 'health', 'restored']
