@@ -57,7 +57,7 @@ export function evaluateRpc(o: RpcObservation): CheckResult {
 }
 
 /** `market` is the address the node was given (shown in remedies even when the account is missing). */
-export function evaluateRegistered(o: RegistrationObservation, market: string): CheckResult {
+export function evaluateRegistered(o: RegistrationObservation, market: string, keypairPath: string): CheckResult {
   switch (o.kind) {
     case 'registered':
       return result(
@@ -70,6 +70,12 @@ export function evaluateRegistered(o: RegistrationObservation, market: string): 
         'registered',
         `no provider of market ${shortAddress(market)} has operator ${o.operator} (via ${o.url})`,
         failed(remedies.register(market, o.market.minStake)),
+      )
+    case 'other-operator':
+      return result(
+        'registered',
+        `provider ${o.provider.address.toBase58()} has operator ${o.provider.operator.toBase58()}, this keypair is ${o.operator} (via ${o.url})`,
+        failed(remedies.otherOperator(keypairPath, o.provider.operator.toBase58())),
       )
     case 'market-missing':
       return result(

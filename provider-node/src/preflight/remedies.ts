@@ -43,6 +43,8 @@ export const remedies = {
       ? `npm run deploy (creates the local market), then pass its address: --market <address>`
       : `pass the address of an existing market: --market <address> (${market} does not exist on ${url})`,
   register: (market: string, minStake: bigint) => `synkti-provider register --market ${market} --stake ${minStake}`,
+  otherOperator: (keypairPath: string, onChain: string) =>
+    `this keypair is not the provider's operator: point --keypair (now ${keypairPath}) at the keypair of ${onChain}`,
   stake: (deficit: bigint) => `synkti-provider stake --amount ${deficit}`,
   resume: () => 'synkti-provider resume',
   /** An exiting registration cannot be resumed; its stake unlocks at `unlockAt`. */

@@ -181,7 +181,7 @@ async function chain(env: PreflightEnv, wanted: Set<CheckId>, timeoutMs: number)
     wanted.has('sol') ? observeBalance(env.client, operator, timeoutMs) : undefined,
   ])
   const verdicts: Partial<Record<CheckId, CheckResult>> = {
-    registered: evaluateRegistered(registration, market),
+    registered: evaluateRegistered(registration, market, env.keypairPath),
     active: evaluateActive(registration, market),
     stake: evaluateStake(registration),
     ...(balance === undefined ? {} : { sol: evaluateSol(balance) }),

@@ -67,6 +67,8 @@ export type RpcObservation =
 export type RegistrationObservation =
   | { kind: 'registered'; url: string; market: Market; provider: Provider }
   | { kind: 'unregistered'; url: string; market: Market; operator: string }
+  /** The configured provider exists but names another operator key: the wrong keypair file, or a rotated key. */
+  | { kind: 'other-operator'; url: string; market: Market; provider: Provider; operator: string }
   | { kind: 'market-missing'; url: string; market: string }
   | { kind: 'unreadable'; url: string; reason: string }
 

@@ -75,22 +75,39 @@ describe('registration, status and stake', () => {
 
   it('a registered, active, staked provider passes all three', () => {
     const o = registered(1_000_000n)
-    expect([evaluateRegistered(o, MARKET), evaluateActive(o, MARKET), evaluateStake(o)].map((c) => c.status)).toEqual([
-      { kind: 'ok' },
-      { kind: 'ok' },
-      { kind: 'ok' },
-    ])
+    expect(
+      [evaluateRegistered(o, MARKET, '/k.json'), evaluateActive(o, MARKET), evaluateStake(o)].map((c) => c.status),
+    ).toEqual([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }])
   })
 
   it('unregistered → register with the market minimum; status and stake are skipped, not failed twice', () => {
     const o: RegistrationObservation = { kind: 'unregistered', url: URL_LOCAL, market: m, operator: 'Op1' }
-    expect(remedyOf(evaluateRegistered(o, MARKET))).toBe(`synkti-provider register --market ${MARKET} --stake 1000000`)
+    expect(remedyOf(evaluateRegistered(o, MARKET, '/k.json'))).toBe(
+      `synkti-provider register --market ${MARKET} --stake 1000000`,
+    )
     expect(evaluateActive(o, MARKET).status).toEqual({ kind: 'skipped', because: 'registered' })
     expect(evaluateStake(o).status).toEqual({ kind: 'skipped', because: 'registered' })
   })
 
+  it('a provider that names another operator: point --keypair at that key', () => {
+    const p = provider(m, 1_000_000n)
+    const o: RegistrationObservation = {
+      kind: 'other-operator',
+      url: URL_LOCAL,
+      market: m,
+      provider: p,
+      operator: 'Op1',
+    }
+    const c = evaluateRegistered(o, MARKET, '/k.json')
+    expect(c.observed).toContain(`has operator ${p.operator.toBase58()}, this keypair is Op1`)
+    expect(remedyOf(c)).toBe(
+      `this keypair is not the provider's operator: point --keypair (now /k.json) at the keypair of ${p.operator.toBase58()}`,
+    )
+    expect(evaluateStake(o).status).toEqual({ kind: 'skipped', because: 'registered' })
+  })
+
   it('a missing market is named, with how to make one on a local chain', () => {
-    const c = evaluateRegistered({ kind: 'market-missing', url: URL_LOCAL, market: MARKET }, MARKET)
+    const c = evaluateRegistered({ kind: 'market-missing', url: URL_LOCAL, market: MARKET }, MARKET, '/k.json')
     expect(c.observed).toContain(`market ${MARKET} does not exist`)
     expect(remedyOf(c)).toContain('npm run deploy')
   })

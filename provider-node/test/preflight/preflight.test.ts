@@ -129,6 +129,16 @@ describe('preflight on the localnet', () => {
     expect((err as Error).message).toContain('synkti-provider register')
   })
 
+  it('the configured provider with another operator key is named, not mistaken for unregistered', async () => {
+    const stranger = Keypair.generate()
+    const env = envFor(m.key, stranger, { provider: p.key })
+    const report = await runPreflight('start', env)
+    expect(check(report, 'registered')).toMatchObject({
+      observed: expect.stringContaining(`has operator ${p.operator.publicKey.toBase58()}`),
+      status: { kind: 'failed', remedy: expect.stringContaining(`point --keypair (now ${env.keypairPath})`) },
+    })
+  })
+
   it('a paused provider is told to resume', async () => {
     const paused = await parties.provider(m, 1_000n, 1_000_000n)
     await client.pauseProvider({ signer: paused.operator, provider: paused.key })

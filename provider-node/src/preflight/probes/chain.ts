@@ -69,7 +69,9 @@ async function readRegistration(p: RegistrationProbe): Promise<RegistrationObser
       if ((err as Error).name === 'AccountNotFoundError') return undefined
       throw err
     })
-    if (provider !== undefined && !provider.operator.equals(p.operator)) provider = undefined
+    if (provider !== undefined && !provider.operator.equals(p.operator)) {
+      return { kind: 'other-operator', url, market, provider, operator: p.operator.toBase58() }
+    }
   } else {
     const all = await p.client.findProviders({ market: p.market, status: 'any' })
     provider = all.find((candidate) => candidate.operator.equals(p.operator))
