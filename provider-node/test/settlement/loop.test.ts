@@ -6,8 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSettlementLoop, type SettlementEvent, SettlementQueue } from '../../src/settlement/index.js'
-import { client, parties, passTime } from '../support/chain.js'
+import {
+  createSettlementLoop,
+  type LeaseRef,
+  type SettlementEvent,
+  type SettlementLoopInit,
+  SettlementQueue,
+} from '../../src/settlement/index.js'
+import { client, type ProviderFx, parties, passTime } from '../support/chain.js'
 
 let stateDir: string
 beforeEach(async () => {
@@ -18,6 +24,22 @@ afterEach(() => rm(stateDir, { recursive: true, force: true }))
 // trio(): price 1_000/s, fee 250 bps → the provider nets 975 per second served; gap 600 s.
 const NET_PER_SECOND = 975n
 
+/** A loop of provider `p` on this test's state dir, serving `leases`. */
+function loopOf(
+  p: ProviderFx,
+  leases: LeaseRef[],
+  extra: Partial<SettlementLoopInit> = {},
+): ReturnType<typeof createSettlementLoop> {
+  return createSettlementLoop({
+    client,
+    operator: p.operator,
+    provider: p.key,
+    stateDir,
+    leases: () => leases,
+    ...extra,
+  })
+}
+
 const attestedIn = (events: SettlementEvent[]) =>
   events.filter((e): e is Extract<SettlementEvent, { kind: 'attested' }> => e.kind === 'attested')
 
@@ -26,14 +48,7 @@ describe('settlement loop on localnet', () => {
     const { p, c } = await parties.trio()
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
     const events: SettlementEvent[] = []
-    await using loop = await createSettlementLoop({
-      client,
-      operator: p.operator,
-      provider: p.key,
-      stateDir,
-      leases: () => [{ lease, since: acceptedAt }],
-      onEvent: (e) => events.push(e),
-    })
+    await using loop = await loopOf(p, [{ lease, since: acceptedAt }], { onEvent: (e) => events.push(e) })
     await loop.tick()
     expect(events).toContainEqual({ kind: 'interval', intervalSec: 300, gapSecs: 600 })
 
@@ -63,13 +78,7 @@ describe('settlement loop on localnet', () => {
     const { p, c } = await parties.trio()
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
     await passTime(20)
-    await using loop = await createSettlementLoop({
-      client,
-      operator: p.operator,
-      provider: p.key,
-      stateDir,
-      leases: () => [{ lease, since: acceptedAt }],
-    })
+    await using loop = await loopOf(p, [{ lease, since: acceptedAt }])
     expect(await loop.flush()).toMatchObject({ enqueued: 1, attested: 1 })
     const settled = (await client.fetchLease(lease)).settledUntil
     expect(settled - acceptedAt).toBeGreaterThanOrEqual(20)
@@ -80,9 +89,7 @@ describe('settlement loop on localnet', () => {
     const { p, c } = await parties.trio()
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
     await passTime(30)
-    const leases = () => [{ lease, since: acceptedAt }]
-    const init = { client, operator: p.operator, provider: p.key, stateDir, leases }
-    const first = await createSettlementLoop(init)
+    const first = await loopOf(p, [{ lease, since: acceptedAt }])
     await first.flush()
     await first.stop()
     const until = (await client.fetchLease(lease)).settledUntil
@@ -94,11 +101,7 @@ describe('settlement loop on localnet', () => {
     const dropped = new Promise<SettlementEvent>((resolve) => {
       onDropped = resolve
     })
-    await using restarted = await createSettlementLoop({
-      ...init,
-      leases: () => [],
-      onEvent: (e) => e.kind === 'dropped' && onDropped(e),
-    })
+    await using restarted = await loopOf(p, [], { onEvent: (e) => e.kind === 'dropped' && onDropped(e) })
     expect(restarted.status().queued).toBe(1)
     restarted.start() // a started loop sends what it finds queued at once
     expect(await dropped).toEqual({
@@ -118,23 +121,11 @@ describe('settlement loop on localnet', () => {
     const other = await parties.provider(m, 1_000n, 1_000_000n)
     const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
     await passTime(10)
-    await using loop = await createSettlementLoop({
-      client,
-      operator: p.operator,
-      provider: p.key,
-      stateDir,
-      leases: () => [],
-    })
+    await using loop = await loopOf(p, [])
     // Queued for up to +8 s, but the lease changed hands at +5 s (which settled us up to then).
     await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), acceptedAt + 8, 1)
     // The node has not noticed the hand-off yet: it still lists the lease as served.
-    await using reopened = await createSettlementLoop({
-      client,
-      operator: p.operator,
-      provider: p.key,
-      stateDir,
-      leases: () => [{ lease, since: acceptedAt }],
-    })
+    await using reopened = await loopOf(p, [{ lease, since: acceptedAt }])
     await loop.stop()
     await client.migrateLease({
       oldOperator: p.operator,
@@ -159,27 +150,11 @@ describe('settlement loop on localnet', () => {
 
   it('error: an interval above the market gap is refused with InvalidAttestationIntervalError', async () => {
     const { p } = await parties.trio()
-    const loop = await createSettlementLoop({
-      client,
-      operator: p.operator,
-      provider: p.key,
-      stateDir,
-      leases: () => [],
-      intervalSec: 601,
-    })
+    const loop = await loopOf(p, [], { intervalSec: 601 })
     await expect(loop.tick()).rejects.toMatchObject({ name: 'InvalidAttestationIntervalError', maxGapSecs: 600 })
     await loop.stop()
     await expect(loop.tick()).rejects.toMatchObject({ name: 'SettlementLoopStoppedError' })
     // The gap is now known on disk: a node restarted with the same setting is refused at once.
-    await expect(
-      createSettlementLoop({
-        client,
-        operator: p.operator,
-        provider: p.key,
-        stateDir,
-        leases: () => [],
-        intervalSec: 601,
-      }),
-    ).rejects.toMatchObject({ name: 'InvalidAttestationIntervalError' })
+    await expect(loopOf(p, [], { intervalSec: 601 })).rejects.toMatchObject({ name: 'InvalidAttestationIntervalError' })
   })
 })
