@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the local stand-ins that @synkti/cloud's integration tests run against:
+# Installs the local stand-ins the integration tests (and the demo) run against:
 #   - moto[server]        (PyPI) — the EC2 API on 127.0.0.1, into a venv so the system Python stays untouched
 #   - ec2-metadata-mock   (Go)   — AWS's own IMDS mock (amazon-ec2-metadata-mock), built from the Go module proxy
+#   - chromium            (Debian) — headless browser for the node's status page test
 # Both end up in one bin dir ($SYNKTI_TOOLS_BIN, default ~/.cache/synkti/bin), which the tests read.
 # Idempotent: a second run only checks versions and returns in well under a second.
 set -euo pipefail
@@ -51,11 +52,27 @@ else
   aemm_state='installed'
 fi
 
+# --- Chromium (Debian's package) ----------------------------------------------------------------
+# The provider node's status page is tested in headless Chromium through puppeteer-core, which
+# downloads no browser of its own. CHROMIUM_PATH points at another build.
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [[ -x "$chromium" ]]; then
+  chromium_state='already installed'
+elif [[ -z "${CHROMIUM_PATH:-}" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null; }
+  chromium_state='installed'
+else
+  echo "setup-test-deps: no Chromium at $chromium; install it (sudo apt-get install chromium) or set CHROMIUM_PATH" >&2
+  exit 1
+fi
+
 # The OVH stand-in serves HTTPS (the OVH client only speaks https) with a throwaway certificate.
 need openssl 'install OpenSSL (e.g. apt-get install openssl)'
 
 echo "moto_server $moto_version ($moto_state): $BIN_DIR/moto_server -> $VENV_DIR/bin/moto_server"
 echo "ec2-metadata-mock $AEMM_VERSION ($aemm_state): $aemm"
+echo "chromium ($chromium_state): $chromium"
 if [[ "$BIN_DIR" != "$HOME/.cache/synkti/bin" ]]; then
   echo "tests find them through SYNKTI_TOOLS_BIN=$BIN_DIR (keep it exported when running the tests)"
 else

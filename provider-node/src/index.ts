@@ -1,7 +1,9 @@
 /**
  * @packageDocumentation
- * The provider daemon (`synkti-provider`). This first part is its job runtime and a stand-in
- * inference server with vLLM's API shape, for machines without a GPU.
+ * The provider daemon (`synkti-provider`): context and role, the Banker's check, the job
+ * runtime, P2P protocols, settlement, failover, prognostics and the HTTP API, composed by
+ * `ProviderNode`; plus a stand-in inference server with vLLM's API shape for machines
+ * without a GPU.
  *
  * @example
  * ```ts
@@ -12,7 +14,15 @@
  * ```
  */
 
+export * from './api/index.js'
+export * from './context/index.js'
 export * from './errors.js'
+export * from './failover/index.js'
+export * from './node/index.js'
+export * from './preflight/index.js'
+// preflight and prognostics both read nvidia-smi; the preflight's parser is the package's
+export { NVIDIA_SMI_ARGS, parseNvidiaSmi } from './preflight/index.js'
+export * from './prognostics/index.js'
 export { freePort } from './runtime/free-port.js'
 export { probeHealth, waitHealthy } from './runtime/health.js'
 export {
@@ -26,6 +36,7 @@ export {
   startJob,
 } from './runtime/job.js'
 export { LogBuffer } from './runtime/log-buffer.js'
+export * from './settlement/index.js'
 export { Admission } from './standin/admission.js'
 export { completionText, countPromptTokens } from './standin/completion.js'
 export { parseStandinOptions, type StandinOptions } from './standin/options.js'

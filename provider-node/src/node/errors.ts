@@ -94,16 +94,6 @@ export class CommandNotAllowedError extends Error {
   }
 }
 
-export class JobNotFoundError extends Error {
-  override name = 'JobNotFoundError'
-  constructor(
-    readonly jobId: string,
-    message = `no job ${jobId} on this node`,
-  ) {
-    super(message)
-  }
-}
-
 /** The job never became healthy (its runtime's named error is in `reason`). */
 export class JobNotReadyError extends Error {
   override name = 'JobNotReadyError'

@@ -1,7 +1,8 @@
 import { fillPlaceholders, type JobSpec, type JobView, type JobViewState } from '@synkti/jobs'
+import { JobNotFoundError } from '../api/errors.js'
 import { freePort } from '../runtime/free-port.js'
 import { type Job, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
-import { JobNotFoundError, JobNotReadyError } from './errors.js'
+import { JobNotReadyError } from './errors.js'
 import { isAlive, type JobRecord, type JobRecords } from './job-records.js'
 
 /**
