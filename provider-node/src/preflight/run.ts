@@ -163,11 +163,9 @@ async function chain(env: PreflightEnv, wanted: Set<CheckId>, timeoutMs: number)
   const rpc = rpcObs === undefined ? undefined : evaluateRpc(rpcObs)
   const out = [keypair, ...(rpc ? [rpc] : [])]
   const items = CHAIN_ITEMS.filter((id) => wanted.has(id))
-  const blocker: CheckId | undefined =
-    keypairObs.kind !== 'loaded' ? 'keypair' : rpc !== undefined && isBlocking(rpc) ? 'rpc' : undefined
-  if (blocker !== undefined || keypairObs.kind !== 'loaded') {
-    return [...out, ...items.map((id) => skipped(id, blocker ?? 'keypair'))]
-  }
+  // The chain items need the operator's address and an RPC that answers.
+  if (keypairObs.kind !== 'loaded') return [...out, ...items.map((id) => skipped(id, 'keypair'))]
+  if (rpc !== undefined && isBlocking(rpc)) return [...out, ...items.map((id) => skipped(id, 'rpc'))]
   const operator = new PublicKey(keypairObs.address)
   const market = env.market.toBase58()
   const [registration, balance] = await Promise.all([
