@@ -1,12 +1,13 @@
 import type { FailoverPhaseKind } from '@synkti/jobs'
 import { MAX_TIMER_MS } from './constants.js'
-import { FailoverDeadlineError } from './errors.js'
+import { FailoverDeadlineError, InvalidTransitionError } from './errors.js'
 import {
   type FailoverCandidate,
   type FailoverEvent,
   type FailoverJob,
   type FailoverState,
   type FailoverTarget,
+  isSettled,
   isTerminal,
   markOldDrained,
   next,
@@ -81,7 +82,12 @@ export interface RunFailoverInit {
  * process), and a hand-off asks the chain whether the migration already landed before
  * offering again, so a lease is never migrated, or a job spawned, twice.
  */
-export async function runFailover({ state: initial, effects: fx, store, signal: stop }: RunFailoverInit) {
+export async function runFailover({
+  state: initial,
+  effects: fx,
+  store,
+  signal: stop,
+}: RunFailoverInit): Promise<FailoverState> {
   const deadline = new AbortController()
   const timer = setTimeout(
     () => deadline.abort(new FailoverDeadlineError(initial.deadline)),
@@ -95,6 +101,8 @@ export async function runFailover({ state: initial, effects: fx, store, signal: 
     let resuming = state.phase.kind !== 'serving'
     if (resuming) fx.log({ event: 'resumed', ...ids, phase: state.phase.kind })
     await store.save(state)
+    // Admission was stopped in the process that died; a failover holds the machine until its old job is drained.
+    if (resuming && !isSettled(state)) await fx.stopAdmitting(stop ?? NEVER)
     while (!isTerminal(state)) {
       const event = fx.now() >= state.deadline ? timeout(fx) : await attempt(state, resuming)
       const closedBefore = state.history.length
@@ -111,7 +119,7 @@ export async function runFailover({ state: initial, effects: fx, store, signal: 
       const outcome = state.phase.kind === 'restored' ? 'restored' : 'failed'
       if (outcome === 'failed') await sleepUntil(state.deadline, fx.now, stop)
       stop?.throwIfAborted()
-      await fx.drainOld(stop ?? new AbortController().signal)
+      await fx.drainOld(stop ?? NEVER)
       state = markOldDrained(state, fx.now())
       await store.save(state)
       fx.log({ event: 'old-drained', ...ids, at: state.oldDrainedAt as number, outcome })
@@ -124,7 +132,6 @@ export async function runFailover({ state: initial, effects: fx, store, signal: 
   /** The current phase's action as an event; a failure becomes `timeout` or `error`, never a silent state. */
   async function attempt(s: FailoverState, resumed: boolean): Promise<FailoverEvent> {
     try {
-      if (resumed && s.phase.kind !== 'draining') await fx.stopAdmitting(signal)
       return await act(s, resumed)
     } catch (err) {
       if (stop?.aborted) throw stop.reason
@@ -165,7 +172,8 @@ export async function runFailover({ state: initial, effects: fx, store, signal: 
           : { type: 'healthy', at: fx.now(), endpoint }
       }
       default:
-        throw new Error(`unreachable: act in terminal phase ${p.kind}`)
+        // the loop never acts in a terminal phase
+        throw new InvalidTransitionError(p.kind, 'act')
     }
   }
 
@@ -209,6 +217,9 @@ export async function runFailover({ state: initial, effects: fx, store, signal: 
     return holder === s.self ? null : { type: 'leaseElsewhere', at, operator: holder }
   }
 }
+
+/** For effects that take a signal when nothing can cancel them. */
+const NEVER = new AbortController().signal
 
 const timeout = (fx: FailoverEffects): FailoverEvent => ({ type: 'timeout', at: fx.now() })
 

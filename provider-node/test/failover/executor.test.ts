@@ -229,10 +229,10 @@ describe('runFailover: resuming', () => {
     expect(b.end.phase).toMatchObject({ kind: 'restored', data: { migration: { via: 'handoff', signature: 'sig-1' } } })
   })
 
-  it('ended but not drained: only drains; settled: does nothing at all', async () => {
+  it('ended but not drained: admits nothing and drains; settled: does nothing at all', async () => {
     const ended = resume([...TO.health, { type: 'healthy', endpoint: 'http://e' }])
     const r = await run({}, ended)
-    expect(r.effectsCalled()).toEqual(['drainOld'])
+    expect(r.effectsCalled()).toEqual(['stopAdmitting', 'drainOld'])
     const again = await run({}, markOldDrained(ended, 1))
     expect(again.effectsCalled()).toEqual([])
   })
@@ -241,6 +241,6 @@ describe('runFailover: resuming', () => {
     const late = { ...phaseAt(TO.handingOff), deadline: Date.now() - 1 }
     const r = await run({ chain: () => SELF }, late)
     expect(r.end.phase).toMatchObject({ kind: 'failed', data: { reason: { kind: 'deadline', phase: 'handing-off' } } })
-    expect(r.effectsCalled()).toEqual(['drainOld'])
+    expect(r.effectsCalled()).toEqual(['stopAdmitting', 'drainOld'])
   })
 })
