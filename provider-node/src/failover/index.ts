@@ -14,7 +14,7 @@
  * toView(end)   // the status document's FailoverView
  * ```
  */
-export * from './constants.js'
+export { DEFAULT_MAX_OFFERS, FAILOVER_PHASE_KINDS, FAILOVER_STATE_VERSION } from './constants.js'
 export * from './errors.js'
 export * from './executor.js'
 export * from './phases.js'
