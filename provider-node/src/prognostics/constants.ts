@@ -15,6 +15,13 @@ export const DEFAULT_ANALYSE_EVERY = 6
  */
 export const DEFAULT_WARMUP_SEC = 600
 
+/**
+ * The risk window as a multiple of the warm-up: a spare asked for when the crossing is likely
+ * within one warm-up is late by design; half a warm-up more covers the time to the next
+ * analysis and the forecast's error (bench/spare-lead.ts measures the lead it buys).
+ */
+export const WINDOW_WARMUPS = 1.5
+
 /** Forecast horizon as a multiple of the warm-up window: far enough to see a crossing coming. */
 export const HORIZON_WARMUPS = 2
 

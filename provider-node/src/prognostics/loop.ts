@@ -3,7 +3,13 @@
  * (report.ts) and asks for a spare on a rising edge of the hysteresis.
  */
 import type { NodeStatus } from '@synkti/jobs'
-import { DEFAULT_ANALYSE_EVERY, DEFAULT_CAPACITY, DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_WARMUP_SEC } from './constants.js'
+import {
+  DEFAULT_ANALYSE_EVERY,
+  DEFAULT_CAPACITY,
+  DEFAULT_SAMPLE_INTERVAL_MS,
+  DEFAULT_WARMUP_SEC,
+  WINDOW_WARMUPS,
+} from './constants.js'
 import { InvalidPrognosticsOptionError } from './errors.js'
 import { hysteresis, nextSpareState, type PrognosticsReport, prognosticsReport } from './report.js'
 import { SampleRing, type TimedSample } from './ring.js'
@@ -17,8 +23,10 @@ export interface PrognosticsLoopInit {
   analyseEvery?: number
   /** Samples kept per series (default 360). */
   capacity?: number
-  /** Time a spare needs to be ready; crossings within it count (default 600 s). */
+  /** Time a spare needs to be ready (default 600 s). */
   warmupSec?: number
+  /** Failures foreseen within this window make the risk (default 1.5 warm-ups, see report.ts). */
+  windowSec?: number
   raiseAt?: number
   clearAt?: number
   /** Chance of a spot interruption within `withinSec` from `now` (unix s), e.g. a hazard model's `probabilityWithin`. */
@@ -60,6 +68,7 @@ export function createPrognosticsLoop(init: PrognosticsLoopInit): PrognosticsLoo
     ...(init.clearAt !== undefined ? { clearAt: init.clearAt } : {}),
   })
   const warmupSec = init.warmupSec ?? DEFAULT_WARMUP_SEC
+  const windowSec = init.windowSec ?? warmupSec * WINDOW_WARMUPS
   const analyseEvery = init.analyseEvery ?? DEFAULT_ANALYSE_EVERY
   if (!(Number.isInteger(analyseEvery) && analyseEvery > 0)) {
     throw new InvalidPrognosticsOptionError('analyseEvery', analyseEvery)
@@ -86,7 +95,7 @@ export function createPrognosticsLoop(init: PrognosticsLoopInit): PrognosticsLoo
 
   const analyse = async (): Promise<PrognosticsReport> => {
     const now = wall() / 1000
-    const hazard = init.hazard?.(warmupSec, now)
+    const hazard = init.hazard?.(windowSec, now)
     const report = prognosticsReport(
       init.samplers.map((s) => ({
         name: s.name,
@@ -94,7 +103,7 @@ export function createPrognosticsLoop(init: PrognosticsLoopInit): PrognosticsLoo
         threshold: s.threshold,
         ...(s.direction !== undefined ? { direction: s.direction } : {}),
       })),
-      { now, warmupSec, ...(hazard !== undefined ? { hazard } : {}) },
+      { now, warmupSec, windowSec, ...(hazard !== undefined ? { hazard } : {}) },
     )
     last = report
     const next = nextSpareState(requested, report.risk, h)

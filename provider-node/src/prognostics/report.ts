@@ -22,6 +22,7 @@ import {
   MAX_FORECAST_STEPS,
   MIN_FORECAST_SAMPLES,
   MIN_PERIOD_SAMPLES,
+  WINDOW_WARMUPS,
 } from './constants.js'
 import { InvalidHysteresisError, InvalidPrognosticsOptionError } from './errors.js'
 import type { TimedSample } from './ring.js'
@@ -42,6 +43,11 @@ export interface AnalysisInit {
   now: number
   /** The window a failure must be foreseen in to be absorbed by a spare (default 600 s). */
   warmupSec?: number
+  /**
+   * A crossing within this window is a series' risk (default 1.5 warm-ups): a spare must be
+   * asked for a whole warm-up ahead, plus the time to the next analysis and the forecast's error.
+   */
+  windowSec?: number
   /** Forecast horizon (default two warm-up windows). */
   horizonSec?: number
   /** Prediction interval level of the forecast (default 0.95). */
@@ -94,7 +100,7 @@ function forecastCrossing(
   periods: DetectedPeriod[],
   input: SeriesInput,
   init: Required<AnalysisInit>,
-): ThresholdCrossing | null {
+): { crossing: ThresholdCrossing; horizonEnd: number } | null {
   const above = (input.direction ?? 'above') === 'above'
   const grid = resample({ times, values })
   const season = seasonFromPeriods(periods)
@@ -103,32 +109,40 @@ function forecastCrossing(
   const gridEnd = grid.start + (grid.values.length - 1) * grid.step
   const current = grid.values.at(-1)!
   const steps = Math.min(MAX_FORECAST_STEPS, Math.ceil(init.horizonSec / grid.step))
+  const horizonEnd = gridEnd - init.now + steps * grid.step
   try {
     const { model } = selectArima(grid.values, seasonal ? { seasonal } : {})
     const forecast = forecastArima(model, steps, init.level)
-    return timeToThreshold(forecast, input.threshold, {
+    const crossing = timeToThreshold(forecast, input.threshold, {
       origin: gridEnd - init.now,
       step: grid.step,
       current,
       direction: above ? 'above' : 'below',
     })
+    return { crossing, horizonEnd }
   } catch (err) {
     // A constant series forecasts itself: it crosses only if it already has.
     if ((err as Error).name !== 'ConstantSeriesError') return null
-    if (crossed(current, input.threshold, above)) return { kind: 'already-crossed', value: current }
-    return { kind: 'none-within-horizon', horizonEnd: gridEnd - init.now + steps * grid.step }
+    if (crossed(current, input.threshold, above))
+      return { crossing: { kind: 'already-crossed', value: current }, horizonEnd }
+    return { crossing: { kind: 'none-within-horizon', horizonEnd }, horizonEnd }
   }
 }
 
 /**
  * P(crossing within `withinSec`) read off a crossing's interval as a piecewise-linear CDF:
  * the pessimistic bound crosses at quantile (1 − level)/2, the mean path at 0.5, the
- * optimistic bound at (1 + level)/2. `possible` (only the pessimistic bound crosses) climbs
- * to at most 0.5 at the horizon; with the optimistic bound beyond the horizon it stays at 0.5
- * past the mean's crossing (a lower bound).
+ * optimistic bound at (1 + level)/2. An optimistic bound beyond the horizon is placed at
+ * `horizonEnd` when known (the chance then errs high: a spare too early, not too late), else
+ * the chance stays at 0.5 past the mean's crossing. `possible` (only the pessimistic bound
+ * crosses) climbs to at most 0.5 at the horizon.
  */
-export function crossingProbability(crossing: ThresholdCrossing, withinSec: number, level = DEFAULT_LEVEL): number {
-  const tail = (1 - level) / 2
+export function crossingProbability(
+  crossing: ThresholdCrossing,
+  withinSec: number,
+  init: { level?: number; horizonEnd?: number } = {},
+): number {
+  const tail = (1 - (init.level ?? DEFAULT_LEVEL)) / 2
   let points: [number, number][]
   switch (crossing.kind) {
     case 'already-crossed':
@@ -141,14 +155,15 @@ export function crossingProbability(crossing: ThresholdCrossing, withinSec: numb
         [crossing.horizonEnd, 0.5],
       ]
       break
-    case 'crossing':
+    case 'crossing': {
+      const latest = crossing.latest === 'beyond-horizon' ? init.horizonEnd : crossing.latest
       points = [
         [crossing.earliest, tail],
         [crossing.likely, 0.5],
-        // Beyond the horizon: past the mean's crossing the chance is at least one half.
-        ...(crossing.latest === 'beyond-horizon' ? [] : [[crossing.latest, 1 - tail] as [number, number]]),
+        ...(latest === undefined ? [] : [[Math.max(latest, crossing.likely), 1 - tail] as [number, number]]),
       ]
       break
+    }
   }
   const [t0, p0] = points[0]!
   if (withinSec <= t0) return t0 <= 0 ? p0 : Math.max(0, (p0 * withinSec) / t0)
@@ -162,22 +177,26 @@ export function crossingProbability(crossing: ThresholdCrossing, withinSec: numb
 
 /** One series: its periods, its forecast crossing and the chance of it within the warm-up window. */
 export function analyseSeries(input: SeriesInput, init: AnalysisInit): SeriesAnalysis {
+  const warmupSec = positive('warmupSec', init.warmupSec ?? DEFAULT_WARMUP_SEC)
   const full: Required<AnalysisInit> = {
     now: init.now,
-    warmupSec: positive('warmupSec', init.warmupSec ?? DEFAULT_WARMUP_SEC),
-    horizonSec: 0,
+    warmupSec,
+    windowSec: positive('windowSec', init.windowSec ?? warmupSec * WINDOW_WARMUPS),
+    horizonSec: positive('horizonSec', init.horizonSec ?? warmupSec * HORIZON_WARMUPS),
     level: init.level ?? DEFAULT_LEVEL,
   }
-  full.horizonSec = positive('horizonSec', init.horizonSec ?? full.warmupSec * HORIZON_WARMUPS)
   const times = input.samples.map((s) => s.t)
   const values = input.samples.map((s) => s.v)
   const above = (input.direction ?? 'above') === 'above'
   const periods = periodsOf(times, values)
   const last = values.at(-1)
-  let crossing: ThresholdCrossing | null = null
-  if (last !== undefined && crossed(last, input.threshold, above)) crossing = { kind: 'already-crossed', value: last }
-  else if (input.samples.length >= MIN_FORECAST_SAMPLES)
-    crossing = forecastCrossing(times, values, periods, input, full)
+  let forecast: { crossing: ThresholdCrossing; horizonEnd?: number } | null = null
+  if (last !== undefined && crossed(last, input.threshold, above)) {
+    forecast = { crossing: { kind: 'already-crossed', value: last } }
+  } else if (input.samples.length >= MIN_FORECAST_SAMPLES) {
+    forecast = forecastCrossing(times, values, periods, input, full)
+  }
+  const crossing = forecast?.crossing ?? null
   return {
     report: {
       name: input.name,
@@ -187,7 +206,13 @@ export function analyseSeries(input: SeriesInput, init: AnalysisInit): SeriesAna
       timeToThresholdSec: timesOf(crossing, full.horizonSec),
     },
     crossing,
-    probability: crossing === null ? 0 : crossingProbability(crossing, full.warmupSec, full.level),
+    probability:
+      forecast === null
+        ? 0
+        : crossingProbability(forecast.crossing, full.windowSec, {
+            level: full.level,
+            ...(forecast.horizonEnd !== undefined ? { horizonEnd: forecast.horizonEnd } : {}),
+          }),
   }
 }
 

@@ -57,23 +57,29 @@ describe('createPrognosticsLoop', () => {
     expect(loop.samples('memory')).toHaveLength(40)
   })
 
-  it('reports in the NodeStatus shape, with the spot hazard in the risk', async () => {
+  it('reports in the NodeStatus shape; the spot hazard alone can ask for a spare, and its decay withdraws it', async () => {
     const hazardModel = createHazardModel()
     const key = { cloud: 'aws', region: 'eu-central-1', zone: 'eu-central-1a', instanceType: 'g5.xlarge' } as const
     hazardModel.observe({ kind: 'up', key, time: T0 - 7_200 })
     hazardModel.observe({ kind: 'up', key, time: T0 - 7_200 })
+    // The other instance in our zone got a spot notice 10 s ago: a burst raises our hazard.
     hazardModel.observe({ kind: 'notice', key, time: T0 - 10 })
     let clock = T0 * 1000
     const needed: PrognosticsReport[] = []
+    const cleared: PrognosticsReport[] = []
     await using loop = createPrognosticsLoop({
       samplers: [scripted('memory', [40, 41, 40], 90), scripted('requests', [0, 1, 0], 256)],
       hazard: (within, now) => hazardModel.probabilityWithin(key, now, within),
+      raiseAt: 0.25,
+      clearAt: 0.1,
       now: () => clock,
       onSpareNeeded: (r) => void needed.push(r),
+      onSpareCleared: (r) => void cleared.push(r),
     })
     const report = await loop.round()
-    clock += STEP_MS
-    const expected = hazardModel.probabilityWithin(key, T0, 600)
+    // Window: 1.5 × the 600 s warm-up.
+    const expected = hazardModel.probabilityWithin(key, T0, 900)
+    expect(expected).toBeGreaterThan(0.25)
     expect(report.hazard).toBeCloseTo(expected, 12)
     expect(report.risk).toBeCloseTo(expected, 12) // the series are too short to forecast
     const status = loop.status()
@@ -82,8 +88,14 @@ describe('createPrognosticsLoop', () => {
       ['memory', 1],
       ['requests', 1],
     ])
-    expect(status.spareRequested).toBe(expected >= 0.5)
-    expect(needed).toHaveLength(expected >= 0.5 ? 1 : 0)
+    expect(status.spareRequested).toBe(true)
+    expect(needed).toHaveLength(1)
+
+    clock += 3_600_000 // an hour later the burst is over
+    const later = await loop.round()
+    expect(later.risk).toBeLessThan(0.1)
+    expect(loop.status().spareRequested).toBe(false)
+    expect(cleared).toHaveLength(1)
   })
 
   it('a failing sampler skips its sample and is reported; the others go on', async () => {

@@ -119,6 +119,12 @@ describe('crossingProbability', () => {
     expect(crossingProbability({ kind: 'none-within-horizon', horizonEnd: 1_000 }, 500)).toBe(0)
     expect(crossingProbability({ kind: 'already-crossed', value: 99 }, 0)).toBe(1)
   })
+  it('places an optimistic bound beyond the horizon at the horizon, when known (errs early)', () => {
+    const beyond = { kind: 'crossing', earliest: 100, likely: 200, latest: 'beyond-horizon' } as const
+    expect(crossingProbability(beyond, 600, { horizonEnd: 1_000 })).toBeCloseTo(0.5 + 0.475 * 0.5, 10)
+    expect(crossingProbability(beyond, 1_000, { horizonEnd: 1_000 })).toBeCloseTo(0.975, 10)
+    expect(crossingProbability(crossing, 100, { level: 0.8 })).toBeCloseTo(0.1, 10)
+  })
 })
 
 describe('risk', () => {
