@@ -229,18 +229,20 @@ function errorParts(err: unknown): { name: string; message: string } {
 
 /** Waits until `until` on the effects' clock, or until `stop` aborts (then rejects with its reason). */
 async function sleepUntil(until: number, now: () => number, stop: AbortSignal | undefined): Promise<void> {
-  const ms = until - now()
-  if (ms <= 0) return
-  await new Promise<void>((resolve, reject) => {
-    const done = () => {
-      stop?.removeEventListener('abort', onAbort)
-      resolve()
-    }
-    const onAbort = () => {
-      clearTimeout(t)
-      reject(stop?.reason)
-    }
-    const t = setTimeout(done, Math.min(ms, MAX_TIMER_MS))
-    stop?.addEventListener('abort', onAbort, { once: true })
-  })
+  // Timers may fire a millisecond early against the wall clock: wait again until it is really time.
+  for (let ms = until - now(); ms > 0; ms = until - now()) {
+    stop?.throwIfAborted()
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        stop?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      const onAbort = () => {
+        clearTimeout(t)
+        reject(stop?.reason)
+      }
+      const t = setTimeout(done, Math.min(ms, MAX_TIMER_MS))
+      stop?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
 }
