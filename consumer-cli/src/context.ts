@@ -9,6 +9,7 @@ import { Keypair } from '@solana/web3.js'
 import { loadKeypair, MarketClient } from '@synkti/market'
 import type { SynktiNode } from '@synkti/p2p'
 import { type Config, requireMarket } from './config.js'
+import { NoBootstrapError } from './errors.js'
 import type { Io } from './io.js'
 
 /** Whose key the P2P node uses: the wallet's when the peer must know the consumer (job submission). */
@@ -51,6 +52,8 @@ export function createDeps(config: Config, io: Io): RunContext {
     market: () => requireMarket(config),
     p2p(identity = 'ephemeral') {
       node ??= (async () => {
+        // before loading libp2p (seconds): without bootstrap peers there is nothing to join
+        if (config.bootstrap.length === 0) throw new NoBootstrapError()
         const key = identity === 'wallet' ? await loadWallet() : Keypair.generate()
         // libp2p loads only for commands that talk to peers
         const { startCliNode } = await import('./p2p.js')

@@ -125,9 +125,8 @@ describe('job run pieces', () => {
     })
     expect(
       discoveryFilters({ ...spec, gpus: { count: 1, models: ['H100', 'A100'] }, regions: ['eu-central'] }),
-    ).toEqual({
-      region: 'eu-central',
-    })
+    ).toEqual({})
+    expect(discoveryFilters({ ...spec, regions: ['eu-central'] })).toEqual({})
   })
 
   it('deposits an hour at the provider price unless told otherwise', () => {

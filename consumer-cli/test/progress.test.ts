@@ -21,7 +21,10 @@ const seen = (o: Partial<Observation> = {}): Observation => ({
 })
 
 /** Runs waitHealthy over a script of observations (or errors); a fake clock advances per sleep. */
-async function follow(script: (Observation | Error)[], timeoutMs = 60_000) {
+async function follow(
+  script: (Observation | Error)[],
+  timeoutMs = 60_000,
+): Promise<{ ok?: Awaited<ReturnType<typeof waitHealthy>>; err?: Error; lines: string[]; polls: number }> {
   let clock = 0
   let i = 0
   const lines: string[] = []

@@ -45,14 +45,16 @@ export interface RunResult {
   endpoint: string | null
 }
 
-/** The discovery key a spec allows, when it pins exactly one GPU model and one region. */
+/**
+ * The capability key to discover by, when the spec pins exactly one GPU model and one region;
+ * otherwise none, so every registered provider is a candidate and `fits` says why each fails.
+ */
 export function discoveryFilters(spec: JobSpec): OfferFilters {
-  const [gpu, ...moreGpus] = spec.gpus.models ?? []
-  const [region, ...moreRegions] = spec.regions ?? []
-  return {
-    ...(gpu !== undefined && moreGpus.length === 0 ? { gpu } : {}),
-    ...(region !== undefined && moreRegions.length === 0 ? { region } : {}),
-  }
+  const gpus = spec.gpus.models ?? []
+  const regions = spec.regions ?? []
+  const [gpu] = gpus
+  const [region] = regions
+  return gpus.length === 1 && regions.length === 1 && gpu !== undefined && region !== undefined ? { gpu, region } : {}
 }
 
 /** The deposit: as given, or an hour (DEFAULT_DEPOSIT_SECONDS) at the provider's price. */

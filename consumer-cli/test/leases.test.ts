@@ -1,0 +1,157 @@
+/**
+ * Chain commands against localnet: each as a real child process (`node consumer-cli/bin/synkti.js …`)
+ * once, follow-up cases through `main` in-process (the same code, without a process start).
+ */
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { freeNonce } from '../src/chain.js'
+import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties } from './support/chain.js'
+import { json, keypairFile, type Ran, runBin, runMain, tempDir } from './support/cli.js'
+
+let m: MarketFx
+let p: ProviderFx
+let c: ConsumerFx
+let wallet: string
+let flags: string[]
+
+beforeAll(async () => {
+  ;({ m, p, c } = await parties.trio())
+  wallet = await keypairFile(c.kp)
+  flags = ['-u', chain.rpcUrl, '-k', wallet, '--market', m.key.toBase58()]
+})
+
+const ok = (ran: Ran) => {
+  if (ran.code !== 0) throw new Error(`exit ${ran.code}: ${ran.stdout}${ran.stderr}`)
+  return json(ran)
+}
+
+describe('synkti lease list', () => {
+  it("lists the wallet's leases and nobody else's, with their status and escrow", async () => {
+    const active = await parties.activeLease(c, p, 1n, 100_000n)
+    const open = await parties.openLease(c, p, 2n, 50_000n)
+    const other = await parties.consumer(m, 1_000_000n)
+    await parties.openLease(other, p, 1n, 10_000n)
+
+    const asJson = await runBin(['lease', 'list', '--json', ...flags])
+    const asText = await runMain(['lease', 'list', ...flags])
+    const listed = ok(asJson) as unknown as {
+      consumer: string
+      leases: { address: string; status: string; deposited: string }[]
+    }
+    expect(listed.consumer).toBe(c.kp.publicKey.toBase58())
+    const byAddress = Object.fromEntries(listed.leases.map((l) => [l.address, l]))
+    expect(Object.keys(byAddress).sort()).toEqual([active.lease.toBase58(), open.lease.toBase58()].sort())
+    expect(byAddress[active.lease.toBase58()]).toMatchObject({ status: 'active', deposited: '100000' })
+    expect(byAddress[open.lease.toBase58()]).toMatchObject({ status: 'open', deposited: '50000' })
+
+    expect(asText.code).toBe(0)
+    const rows = asText.stdout.trim().split('\n')
+    expect(rows[0]).toMatch(/^LEASE\s+STATUS\s+PROVIDER\s+DEPOSITED\s+REMAINING\s+PRICE\/S\s+OPENED$/)
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r.split(/\s+/)[0])
+        .sort(),
+    ).toEqual(Object.keys(byAddress).sort())
+  })
+})
+
+describe('synkti job top-up / stop / dispute open', () => {
+  it('top-up adds escrow; stop settles and refunds; a closed lease is a named chain error', async () => {
+    const { lease } = await parties.activeLease(c, p, 10n, 100_000n)
+    const id = lease.toBase58()
+    const topped = ok(await runBin(['job', 'top-up', id, '--amount', '25_000', '--json', ...flags]))
+    expect(topped).toMatchObject({ kind: 'job-top-up', lease: id, amount: '25000', deposited: '125000' })
+    expect((await client.fetchLease(lease)).deposited).toBe(125_000n)
+
+    const before = await parties.balance(c.token)
+    const stopped = ok(await runBin(['job', 'stop', id, '--json', ...flags]))
+    expect(stopped).toMatchObject({ kind: 'job-stop', lease: id })
+    const refund = BigInt(stopped.refund as string)
+    const paid = BigInt(stopped.payout as string) + BigInt(stopped.fee as string)
+    expect(refund + paid).toBe(125_000n)
+    expect(await parties.balance(c.token)).toBe(before + refund)
+
+    const again = await runMain(['job', 'stop', id, ...flags])
+    expect(again.code).toBe(4)
+    expect(again.stderr).toMatch(/^error AccountNotFoundError: Lease account .* does not exist/)
+    expect(again.stderr).toMatch(/\nremedy: /)
+  })
+
+  it('dispute open freezes the lease and stores the sha256 of the reason', async () => {
+    const { lease } = await parties.activeLease(c, p, 20n, 100_000n)
+    const reason = 'endpoint returned 503 for ten minutes'
+    const ran = await runBin(['dispute', 'open', lease.toBase58(), '--reason', reason, ...flags])
+    expect(ran.code).toBe(0)
+    const hash = createHash('sha256').update(reason).digest('hex')
+    expect(ran.stdout).toContain(`dispute opened on ${lease.toBase58()}`)
+    expect(ran.stdout).toContain(`reason sha256 ${hash}`)
+    expect((await client.fetchLease(lease)).status.kind).toBe('disputed')
+
+    // someone else's lease: the program refuses, by name
+    const other = await parties.consumer(m, 1_000_000n)
+    const theirs = await parties.activeLease(other, p, 1n, 10_000n)
+    const refused = await runMain(['dispute', 'open', theirs.lease.toBase58(), '--reason', 'x', '--json', ...flags])
+    expect(refused.code).toBe(4)
+    expect(json(refused).error?.name).toMatch(/Error$/)
+    expect((await client.fetchLease(theirs.lease)).status.kind).toBe('active')
+  })
+})
+
+describe('lease nonces', () => {
+  it('a nonce whose lease exists is redrawn once, then the collision is named', async () => {
+    const owner = await parties.consumer(m, 1_000_000n)
+    await parties.openLease(owner, p, 5n, 1_000n)
+    const draws = [5n, 6n]
+    const free = await freeNonce(client, owner.kp.publicKey, () => draws.shift() as bigint)
+    expect(free.nonce).toBe(6n)
+    await expect(freeNonce(client, owner.kp.publicKey, () => 5n)).rejects.toMatchObject({
+      name: 'LeaseNonceCollisionError',
+    })
+  })
+})
+
+describe('synkti doctor', () => {
+  it('a missing keypair and an unreachable RPC are named, with remedies (exit 7)', async () => {
+    const dir = await tempDir()
+    const missing = join(dir, 'nope.json')
+    const ran = await runBin(['doctor', '-k', missing, '-u', 'http://127.0.0.1:9', '--json'])
+    expect(ran.code).toBe(7)
+    const out = json(ran) as unknown as {
+      checks: { name: string; status: string; error?: string; remedy?: string }[]
+      error: { name: string; remedy: string }
+    }
+    const check = (name: string) => out.checks.find((c) => c.name === name)
+    expect(check('keypair')).toMatchObject({
+      status: 'failed',
+      error: 'KeypairFileMissingError',
+      remedy: `create one: solana-keygen new -o ${missing} (or pass --keypair <file>)`,
+    })
+    expect(check('rpc')).toMatchObject({ status: 'failed', error: 'RpcUnreachableError' })
+    expect(check('sol')?.status).toBe('skipped')
+    expect(check('peers')).toMatchObject({ status: 'failed', error: 'NoBootstrapError' })
+    expect(out.error).toMatchObject({ name: 'PreflightFailedError', remedy: check('keypair')?.remedy })
+  })
+
+  it('a funded wallet in a real market passes the chain checks', async () => {
+    const ran = await runMain(['doctor', ...flags])
+    expect(ran.code).toBe(7) // no bootstrap peers: only that check fails
+    const lines = ran.stdout.split('\n')
+    for (const name of ['keypair', 'rpc', 'sol', 'market', 'token']) {
+      expect(lines.find((l) => l.includes(` ${name} `))).toMatch(/^ok /)
+    }
+    expect(lines.find((l) => l.includes(' token '))).toContain(`base units in`)
+    expect(ran.stderr).toContain('error PreflightFailedError: 1 check(s) failed: peers')
+  })
+
+  it('an empty wallet is told how to get SOL and tokens', async () => {
+    const { Keypair } = await import('@solana/web3.js')
+    const empty = await keypairFile(Keypair.generate())
+    const out = json(await runMain(['doctor', '-u', chain.rpcUrl, '-k', empty, '--market', m.key.toBase58(), '--json']))
+    const checks = out.checks as { name: string; error?: string; remedy?: string }[]
+    expect(checks.find((c) => c.name === 'sol')).toMatchObject({ error: 'InsufficientSolError' })
+    expect(checks.find((c) => c.name === 'token')).toMatchObject({ error: 'NoPaymentTokensError' })
+    expect(checks.find((c) => c.name === 'token')?.remedy).toContain(m.mint.toBase58())
+  })
+})

@@ -1,0 +1,225 @@
+/**
+ * Commands that talk to providers over P2P, against real SynktiNodes on 127.0.0.1 keyed by
+ * operators registered on localnet: discovery joined with the chain, status, logs, job run.
+ */
+
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Keypair, PublicKey } from '@solana/web3.js'
+import { jobSpecHash, parseJobSpec } from '@synkti/jobs'
+import type { SynktiNode } from '@synkti/p2p'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties } from './support/chain.js'
+import { EXAMPLE_SPEC, json, keypairFile, runBin, runMain, tempDir } from './support/cli.js'
+import { capability, jobView } from './support/fixtures.js'
+import { type ScriptedProvider, startBootstrap, startProvider } from './support/peers.js'
+
+let m: MarketFx
+let a: ProviderFx
+let b: ProviderFx
+let c: ConsumerFx
+let boot: { node: SynktiNode; address: string }
+let peerA: ScriptedProvider
+let peerB: ScriptedProvider
+let stranger: ScriptedProvider
+let flags: string[]
+
+const l4 = capability({ gpu: { model: 'L4', count: 1, vramGb: 24 }, region: 'eu-central' })
+
+beforeAll(async () => {
+  m = await parties.market()
+  ;[a, b, c] = await Promise.all([
+    parties.provider(m, 1_200n, 1_000_000n),
+    parties.provider(m, 900n, 1_000_000n),
+    parties.consumer(m, 10_000_000n),
+  ])
+  await client.pauseProvider({ signer: b.authority, provider: b.key })
+  const market = m.key.toBase58()
+  boot = await startBootstrap()
+  peerA = await startProvider(a.operator, boot.address, {
+    market,
+    provider: a.key.toBase58(),
+    capability: l4,
+    pricePerSecond: 1_200n,
+    onJob: async (request, peer) => {
+      // what provider-node does on acceptance: accept the lease on chain, then start the job
+      await client.acceptLease({ operator: a.operator, lease: new PublicKey(request.lease) })
+      peer.jobs.set(
+        request.lease,
+        jobView(request.lease, { consumer: request.consumer, state: 'healthy', endpoint: 'http://127.0.0.1:18000' }),
+      )
+      return { accepted: true, jobId: request.lease }
+    },
+  })
+  peerB = await startProvider(b.operator, boot.address, { market, provider: b.key.toBase58(), capability: l4 })
+  stranger = await startProvider(Keypair.generate(), boot.address, {
+    market,
+    provider: a.key.toBase58(),
+    capability: l4,
+  })
+  flags = ['-u', chain.rpcUrl, '-k', await keypairFile(c.kp), '--market', market, '--bootstrap', boot.address]
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all([peerA, peerB, stranger].map((p) => p?.node.stop()))
+  await boot?.node.stop()
+})
+
+describe('synkti providers', () => {
+  it('lists verified records of active registered operators, with chain price and reputation (child process)', async () => {
+    const ran = await runBin(['providers', '--gpu', 'L4', '--region', 'eu-central', '--json', ...flags])
+    expect(ran.code, ran.stderr).toBe(0)
+    const out = json(ran) as unknown as {
+      providers: {
+        operator: string
+        provider: string
+        pricePerSecond: string
+        staked: string
+        reputation: Record<string, string>
+      }[]
+      rejected: { operator: string; reason: string }[]
+    }
+    expect(out.providers.map((p) => p.operator)).toEqual([a.operator.publicKey.toBase58()])
+    expect(out.providers[0]).toMatchObject({ provider: a.key.toBase58(), pricePerSecond: '1200', staked: '1000000' })
+    expect(out.providers[0]?.reputation.leasesCompleted).toBe('0')
+    const reasons = Object.fromEntries(out.rejected.map((r) => [r.operator, r.reason]))
+    expect(reasons[b.operator.publicKey.toBase58()]).toBe('paused on chain')
+    expect(reasons[stranger.operator]).toBe('not registered in this market')
+  })
+
+  it('without a complete capability key, walks the chain registry and fetches each record', async () => {
+    const ran = await runMain(['providers', ...flags])
+    expect(ran.code, ran.stderr).toBe(0)
+    const lines = ran.stdout.trim().split('\n')
+    expect(lines[0]).toBe(`1 verified provider(s) in market ${m.key.toBase58()}`)
+    expect(lines[2]?.split(/\s{2,}/).slice(0, 5)).toEqual([
+      a.operator.publicKey.toBase58(),
+      '1× L4 24GB',
+      'eu-central',
+      'spot',
+      '1200',
+    ])
+    const none = json(await runMain(['providers', '--min-vram', '40', '--json', ...flags]))
+    expect(none.providers).toEqual([])
+  })
+})
+
+describe('synkti job status / logs', () => {
+  it('reads the lease on chain and the job from the provider that serves it', async () => {
+    const { lease } = await parties.activeLease(c, a, 100n, 50_000n)
+    peerA.jobs.set(
+      lease.toBase58(),
+      jobView(lease.toBase58(), { state: 'healthy', endpoint: 'http://127.0.0.1:18001' }),
+    )
+    const out = json(await runMain(['job', 'status', lease.toBase58(), '--json', ...flags]))
+    expect(out).toMatchObject({
+      kind: 'job-status',
+      operator: a.operator.publicKey.toBase58(),
+      lease: { address: lease.toBase58(), status: 'active', deposited: '50000' },
+      node: { reachable: true, job: { state: 'healthy', endpoint: 'http://127.0.0.1:18001' } },
+    })
+  })
+
+  it('a lease its provider does not know is JobUnknownToProviderError, with the chain part printed', async () => {
+    const { lease } = await parties.activeLease(c, a, 101n, 50_000n)
+    const ran = await runMain(['job', 'status', lease.toBase58(), ...flags])
+    expect(ran.code).toBe(6)
+    expect(ran.stdout).toContain(`lease     ${lease.toBase58()} (active)`)
+    expect(ran.stderr).toMatch(/^error JobUnknownToProviderError: /)
+  })
+
+  it("streams the job's log lines", async () => {
+    const { lease } = await parties.activeLease(c, a, 102n, 50_000n)
+    peerA.logLines.splice(0, peerA.logLines.length, 'loading model', 'listening on 18002', 'E warning: slow disk')
+    const ran = await runMain(['job', 'logs', lease.toBase58(), '--follow', ...flags])
+    expect(ran.code, ran.stderr).toBe(0)
+    expect(ran.stdout).toBe('loading model\nlistening on 18002\nE warning: slow disk\n')
+  })
+})
+
+describe('synkti job run', () => {
+  it('picks the provider that fits, opens the lease with the spec hash, submits, waits for the endpoint', async () => {
+    const spec = parseJobSpec(await readFile(EXAMPLE_SPEC, 'utf8'))
+    const ran = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', '60000', '--wait', '--json', ...flags])
+    expect(ran.code, ran.stdout).toBe(0)
+    const out = json(ran) as Record<string, string>
+    expect(out).toMatchObject({
+      kind: 'job-run',
+      operator: a.operator.publicKey.toBase58(),
+      provider: a.key.toBase58(),
+      deposit: '60000',
+      state: 'healthy',
+      endpoint: 'http://127.0.0.1:18000',
+    })
+    const lease = await client.fetchLease(new PublicKey(out.lease as string))
+    expect(lease.status.kind).toBe('active')
+    expect(Buffer.from(lease.jobSpecHash)).toEqual(Buffer.from(jobSpecHash(spec)))
+    expect(lease.maxPricePerSecond).toBe(2_000n)
+    const submitted = peerA.submissions.at(-1)
+    expect(submitted?.consumer).toBe(c.kp.publicKey.toBase58())
+    expect(submitted?.spec).toEqual(JSON.parse(JSON.stringify(spec)))
+  })
+
+  it('a provider that declines gets the lease closed again: the deposit comes back', async () => {
+    const declining = await parties.provider(m, 800n, 1_000_000n)
+    const peer = await startProvider(declining.operator, boot.address, {
+      market: m.key.toBase58(),
+      provider: declining.key.toBase58(),
+      capability: l4,
+      pricePerSecond: 800n,
+      onJob: async () => ({ accepted: false, reason: 'no GPU free' }),
+    })
+    try {
+      const before = await parties.balance(c.token)
+      const ran = await runMain(['job', 'run', EXAMPLE_SPEC, '--provider', declining.key.toBase58(), ...flags])
+      expect(ran.code).toBe(6)
+      expect(ran.stderr).toMatch(/^error JobRejectedError: provider \S+ declined the job: no GPU free$/m)
+      expect(ran.stderr.split('\n')[0]).toMatch(/^opening lease \S+ with \S+ at 800\/s, deposit 2880000$/)
+      expect(ran.stderr).toContain('remedy: the lease was closed and the deposit refunded')
+      expect(await parties.balance(c.token)).toBe(before)
+    } finally {
+      await peer.node.stop()
+    }
+  })
+
+  it('a named provider that is paused, or whose machine does not fit the spec, is refused before any lease', async () => {
+    const leasesBefore = (await runMain(['lease', 'list', '--json', ...flags])).stdout
+    const paused = await runMain(['job', 'run', EXAMPLE_SPEC, '--provider', b.key.toBase58(), ...flags])
+    expect(paused.code).toBe(4)
+    expect(paused.stderr).toMatch(/^error ProviderNotFoundError: .*paused on chain/)
+
+    const dir = await tempDir()
+    const usEast = join(dir, 'us-east.yaml')
+    await writeFile(
+      usEast,
+      (await readFile(EXAMPLE_SPEC, 'utf8')).replace('# regions: [eu-central]', 'regions: [us-east]'),
+    )
+    const misfit = await runMain([
+      'job',
+      'run',
+      usEast,
+      '--provider',
+      a.operator.publicKey.toBase58(),
+      '--json',
+      ...flags,
+    ])
+    expect(misfit.code).toBe(6)
+    expect(json(misfit).error).toMatchObject({
+      name: 'SpecDoesNotFitError',
+      message: `the job does not fit provider ${a.operator.publicKey.toBase58()}: needs a region among us-east, is in eu-central`,
+    })
+    const none = await runMain(['job', 'run', usEast, ...flags])
+    expect(none.code).toBe(6)
+    expect(none.stderr).toMatch(/^error NoSuitableProviderError: none of \d+ provider\(s\) can take the job/)
+    expect(none.stderr).toContain(`${a.operator.publicKey.toBase58()} (needs a region among us-east, is in eu-central)`)
+    expect((await runMain(['lease', 'list', '--json', ...flags])).stdout).toBe(leasesBefore)
+  })
+})
+
+describe('synkti doctor with peers', () => {
+  it('passes every check with a funded wallet, a market and a reachable bootstrap peer', async () => {
+    const ran = await runMain(['doctor', ...flags])
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0)
+    expect(ran.stdout.split('\n').filter((l) => l.startsWith('ok '))).toHaveLength(6)
+  })
+})
