@@ -113,32 +113,26 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
         flagsOf(cmd),
       ),
     )
-  job
-    .command('status')
-    .argument('<id>', 'job id (the lease address)', address('job id'))
-    .description('the lease on chain and the job as its current provider reports it')
-    .action((id: PublicKey, _o: unknown, cmd: Command) => invoke('job status', { lease: id }, flagsOf(cmd)))
-  job
-    .command('logs')
-    .argument('<id>', 'job id (the lease address)', address('job id'))
-    .description("the job's log lines from its provider")
+  /** A subcommand of `parent` acting on one lease: `<id>` is parsed as an address. */
+  const onLease = (parent: Command, name: string, description: string) =>
+    parent.command(name).argument('<id>', 'job id (the lease address)', address('job id')).description(description)
+
+  onLease(job, 'status', 'the lease on chain and the job as its current provider reports it').action(
+    (id: PublicKey, _o: unknown, cmd: Command) => invoke('job status', { lease: id }, flagsOf(cmd)),
+  )
+  onLease(job, 'logs', "the job's log lines from its provider")
     .option('-f, --follow', 'keep reading until the provider ends the stream')
     .action((id: PublicKey, o: { follow?: boolean }, cmd: Command) =>
       invoke('job logs', { lease: id, follow: o.follow === true }, flagsOf(cmd)),
     )
-  job
-    .command('top-up')
-    .argument('<id>', 'job id (the lease address)', address('job id'))
-    .description('add escrow to a lease')
+  onLease(job, 'top-up', 'add escrow to a lease')
     .requiredOption('--amount <amount>', 'base units of the payment mint', amount('--amount'))
     .action((id: PublicKey, o: { amount: bigint }, cmd: Command) =>
       invoke('job top-up', { lease: id, amount: o.amount }, flagsOf(cmd)),
     )
-  job
-    .command('stop')
-    .argument('<id>', 'job id (the lease address)', address('job id'))
-    .description('close the lease: settle what was served, refund the rest')
-    .action((id: PublicKey, _o: unknown, cmd: Command) => invoke('job stop', { lease: id }, flagsOf(cmd)))
+  onLease(job, 'stop', 'close the lease: settle what was served, refund the rest').action(
+    (id: PublicKey, _o: unknown, cmd: Command) => invoke('job stop', { lease: id }, flagsOf(cmd)),
+  )
 
   program
     .command('lease')
@@ -147,12 +141,8 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     .description('your leases (in --market, if set)')
     .action((_o: unknown, cmd: Command) => invoke('lease list', {}, flagsOf(cmd)))
 
-  program
-    .command('dispute')
-    .description('disputes with providers')
-    .command('open')
-    .argument('<id>', 'job id (the lease address)', address('job id'))
-    .description("freeze the lease's unsettled escrow until the market's arbiter rules")
+  const dispute = program.command('dispute').description('disputes with providers')
+  onLease(dispute, 'open', "freeze the lease's unsettled escrow until the market's arbiter rules")
     .requiredOption('--reason <text>', 'what went wrong (its sha256 goes on chain)')
     .action((id: PublicKey, o: { reason: string }, cmd: Command) =>
       invoke('dispute open', { lease: id, reason: o.reason }, flagsOf(cmd)),

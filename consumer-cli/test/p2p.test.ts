@@ -186,7 +186,8 @@ describe('synkti job run', () => {
     const leasesBefore = (await runMain(['lease', 'list', '--json', ...flags])).stdout
     const paused = await runMain(['job', 'run', EXAMPLE_SPEC, '--provider', b.key.toBase58(), ...flags])
     expect(paused.code).toBe(4)
-    expect(paused.stderr).toMatch(/^error ProviderNotFoundError: .*paused on chain/)
+    expect(paused.stderr).toMatch(/^error ProviderNotActiveError: /)
+    expect(paused.stderr).toContain('remedy: resume the provider')
 
     const dir = await tempDir()
     const usEast = join(dir, 'us-east.yaml')

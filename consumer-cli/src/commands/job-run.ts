@@ -7,6 +7,7 @@
  */
 import { PublicKey } from '@solana/web3.js'
 import { type JobSpec, type JobView, jobSpecHash, requirementOf } from '@synkti/jobs'
+import { ProgramErrors } from '@synkti/market'
 import { type JsonObject, SynktiNode } from '@synkti/p2p'
 import type { Requirement } from '@synkti/planner'
 import { askJob } from '../ask.js'
@@ -14,7 +15,7 @@ import { findProvider, freeNonce } from '../chain.js'
 import { checkOffer, chooseOffer } from '../choose.js'
 import { DEFAULT_DEPOSIT_SECONDS, STATUS_POLL_MS, WAIT_MARGIN_SEC } from '../constants.js'
 import type { Deps } from '../context.js'
-import { JobNotSubmittedError, JobRejectedError, ProviderNotFoundError } from '../errors.js'
+import { JobNotSubmittedError, JobRejectedError } from '../errors.js'
 import { findOffers, joinOffers, type Offer, type OfferFilters } from '../offers.js'
 import { rememberAddresses } from '../p2p.js'
 import { waitHealthy } from '../progress.js'
@@ -74,9 +75,9 @@ async function namedOffer(
   const chain = findProvider(providers, value, market)
   const record = await node.getRecord(market.toBase58(), chain.operator.toBase58())
   await rememberAddresses(node, record.record.operator, record.record.addresses)
-  const { offers, rejected } = joinOffers([record], [chain])
-  const offer = offers[0]
-  if (offer === undefined) throw new ProviderNotFoundError(`${value} (${rejected[0]?.reason})`, market.toBase58())
+  const offer = joinOffers([record], [chain]).offers[0]
+  // the chain's own refusal, raised before a lease is sent to be refused
+  if (offer === undefined) throw new ProgramErrors.ProviderNotActive()
   checkOffer(offer, req, cap)
   return offer
 }

@@ -4,7 +4,7 @@
  * fails with the reason, so scripts see a non-zero exit.
  */
 import type { PublicKey } from '@solana/web3.js'
-import type { FailoverView, JobView } from '@synkti/jobs'
+import { type FailoverView, type JobView, jobOfLease } from '@synkti/jobs'
 import { askStatus, leaseAndProvider } from '../ask.js'
 import { type LeaseView, leaseView } from '../chain.js'
 import type { Deps } from '../context.js'
@@ -40,7 +40,7 @@ export async function run(options: StatusOptions, deps: Deps): Promise<{ result:
   try {
     const node = await deps.p2p()
     const status = await askStatus(node, lease.market.toBase58(), operator)
-    const job = status.jobs.find((j) => j.lease === address) ?? null
+    const job = jobOfLease(status, address) ?? null
     const result: StatusResult = {
       ...partial,
       node: {
