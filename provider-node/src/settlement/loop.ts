@@ -310,7 +310,8 @@ class Loop implements SettlementLoop {
         break
       }
     }
-    if (!failed) this.lastError = null
+    // Items skipped for backoff still carry their error: the status keeps saying so.
+    if (!failed) this.lastError = this.queue.list().find((i) => i.lastError !== null)?.lastError ?? null
     return report
   }
 

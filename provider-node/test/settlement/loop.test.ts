@@ -161,6 +161,7 @@ describe('settlement loop on localnet', () => {
     expect(loop.status()).toMatchObject({ queued: 1, lastError: 'LeaseNotActiveError' })
     // Within the backoff a tick leaves it alone; after it, the next attempt doubles the delay.
     expect(await loop.tick()).toMatchObject({ deferred: 0 })
+    expect(loop.status().lastError).toBe('LeaseNotActiveError')
     wall.ms += 1_000
     expect(await loop.tick()).toMatchObject({ deferred: 1 })
     wall.ms += 1_999
