@@ -4,6 +4,7 @@ import { Command, Option } from 'commander'
 import { DEFAULT_CONFIG_PATH, DEFAULT_KEYPAIR_PATH, loadNodeConfig, type NodeConfig } from '../node/config.js'
 import { resume, stake } from './commands/chain-ops.js'
 import { doctor } from './commands/doctor.js'
+import { registerFleet } from './commands/fleet.js'
 import { keygen } from './commands/keygen.js'
 import { register } from './commands/register.js'
 import { run } from './commands/run.js'
@@ -161,17 +162,38 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--context <kind>', 'skip detection').choices(['auto', 'aws', 'hetzner', 'ovh', 'workstation']),
     )
+    .addOption(
+      new Option('--role <role>', 'worker serves leases (e.g. on your own machine); deployer manages a fleet').choices([
+        'auto',
+        'worker',
+        'deployer',
+      ]),
+    )
     .option('--imds-url <url>', 'instance metadata service (tests: amazon-ec2-metadata-mock)')
-    .action(async (o: { apiPort?: string; context?: NodeConfig['context']; imdsUrl?: string }, cmd: Command) => {
-      const base = await configOf(cmd)
-      const config: NodeConfig = {
-        ...base,
-        ...(o.apiPort !== undefined ? { api: { ...base.api, port: Number(o.apiPort) } } : {}),
-        ...(o.context !== undefined ? { context: o.context } : {}),
-        ...(o.imdsUrl !== undefined ? { imdsUrl: o.imdsUrl } : {}),
-      }
-      await run(config, out(cmd))
-    })
+    .option('--bootstrap <multiaddr...>', 'P2P peers to join through (adds to the config)')
+    .action(
+      async (
+        o: {
+          apiPort?: string
+          context?: NodeConfig['context']
+          role?: NodeConfig['role']
+          imdsUrl?: string
+          bootstrap?: string[]
+        },
+        cmd: Command,
+      ) => {
+        const base = await configOf(cmd)
+        const config: NodeConfig = {
+          ...base,
+          ...(o.apiPort !== undefined ? { api: { ...base.api, port: Number(o.apiPort) } } : {}),
+          ...(o.context !== undefined ? { context: o.context } : {}),
+          ...(o.role !== undefined ? { role: o.role } : {}),
+          ...(o.imdsUrl !== undefined ? { imdsUrl: o.imdsUrl } : {}),
+          ...(o.bootstrap !== undefined ? { bootstrap: [...base.bootstrap, ...o.bootstrap] } : {}),
+        }
+        await run(config, out(cmd))
+      },
+    )
 
   program
     .command('status')
@@ -181,6 +203,7 @@ export function buildProgram(): Command {
       print(out(cmd), await status(config), (r) => r.text)
     })
 
+  registerFleet(program, { globals, configOf })
   return program
 }
 

@@ -49,6 +49,8 @@ export const nodeConfigSchema = z.strictObject({
   weightsSource: z.url().optional(),
   /** attest at most this often (seconds); default: half the market's maximum gap */
   settlementIntervalSec: z.int().positive().optional(),
+  /** each preflight probe (RPC, tools, hub) waits at most this long */
+  preflightTimeoutMs: z.int().positive().default(10_000),
   /** how long a draining job may finish in-flight requests */
   drainDeadlineMs: z.int().positive().default(30_000),
 })

@@ -20,6 +20,7 @@ export function preflightEnv(
     declared: config.capability,
     modelDir: modelDir(config),
     ...(config.weightsSource !== undefined ? { weightsSource: config.weightsSource } : {}),
+    timeoutMs: config.preflightTimeoutMs,
   }
 }
 

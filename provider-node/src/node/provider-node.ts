@@ -68,6 +68,8 @@ const MIGRATION_VISIBLE_STEP_MS = 250
 const EXPECTED_REMAINING_SEC = 3_600
 /** A rebalance recommendation gives no deadline; the node moves its jobs within this. */
 const REBALANCE_BUDGET_MS = 120_000
+/** How often a taker checks the chain for a migration nobody confirmed. */
+const TAKEOVER_WATCH_MS = 1_000
 /** Context probes must not hold up the start on a workstation, where nothing answers. */
 const CONTEXT_PROBE_MS = 1_000
 
@@ -213,7 +215,8 @@ export class ProviderNode implements AsyncDisposable {
       if (this.jobs.adopt(record)) this.emit({ event: 'job-adopted', lease: record.lease, pid: record.pid })
     }
     await this.resumeFailovers()
-    await this.publish()
+    // the first node of a network has nobody to store its record with yet: publish in the background
+    void this.publish()
     this.recordTimer = setInterval(() => void this.publish(), RECORD_REFRESH_MS)
     this.recordTimer.unref()
     this.watchSpot()
@@ -359,6 +362,7 @@ export class ProviderNode implements AsyncDisposable {
         handoffAt,
       })
       this.pendingTakeovers.set(offer.lease, { spec, consumer: lease.consumer.toBase58(), since: handoffAt })
+      this.track(this.watchTakeover(offer.lease, offer.deadline))
       this.emit({ event: 'handoff-accepted', lease: offer.lease, from: offer.from })
       return { accept: true, transaction }
     } catch (err) {
@@ -369,8 +373,7 @@ export class ProviderNode implements AsyncDisposable {
 
   /** The giver says the migration landed: check the chain, then start the job (once). */
   async onHandoffConfirm(confirmation: HandoffConfirmation): Promise<void> {
-    const pending = this.pendingTakeovers.get(confirmation.lease)
-    if (pending === undefined) {
+    if (!this.pendingTakeovers.has(confirmation.lease) && !this.jobs.has(confirmation.lease)) {
       throw new UnknownLeaseError(confirmation.lease, `no hand-off of lease ${confirmation.lease} was accepted here`)
     }
     for (let i = 0; ; i++) {
@@ -381,9 +384,29 @@ export class ProviderNode implements AsyncDisposable {
       }
       await sleep(MIGRATION_VISIBLE_STEP_MS)
     }
-    this.pendingTakeovers.delete(confirmation.lease)
-    this.jobs.start(confirmation.lease, pending.consumer, pending.spec, pending.since)
-    this.emit({ event: 'handoff-taken', lease: confirmation.lease, tx: confirmation.transactionSignature })
+    this.takeOver(confirmation.lease, confirmation.transactionSignature)
+  }
+
+  /** Starts a job handed over to this node, once: the confirmation and the chain watch both lead here. */
+  private takeOver(lease: string, via: string): void {
+    const pending = this.pendingTakeovers.get(lease)
+    if (pending === undefined) return
+    this.pendingTakeovers.delete(lease)
+    this.jobs.start(lease, pending.consumer, pending.spec, pending.since)
+    this.emit({ event: 'handoff-taken', lease, via })
+  }
+
+  /**
+   * The giver may die between sending migrate_lease and confirming it: the chain then says the
+   * lease is ours and nobody will tell us. Until the offer's deadline, the chain is watched too.
+   */
+  private async watchTakeover(lease: string, deadlineSec: number): Promise<void> {
+    while (this.pendingTakeovers.has(lease) && Date.now() / 1000 < deadlineSec && !this.stopping.signal.aborted) {
+      await sleep(TAKEOVER_WATCH_MS)
+      const onChain = await this.client.fetchLease(new PublicKey(lease)).catch(() => null)
+      if (onChain?.provider.toBase58() === this.config.provider) this.takeOver(lease, 'chain')
+    }
+    this.pendingTakeovers.delete(lease)
   }
 
   /** Giver's side: co-sign the taker's migrate_lease and send it; returns its signature. */

@@ -29,6 +29,10 @@ export function aemmBinary(): string {
   return path
 }
 
+/** The mock serves a spot notice from its start unless told to wait; a day is "not today". */
+const DAY = '86400'
+const QUIET = ['spot', '-a', 'terminate', '-d', DAY, '--rebalance-delay-sec', DAY]
+
 export class Imds {
   private proc: Proc | null = null
 
@@ -47,20 +51,20 @@ export class Imds {
     const dir = await mkdtemp(join(tmpdir(), 'synkti-aemm-'))
     await writeFile(join(dir, 'aemm.json'), JSON.stringify({ metadata: { values: metadata } }))
     const imds = new Imds(group, await freePort(), dir)
-    await imds.run([])
+    await imds.run(QUIET)
     return imds
   }
 
   /** From now on the metadata carries a spot interruption notice (action `terminate`). */
   async interrupt(): Promise<void> {
     await this.proc?.stop()
-    await this.run(['spot', '-a', 'terminate', '-d', '0'])
+    await this.run(['spot', '-a', 'terminate', '-d', '0', '--rebalance-delay-sec', DAY])
   }
 
   /** A rebalance recommendation, no interruption yet. */
   async rebalance(): Promise<void> {
     await this.proc?.stop()
-    await this.run(['spot', '-a', 'terminate', '-d', '86400', '--rebalance-delay-sec', '0'])
+    await this.run(['spot', '-a', 'terminate', '-d', DAY, '--rebalance-delay-sec', '0'])
   }
 
   private async run(mode: string[]): Promise<void> {

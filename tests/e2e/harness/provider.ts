@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Keypair, PublicKey } from '@solana/web3.js'
 import { providerAddress } from '@synkti/market'
@@ -19,6 +19,9 @@ export interface ProviderSpec {
   /** the instance metadata service this node observes (amazon-ec2-metadata-mock) */
   imdsUrl?: string
   context?: 'aws' | 'hetzner' | 'ovh' | 'workstation'
+  role?: 'worker' | 'deployer'
+  /** models whose weights this provider has on disk */
+  models?: string[]
   bootstrap?: string[]
 }
 
@@ -48,11 +51,17 @@ export class CommandFailedError extends Error {
   }
 }
 
+export type RegisteredProvider = Omit<RunningProvider, 'proc' | 'peerId' | 'addrs' | 'apiUrl'>
+
 /**
  * One provider, set up the way an operator does it: a hot operator key and a cold authority,
  * `synkti-provider register` (stake deposited by the authority), then `synkti-provider run`.
  */
 export async function startProvider(group: ProcessGroup, world: World, spec: ProviderSpec): Promise<RunningProvider> {
+  return runProvider(group, await registerProvider(world, spec))
+}
+
+export async function registerProvider(world: World, spec: ProviderSpec): Promise<RegisteredProvider> {
   const dir = join(world.dir, spec.name)
   await mkdir(dir, { recursive: true })
   const [operator, authority] = await Promise.all([
@@ -97,10 +106,9 @@ export async function startProvider(group: ProcessGroup, world: World, spec: Pro
       spec.cloud,
       ...(spec.spot ? ['--spot'] : []),
       '--allow-command',
-      NODE,
+      'node',
       '--api-port',
       '0',
-      ...(spec.bootstrap !== undefined && spec.bootstrap.length > 0 ? ['--bootstrap', ...spec.bootstrap] : []),
     ],
     { cwd: REPO },
   )
@@ -110,6 +118,24 @@ export async function startProvider(group: ProcessGroup, world: World, spec: Pro
       register.code,
       register.stdout + register.stderr,
     )
+  // weights on disk, where the preflight looks (<stateDir>/models/<org>/<name>)
+  for (const model of spec.models ?? []) {
+    await mkdir(join(dir, 'state', 'models', model), { recursive: true })
+    await writeFile(join(dir, 'state', 'models', model, 'weights.bin'), 'stand-in weights')
+  }
+  return {
+    spec,
+    operator: operator.keypair,
+    authority: authority.keypair,
+    provider: providerAddress(world.market, authority.keypair.publicKey),
+    payout,
+    configPath,
+  }
+}
+
+/** `synkti-provider run` on a registered provider; resolves once the node says it started. */
+export async function runProvider(group: ProcessGroup, registered: RegisteredProvider): Promise<RunningProvider> {
+  const { spec, configPath } = registered
   const proc = group.start(
     spec.name,
     NODE,
@@ -120,22 +146,19 @@ export async function startProvider(group: ProcessGroup, world: World, spec: Pro
       '-c',
       configPath,
       ...(spec.context !== undefined ? ['--context', spec.context] : []),
+      ...(spec.role !== undefined ? ['--role', spec.role] : []),
       ...(spec.imdsUrl !== undefined ? ['--imds-url', spec.imdsUrl] : []),
+      ...(spec.bootstrap !== undefined && spec.bootstrap.length > 0 ? ['--bootstrap', ...spec.bootstrap] : []),
     ],
     { cwd: REPO },
   )
   const started = await proc.waitFor('started', (l) => l.event === 'started', 60_000)
   const api = proc.lines.find((l) => l.event === 'api')
   return {
-    spec,
+    ...registered,
     proc,
-    operator: operator.keypair,
-    authority: authority.keypair,
-    provider: providerAddress(world.market, authority.keypair.publicKey),
-    payout,
     peerId: String(started.peerId),
     addrs: started.addrs as string[],
     apiUrl: api === undefined ? null : String(api.url),
-    configPath,
   }
 }

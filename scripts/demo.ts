@@ -1,0 +1,168 @@
+/**
+ * `npm run demo`: the whole Synkti story on this machine, in one command, on loopback only.
+ * See tests/e2e/harness/story.ts for the cast; this file tells the story and prints the summary.
+ */
+import { PublicKey } from '@solana/web3.js'
+import { LeaseNotServableError } from '../provider-node/src/node/errors.js'
+import {
+  assemble,
+  balances,
+  type Cast,
+  load,
+  MODEL,
+  preempt,
+  SPEC,
+  synkti,
+  total,
+  waitUntil,
+} from '../tests/e2e/harness/story.js'
+
+const t0 = Date.now()
+let stepNo = 0
+function step(text: string): void {
+  stepNo++
+  console.log(`\n[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${stepNo}. ${text}`)
+}
+const progress = (line: string) => console.log(`          ${line}`)
+const fmt = (n: bigint) => n.toLocaleString('en-US')
+
+let cast: Cast | undefined
+let stopping = false
+async function cleanup(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true
+    console.log('\nstopping every process and removing temporary files …')
+    await cast?.stop()
+  }
+  process.exit(code)
+}
+process.once('SIGINT', () => void cleanup(130))
+process.once('SIGTERM', () => void cleanup(143))
+
+async function main(): Promise<void> {
+  step('Assemble: localnet, a market, three providers on "three clouds", a consumer')
+  cast = await assemble(progress)
+  const c = cast
+
+  step('The consumer looks for providers over the DHT (synkti providers)')
+  const found = await waitUntil(
+    'three verified providers',
+    async () => {
+      const r = await synkti(c, ['providers', '--gpu', 'L4'])
+      const list = r.providers as { operator: string; pricePerSecond: string; region: string }[]
+      return list.length >= 2 ? r : null
+    },
+    60_000,
+  )
+  type Offer = {
+    operator: string
+    capability: { cloud: string; region: string; spot: boolean; gpu: { model: string } }
+    pricePerSecond: string
+    staked: string
+    reputation: { leasesCompleted: string; disputesLost: string }
+  }
+  for (const p of found.providers as Offer[]) {
+    const { cloud, region, spot, gpu } = p.capability
+    progress(
+      `${p.operator.slice(0, 8)}…  ${cloud.padEnd(8)} ${region.padEnd(11)} ${gpu.model} ${spot ? 'spot     ' : 'on-demand'}  ${p.pricePerSecond}/s  stake ${p.staked}  completed ${p.reputation.leasesCompleted}, disputes lost ${p.reputation.disputesLost}`,
+    )
+  }
+
+  const spot = c.providers[0]
+  if (spot === undefined) throw new Error('no spot provider')
+  step(`Open a lease on ${spot.spec.name} and run the job (synkti job run ${SPEC} --wait)`)
+  const before = await balances(c)
+  const run = await synkti(c, [
+    'job',
+    'run',
+    SPEC,
+    '--provider',
+    spot.provider.toBase58(),
+    '--deposit',
+    '20000000',
+    '--wait',
+  ])
+  const lease = String(run.lease)
+  progress(`lease ${lease}: ${run.state} at ${run.endpoint}`)
+
+  step(`Load: 5 requests/s of ${MODEL} through the consumer's endpoint lookup (chain → operator → signed status)`)
+  const generator = load(c, lease)
+  await new Promise((r) => setTimeout(r, 4_000))
+  progress(`${generator.stats.succeeded}/${generator.stats.sent} answered so far`)
+
+  step(`Spot interruption: AWS (amazon-ec2-metadata-mock) posts a notice to ${spot.spec.name}`)
+  const failover = await preempt(c, progress)
+  for (const p of failover.phases) progress(`${p.phase.padEnd(12)} ${String(p.ms).padStart(6)} ms`)
+  progress(`outcome ${failover.outcome}: ${failover.from} → ${failover.to}`)
+  const onChain = await c.world.client.fetchLease(new PublicKey(lease))
+  const taker = c.providers.find((p) => p.provider.equals(onChain.provider))
+  progress(
+    `on chain: the lease now pays ${taker?.spec.name ?? onChain.provider.toBase58()} (migrations: ${onChain.migrationCount})`,
+  )
+  await waitUntil(
+    'the load to reach the new endpoint',
+    async () => (generator.stats.endpoints.length >= 2 ? true : null),
+    30_000,
+  )
+  await new Promise((r) => setTimeout(r, 3_000))
+  const stats = await generator.stop()
+
+  step('The consumer closes the lease (synkti job stop): final settlement and refund')
+  const duringLease = await balances(c, new PublicKey(lease))
+  const stop = await synkti(c, ['job', 'stop', lease])
+  progress(`closed: ${stop.outcome}; paid ${stop.payout} + fee ${stop.fee} now, refund ${stop.refund}`)
+  const after = await balances(c)
+
+  step('Summary')
+  console.log('\n  Failover (notice → replacement healthy)')
+  for (const p of failover.phases) console.log(`    ${p.phase.padEnd(12)} ${String(p.ms).padStart(6)} ms`)
+  console.log(
+    `    total        ${String(failover.noticeToHealthyMs).padStart(6)} ms  (the stand-in's own start: ${failover.replacementStartMs} ms)`,
+  )
+  console.log('\n  Requests')
+  console.log(
+    `    sent ${stats.sent}, succeeded ${stats.succeeded}, failed ${stats.failed} (retried once after a move: ${stats.retried})`,
+  )
+  console.log('\n  Token balances (payment mint, base units)      before        after')
+  console.log(
+    `    consumer                              ${fmt(before.consumer).padStart(12)} ${fmt(after.consumer).padStart(12)}`,
+  )
+  for (const p of c.providers) {
+    console.log(
+      `    ${`${p.spec.name} (payout)`.padEnd(38)}${fmt(before.providers[p.spec.name] ?? 0n).padStart(12)} ${fmt(after.providers[p.spec.name] ?? 0n).padStart(12)}`,
+    )
+  }
+  console.log(
+    `    protocol fee vault                    ${fmt(before.feeVault).padStart(12)} ${fmt(after.feeVault).padStart(12)}`,
+  )
+  console.log(
+    `    lease escrow (while open)             ${fmt(duringLease.escrow).padStart(12)} ${'closed'.padStart(12)}`,
+  )
+  console.log('\n  Reputation (on chain)')
+  for (const p of c.providers) {
+    const r = (await c.world.client.fetchProvider(p.provider)).reputation
+    console.log(
+      `    ${p.spec.name.padEnd(10)} completed ${r.leasesCompleted}, handed off ${r.failoversHandedOff}, taken ${r.failoversTaken}, seconds served ${r.secondsServed}, earned ${r.earned}`,
+    )
+  }
+  const conserved = total(before) === total(after)
+  console.log(
+    `\n  Conservation: ${fmt(total(before))} before = ${fmt(total(after))} after → ${conserved ? 'OK' : 'VIOLATED'}`,
+  )
+  if (!conserved) throw new Error('funds not conserved')
+  if (failover.outcome !== 'restored') throw new LeaseNotServableError(lease, `failover ${failover.outcome}`)
+}
+
+main().then(
+  () => {
+    console.log(`\ndemo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    return cleanup(0)
+  },
+  (err: Error) => {
+    console.error(`\ndemo failed: ${err.name}: ${err.message}`)
+    for (const p of cast?.providers ?? []) {
+      console.error(`\n--- last lines of ${p.spec.name} ---\n${p.proc.text.slice(-12).join('\n')}`)
+    }
+    return cleanup(1)
+  },
+)

@@ -1,0 +1,269 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Keypair, PublicKey } from '@solana/web3.js'
+import { escrowAddress } from '@synkti/market'
+import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
+import { startLocalnet } from '../../../localnet/src/ts/index.js'
+import { Imds } from './aemm.js'
+import { resolveEndpoint } from './endpoint.js'
+import { LoadGenerator, type LoadStats } from './load.js'
+import { NODE, REPO, SYNKTI_BIN } from './paths.js'
+import { type JsonLine, ProcessGroup, runJson } from './processes.js'
+import {
+  CommandFailedError,
+  type ProviderSpec,
+  type RunningProvider,
+  registerProvider,
+  runProvider,
+} from './provider.js'
+import { createWorld, type World } from './world.js'
+
+/**
+ * The whole story on loopback, as real processes: a local chain and a market; three providers
+ * "on three clouds" (the AWS spot one watching amazon-ec2-metadata-mock); a consumer who finds
+ * them over the DHT, opens a lease and runs an inference job; load; a spot interruption; the
+ * failover to the planner's choice with the lease migrated on chain; the lease closed; and the
+ * accounts: balances before and after, reputation, conservation. The demo prints it; the
+ * end-to-end tests and the failover benchmark assert on it.
+ */
+
+export const MODEL = 'synkti/standin-1'
+export const SPEC = 'consumer-cli/examples/llm.yaml'
+const CONSUMER_FUNDS = 50_000_000n
+const DEPOSIT = 20_000_000n
+
+export interface Cast {
+  group: ProcessGroup
+  world: World
+  imds: Imds
+  providers: RunningProvider[]
+  consumer: { keypair: Keypair; path: string; token: PublicKey }
+  /** the consumer's in-process P2P client, for the load generator's endpoint lookups */
+  p2p: SynktiNode
+  stop(): Promise<void>
+}
+
+export type Progress = (line: string) => void
+
+export const DEMO_PROVIDERS: Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'>[] = [
+  {
+    name: 'aws-spot',
+    cloud: 'aws',
+    region: 'eu-central',
+    zone: 'eu-central-1a',
+    spot: true,
+    price: 800n,
+    context: 'aws',
+  },
+  {
+    name: 'hetzner',
+    cloud: 'hetzner',
+    region: 'eu-central',
+    zone: 'fsn1',
+    spot: false,
+    price: 1_000n,
+    context: 'workstation',
+    role: 'worker',
+  },
+  {
+    name: 'ovh',
+    cloud: 'ovh',
+    region: 'eu-west',
+    zone: 'gra7',
+    spot: false,
+    price: 1_300n,
+    context: 'workstation',
+    role: 'worker',
+  },
+]
+
+/** Chain, market, IMDS mock, providers (registered, staked, running) and a funded consumer. */
+export async function assemble(
+  progress: Progress,
+  options: { providers?: Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'>[]; attestationGapSecs?: number } = {},
+): Promise<Cast> {
+  const group = new ProcessGroup()
+  try {
+    progress('starting localnet (the program on a real Solana bank, JSON-RPC on 127.0.0.1)')
+    progress('(built on first use: the Solana crates take 20-45 minutes once; later starts take seconds)')
+    const chain = await startLocalnet({ reset: true })
+    group.defer(() => chain.stop())
+    progress(`localnet at ${chain.rpcUrl}; creating mints and a market`)
+    const world = await createWorld(chain.rpcUrl, (p) => {
+      p.maxAttestationGapSecs = options.attestationGapSecs ?? 20
+    })
+    group.defer(() => world.dispose())
+    progress(`market ${world.market.toBase58()}`)
+    const imds = await Imds.start(group, {
+      'instance-life-cycle': 'spot',
+      'instance-type': 'g6.xlarge',
+      'placement/availability-zone': 'eu-central-1a',
+      'placement/region': 'eu-central-1',
+    })
+    progress(`instance metadata (amazon-ec2-metadata-mock) at ${imds.url}`)
+    const specs = options.providers ?? DEMO_PROVIDERS
+    progress(`registering ${specs.length} providers (synkti-provider register: operator key, stake by the authority)`)
+    const registered = await Promise.all(
+      specs.map((spec) =>
+        registerProvider(world, { ...spec, models: [MODEL], ...(spec.context === 'aws' ? { imdsUrl: imds.url } : {}) }),
+      ),
+    )
+    const [first, ...rest] = registered
+    if (first === undefined) throw new Error('no providers')
+    // the first node is everyone's bootstrap peer; the others start side by side
+    const providers: RunningProvider[] = [await runProvider(group, first)]
+    const bootstrap = providers[0]?.addrs.slice(0, 1) ?? []
+    providers.push(
+      ...(await Promise.all(rest.map((r) => runProvider(group, { ...r, spec: { ...r.spec, bootstrap } })))),
+    )
+    for (const p of providers) {
+      progress(
+        `${p.spec.name} running (synkti-provider run): operator ${p.operator.publicKey.toBase58()}, api ${p.apiUrl}`,
+      )
+    }
+    const consumer = await world.party('consumer', 5)
+    const token = await world.mintTo(consumer.keypair.publicKey, world.mint, CONSUMER_FUNDS)
+    const p2p = await SynktiNode.create({
+      privateKey: await keypairFromBytes(consumer.keypair.secretKey),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      bootstrap: providers.flatMap((p) => p.addrs.slice(0, 1)),
+      dhtMode: 'client',
+    })
+    group.defer(() => p2p.stop())
+    return { group, world, imds, providers, consumer: { ...consumer, token }, p2p, stop: () => group.stopAll() }
+  } catch (err) {
+    await group.stopAll()
+    throw err
+  }
+}
+
+/** `synkti <args> --json` as the consumer; the parsed result, or CommandFailedError. */
+export async function synkti(cast: Cast, args: string[], timeoutMs = 120_000): Promise<JsonLine> {
+  const bootstrap = cast.providers.flatMap((p) => p.addrs.slice(0, 1))
+  const result = await runJson(
+    NODE,
+    [
+      SYNKTI_BIN,
+      ...args,
+      '--json',
+      '-u',
+      cast.world.rpcUrl,
+      '-k',
+      cast.consumer.path,
+      '--market',
+      cast.world.market.toBase58(),
+      '--bootstrap',
+      ...bootstrap,
+    ],
+    { cwd: REPO, timeoutMs },
+  )
+  if (result.code !== 0 || result.json === null) {
+    throw new CommandFailedError(`synkti ${args.join(' ')}`, result.code, result.stdout + result.stderr)
+  }
+  return result.json
+}
+
+export interface Balances {
+  consumer: bigint
+  providers: Record<string, bigint>
+  feeVault: bigint
+  escrow: bigint
+}
+
+export async function balances(cast: Cast, lease?: PublicKey): Promise<Balances> {
+  const { world } = cast
+  const feeVault = (await world.client.fetchMarket(world.market)).feeVault
+  const escrow = lease === undefined ? null : escrowAddress(lease)
+  const providers: Record<string, bigint> = {}
+  for (const p of cast.providers) providers[p.spec.name] = await world.balance(p.payout)
+  return {
+    consumer: await world.balance(cast.consumer.token),
+    providers,
+    feeVault: await world.balance(feeVault),
+    escrow: escrow === null ? 0n : await world.balance(escrow).catch(() => 0n),
+  }
+}
+
+export function total(b: Balances): bigint {
+  return b.consumer + Object.values(b.providers).reduce((a, x) => a + x, 0n) + b.feeVault + b.escrow
+}
+
+export interface PhaseTiming {
+  phase: string
+  ms: number
+}
+
+export interface FailoverResult {
+  from: string
+  to: string | null
+  outcome: string
+  phases: PhaseTiming[]
+  /** notice seen by the node → replacement healthy */
+  noticeToHealthyMs: number
+  /** the stand-in's own start on the taker (spawn → healthy), subtracted for the overhead */
+  replacementStartMs: number
+}
+
+/**
+ * Interrupts the spot provider through its IMDS and follows its failover to the end:
+ * phases and their durations as the node logged them.
+ */
+export async function preempt(cast: Cast, progress: Progress, victim = cast.providers[0]): Promise<FailoverResult> {
+  if (victim === undefined) throw new Error('no provider to preempt')
+  const from = victim.proc.lines.length
+  await cast.imds.interrupt()
+  progress(`spot interruption notice posted to ${victim.spec.name}'s instance metadata`)
+  const notice = await victim.proc.waitFor('spot notice', (l) => l.event === 'spot-interruption', 30_000, from)
+  progress(`${victim.spec.name} saw the notice (${String(notice.action)} at ${String(notice.at)}); failing over`)
+  const end = await victim.proc.waitFor('failover end', (l) => l.event === 'failover-end', 150_000, from)
+  const phases = (end.phases as { kind: string; startedAt: number; endedAt: number | null }[])
+    .filter((p) => p.endedAt !== null)
+    .map((p) => ({ phase: p.kind, ms: (p.endedAt as number) - p.startedAt }))
+  const target = typeof end.target === 'string' ? end.target : null
+  const taker = cast.providers.find((p) => p.operator.publicKey.toBase58() === target)
+  let replacementStartMs = 0
+  if (taker !== undefined) {
+    const job = taker.proc.lines.filter((l) => l.event === 'job' && l.lease === end.lease)
+    const starting = job.find((l) => l.state === 'starting')
+    const healthy = job.find((l) => l.state === 'healthy')
+    if (starting?.at !== undefined && healthy?.at !== undefined) {
+      replacementStartMs = Date.parse(String(healthy.at)) - Date.parse(String(starting.at))
+    }
+  }
+  const started = (end.phases as { kind: string; startedAt: number }[])[0]?.startedAt ?? 0
+  const healthyPhase = (end.phases as { kind: string; endedAt: number | null }[]).find((p) => p.kind === 'health')
+  return {
+    from: victim.spec.name,
+    to: taker?.spec.name ?? target,
+    outcome: String(end.phase),
+    phases,
+    noticeToHealthyMs: healthyPhase?.endedAt != null ? healthyPhase.endedAt - started : Number.NaN,
+    replacementStartMs,
+  }
+}
+
+/** Load against the lease's job, following it wherever the chain says it is. */
+export function load(cast: Cast, lease: string, ratePerSec = 5): LoadGenerator {
+  const generator = new LoadGenerator({
+    resolve: () => resolveEndpoint(cast.world.client, cast.p2p, lease),
+    model: MODEL,
+    ratePerSec,
+  })
+  generator.start()
+  return generator
+}
+
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe().catch(() => null)
+    if (value !== null && value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(250)
+  }
+}
+
+export type { LoadStats }
