@@ -52,11 +52,11 @@ export {
 export { SampleRing, type TimedSample } from './ring.js'
 export {
   detectGpuSampler,
+  GPU_QUERY_ARGS,
   type GpuReading,
   gaugeTotal,
   memorySampler,
-  NVIDIA_SMI_ARGS,
-  parseNvidiaSmi,
+  parseGpuQuery,
   requestsSampler,
   type Sampler,
 } from './samplers.js'

@@ -50,13 +50,13 @@ export interface GpuReading {
 }
 
 /** The query the GPU sampler runs; one CSV line per GPU. */
-export const NVIDIA_SMI_ARGS = [
+export const GPU_QUERY_ARGS = [
   '--query-gpu=utilization.gpu,memory.used,memory.total',
   '--format=csv,noheader,nounits',
 ] as const
 
 /** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits`. */
-export function parseNvidiaSmi(text: string): GpuReading[] {
+export function parseGpuQuery(text: string): GpuReading[] {
   return text
     .split('\n')
     .map((line) => line.trim())
@@ -85,8 +85,8 @@ export function parseNvidiaSmi(text: string): GpuReading[] {
 export async function detectGpuSampler(init: { command?: string; threshold?: number } = {}): Promise<Sampler | null> {
   const command = init.command ?? 'nvidia-smi'
   const query = async (): Promise<GpuReading[]> => {
-    const { stdout } = await exec(command, [...NVIDIA_SMI_ARGS], { timeout: SAMPLE_TIMEOUT_MS })
-    return parseNvidiaSmi(stdout)
+    const { stdout } = await exec(command, [...GPU_QUERY_ARGS], { timeout: SAMPLE_TIMEOUT_MS })
+    return parseGpuQuery(stdout)
   }
   try {
     if ((await query()).length === 0) return null

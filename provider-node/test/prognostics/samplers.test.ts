@@ -5,7 +5,7 @@ import {
   detectGpuSampler,
   gaugeTotal,
   memorySampler,
-  parseNvidiaSmi,
+  parseGpuQuery,
   requestsSampler,
 } from '../../src/prognostics/index.js'
 import { complete, type StandinProcess, spawnStandin } from '../helpers.js'
@@ -46,14 +46,14 @@ describe('memorySampler', () => {
 
 describe('GPU sampler', () => {
   it('parses nvidia-smi CSV, one reading per GPU', () => {
-    expect(parseNvidiaSmi('87, 71234, 81559\n3, 512, 81559\n')).toEqual([
+    expect(parseGpuQuery('87, 71234, 81559\n3, 512, 81559\n')).toEqual([
       { utilizationPct: 87, memoryUsedMiB: 71234, memoryTotalMiB: 81559 },
       { utilizationPct: 3, memoryUsedMiB: 512, memoryTotalMiB: 81559 },
     ])
   })
 
   it('error: output that is not the CSV is NvidiaSmiOutputError', () => {
-    expect(() => parseNvidiaSmi('No devices were found')).toThrow(
+    expect(() => parseGpuQuery('No devices were found')).toThrow(
       expect.objectContaining({ name: 'NvidiaSmiOutputError' }),
     )
   })
