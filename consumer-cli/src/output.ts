@@ -169,8 +169,8 @@ export function renderText(result: CommandResult): string {
     case 'job-run':
       return runText(result)
     case 'job-logs':
-      // the lines were printed as they arrived
-      return result.ended ? '' : `(no new line for a while; --follow keeps reading)`
+      // the lines were printed as they arrived; stdout holds nothing else
+      return ''
     case 'job-top-up':
       return `topped up ${result.lease} by ${result.amount}: ${result.deposited} deposited in all\nsignature ${result.signature}`
     case 'job-stop':

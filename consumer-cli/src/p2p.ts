@@ -42,15 +42,18 @@ export async function rememberAddresses(node: SynktiNode, operator: string, addr
 }
 
 /**
- * The peer of `operator`, with the addresses of its signed record in the market when the DHT
- * has one; otherwise libp2p's peer routing (the DHT) finds it when dialled.
+ * The peer of `operator`. Unless already connected, the addresses of its signed record in the
+ * market are added first (a node that restarted has new ones); without a record, libp2p's peer
+ * routing (the DHT) looks the peer up when it is dialled.
  */
 export async function resolvePeer(node: SynktiNode, market: string, operator: string): Promise<PeerId> {
+  const peer = SynktiNode.peerIdOf(operator)
+  if (node.libp2p.getConnections(peer).length > 0) return peer
   try {
     const { record } = await node.getRecord(market, operator)
     await rememberAddresses(node, operator, record.addresses)
   } catch {
     // no (valid) record: the dial itself reports whether the peer is reachable
   }
-  return SynktiNode.peerIdOf(operator)
+  return peer
 }

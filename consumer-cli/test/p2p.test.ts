@@ -128,12 +128,36 @@ describe('synkti job status / logs', () => {
     expect(ran.stderr).toMatch(/^error JobUnknownToProviderError: /)
   })
 
-  it("streams the job's log lines", async () => {
+  it("streams the job's log lines to the end, or until quiet without --follow", async () => {
     const { lease } = await parties.activeLease(c, a, 102n, 50_000n)
     peerA.logLines.splice(0, peerA.logLines.length, 'loading model', 'listening on 18002', 'E warning: slow disk')
     const ran = await runMain(['job', 'logs', lease.toBase58(), '--follow', ...flags])
     expect(ran.code, ran.stderr).toBe(0)
     expect(ran.stdout).toBe('loading model\nlistening on 18002\nE warning: slow disk\n')
+
+    peerA.keepLogsOpen = true
+    try {
+      const quiet = await runMain(['job', 'logs', lease.toBase58(), '--json', ...flags])
+      expect(quiet.code, quiet.stderr).toBe(0)
+      expect(json(quiet)).toMatchObject({
+        lines: ['loading model', 'listening on 18002', 'E warning: slow disk'],
+        ended: false,
+      })
+    } finally {
+      peerA.keepLogsOpen = false
+    }
+  })
+
+  it('a provider whose node is down: the chain part is printed, then ProviderUnreachableError (exit 5)', async () => {
+    const offline = await parties.provider(m, 1_000n, 1_000_000n)
+    const { lease } = await parties.activeLease(c, offline, 1n, 10_000n)
+    const ran = await runMain(['job', 'status', lease.toBase58(), ...flags])
+    expect(ran.code).toBe(5)
+    expect(ran.stdout).toContain(
+      `provider  ${offline.key.toBase58()} (operator ${offline.operator.publicKey.toBase58()})`,
+    )
+    expect(ran.stdout).toContain('job       unknown: the provider could not be asked (ProviderUnreachableError)')
+    expect(ran.stderr).toMatch(/^error ProviderUnreachableError: provider node \S+ could not be reached: /)
   })
 })
 
@@ -158,6 +182,15 @@ describe('synkti job run', () => {
     const submitted = peerA.submissions.at(-1)
     expect(submitted?.consumer).toBe(c.kp.publicKey.toBase58())
     expect(submitted?.spec).toEqual(JSON.parse(JSON.stringify(spec)))
+
+    // for people: progress on stderr, the endpoint as the last line of stdout
+    const human = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', '60000', '--wait', ...flags])
+    expect(human.code, human.stderr).toBe(0)
+    const progress = human.stderr.trim().split('\n')
+    expect(progress[0]).toMatch(/^opening lease \S+ with \S+ at 1200\/s, deposit 60000$/)
+    expect(progress[1]).toBe(`submitting llm-demo to ${a.operator.publicKey.toBase58()}`)
+    expect(progress.at(-1)).toMatch(/^healthy on \S+: http:\/\/127\.0\.0\.1:18000$/)
+    expect(human.stdout.trim().split('\n').at(-1)).toBe('endpoint http://127.0.0.1:18000')
   })
 
   it('a provider that declines gets the lease closed again: the deposit comes back', async () => {

@@ -40,6 +40,7 @@ export async function run(options: LogsOptions, deps: Deps): Promise<LogsResult>
     if (next === QUIET) {
       // the pending read ends when the node stops at exit; do not wait for it here
       void lines.return(undefined).catch(() => undefined)
+      deps.progress(`(no line for ${LOGS_QUIET_MS} ms; --follow keeps reading)`)
       return { kind: 'job-logs', lease: options.lease.toBase58(), operator, lines: collected, ended: false }
     }
     if (next.done === true) break

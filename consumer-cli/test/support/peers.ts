@@ -20,6 +20,8 @@ export interface ScriptedProvider {
   /** every submission received, verified by @synkti/p2p */
   submissions: JobRequest[]
   logLines: string[]
+  /** after the lines, keep the stream open (a running job) instead of ending it */
+  keepLogsOpen: boolean
 }
 
 export interface ProviderScript {
@@ -73,6 +75,7 @@ export async function startProvider(
     jobs: new Map(),
     submissions: [],
     logLines: [],
+    keepLogsOpen: false,
   }
   peer.node = await SynktiNode.create({
     privateKey: await keypairFromBytes(operator.secretKey),
@@ -84,8 +87,9 @@ export async function startProvider(
         return (script.onJob ?? (async () => ({ accepted: true, jobId: request.lease })))(request, peer)
       },
       status: async () => nodeStatus(peer, script) as unknown as Record<string, unknown>,
-      logs: async function* () {
+      logs: async function* (_jobId, signal) {
         yield* peer.logLines
+        if (peer.keepLogsOpen) await new Promise((resolve) => signal.addEventListener('abort', resolve))
       },
     },
   })
