@@ -159,7 +159,9 @@ export async function fleetList(adapter: CloudAdapter, clock: Clock = {}): Promi
   const now = clock.now ?? (() => new Date())
   await adapter.checkCredentials()
   const machines = await adapter.list()
-  return { cloud: adapter.cloud, cluster: adapter.cluster, machines: machines.map((m) => fleetRow(m, now())) }
+  // Oldest first: names carry the launch stamp, so this is launch order for machines `up` made.
+  const sorted = [...machines].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+  return { cloud: adapter.cloud, cluster: adapter.cluster, machines: sorted.map((m) => fleetRow(m, now())) }
 }
 
 /**
