@@ -28,6 +28,13 @@ export * from './constants.js'
 export * from './errors.js'
 export { type GpuSpec, knownGpus, workerGpus } from './gpus.js'
 export { formatAge, launchedAt, launchSuffix } from './naming.js'
-export { assertTarget, type Extra, type FleetPlan, type FleetTarget, type MismatchReason, planFleet } from './plan.js'
+export {
+  assertTarget,
+  type FleetExtra,
+  type FleetPlan,
+  type FleetTarget,
+  type MismatchReason,
+  planFleet,
+} from './plan.js'
 export { type FleetRow, fleetRow, fleetTable } from './rows.js'
 export { renderUserData, shellQuote, type UserDataInit, workerConfig } from './user-data.js'

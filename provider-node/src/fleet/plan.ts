@@ -18,7 +18,7 @@ export interface FleetTarget {
 /** Why a machine of the cluster does not count towards the target. */
 export type MismatchReason = 'other-instance-type' | 'other-market' | 'other-zone' | 'not-running'
 
-export type Extra = { machine: Machine; reason: MismatchReason | 'surplus' }
+export type FleetExtra = { machine: Machine; reason: MismatchReason | 'surplus' }
 
 export interface FleetPlan {
   target: FleetTarget
@@ -27,7 +27,7 @@ export interface FleetPlan {
   /** How many machines to launch. */
   create: number
   /** Machines beyond the target (surplus or mismatched), in the order to destroy them. */
-  extra: Extra[]
+  extra: FleetExtra[]
 }
 
 export function assertTarget(target: FleetTarget, spotMarket: boolean): void {
@@ -68,7 +68,7 @@ function destroyOrder(a: Machine, b: Machine): number {
 export function planFleet(target: FleetTarget, machines: readonly Machine[]): FleetPlan {
   const live = machines.filter((m) => m.state !== 'terminating' && m.state !== 'terminated')
   const matching: Machine[] = []
-  const extra: Extra[] = []
+  const extra: FleetExtra[] = []
   for (const machine of live) {
     const reason = mismatch(machine, target)
     if (reason === undefined) matching.push(machine)
