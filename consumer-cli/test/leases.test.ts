@@ -45,6 +45,10 @@ describe('synkti lease list', () => {
     expect(byAddress[active.lease.toBase58()]).toMatchObject({ status: 'active', deposited: '100000' })
     expect(byAddress[open.lease.toBase58()]).toMatchObject({ status: 'open', deposited: '50000' })
 
+    // the market filter is applied on chain: another market has none of these leases
+    const elsewhere = json(await runMain(['lease', 'list', '--json', ...flags, '--market', c.token.toBase58()]))
+    expect(elsewhere.leases).toEqual([])
+
     expect(asText.code).toBe(0)
     const rows = asText.stdout.trim().split('\n')
     expect(rows[0]).toMatch(/^LEASE\s+STATUS\s+PROVIDER\s+DEPOSITED\s+REMAINING\s+PRICE\/S\s+OPENED$/)

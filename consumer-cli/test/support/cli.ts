@@ -1,11 +1,12 @@
 /** Running `synkti` in a test: in-process through `main` (fast), or as a child process (real exit codes). */
 import { spawn } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Keypair } from '@solana/web3.js'
 import { serializeKeypair } from '@synkti/market'
+import { afterAll } from 'vitest'
 import { main } from '../../src/cli.js'
 
 export const SYNKTI_BIN = fileURLToPath(new URL('../../bin/synkti.js', import.meta.url))
@@ -51,9 +52,19 @@ export function runBin(args: string[], env: Record<string, string> = {}): Promis
   })
 }
 
+const created: string[] = []
+
+/** A fresh directory, removed after the test file (it may hold keypairs). */
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'synkti-cli-'))
+  const dir = await mkdtemp(join(tmpdir(), 'synkti-cli-'))
+  created.push(dir)
+  return dir
 }
+
+// Registered while the importing test file is collected: it runs after that file's tests.
+afterAll(async () => {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+})
 
 /** Writes `keypair` as solana-keygen does; returns the path. */
 export async function keypairFile(keypair: Keypair, dir?: string): Promise<string> {
