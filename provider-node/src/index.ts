@@ -20,8 +20,6 @@ export * from './errors.js'
 export * from './failover/index.js'
 export * from './node/index.js'
 export * from './preflight/index.js'
-// preflight and prognostics both read nvidia-smi; the preflight's parser is the package's
-export { NVIDIA_SMI_ARGS, parseNvidiaSmi } from './preflight/index.js'
 export * from './prognostics/index.js'
 export { freePort } from './runtime/free-port.js'
 export { probeHealth, waitHealthy } from './runtime/health.js'

@@ -31,7 +31,13 @@ export function print<T>(out: Output, result: T, human: (r: T) => Rendered): voi
 /** Exit codes by class of failure, so scripts can branch without parsing text. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, input: 3, chain: 4, network: 5, preflight: 6 } as const
 
-const NETWORK = new Set(['RpcUnreachableError', 'TransactionNotConfirmedError', 'DialError', 'TimeoutError'])
+const NETWORK = new Set([
+  'RpcUnreachableError',
+  'TransactionNotConfirmedError',
+  'DialError',
+  'TimeoutError',
+  'NodeApiUnreachableError',
+])
 const INPUT = new Set([
   'InvalidNodeConfigError',
   'NodeConfigMissingError',

@@ -35,6 +35,7 @@ import { PreflightFailedError } from '../preflight/errors.js'
 import { type Operation, runPreflight } from '../preflight/index.js'
 import {
   createPrognosticsLoop,
+  detectGpuSampler,
   memorySampler,
   type PrognosticsLoop,
   requestsSampler,
@@ -192,14 +193,17 @@ export class ProviderNode implements AsyncDisposable {
       ...(config.settlementIntervalSec !== undefined ? { intervalSec: config.settlementIntervalSec } : {}),
       onEvent: (event) => {
         if (event.kind === 'attested') metrics.attestationsSent.inc({ outcome: 'ok' })
-        if (event.kind === 'deferred' || event.kind === 'dropped') metrics.attestationsSent.inc({ outcome: 'error' })
+        // an item dropped as already settled (a crash after it confirmed) is not a failure
+        const failed = event.kind === 'deferred' || (event.kind === 'dropped' && event.reason !== 'already-settled')
+        if (failed) metrics.attestationsSent.inc({ outcome: 'error' })
         this.emit({ event: `settlement-${event.kind}`, ...stringify(event) })
       },
     })
     this.settlement.start()
 
+    const gpu = await detectGpuSampler()
     this.prognostics = createPrognosticsLoop({
-      samplers: [memorySampler(), this.requestsSampler()],
+      samplers: [memorySampler(), this.requestsSampler(), ...(gpu === null ? [] : [gpu])],
       ...(config.capability.spot
         ? { hazard: (within, now) => this.hazard.probabilityWithin(this.hazardKey(), now, within) }
         : {}),

@@ -68,6 +68,12 @@ function wholeNumber(option: string, value: string): number {
   return Number(value)
 }
 
+function gpuCount(value: string): number {
+  const n = wholeNumber('--gpus', value)
+  if (n === 0) throw new InvalidCliValueError('--gpus', value, 'at least 1')
+  return n
+}
+
 function cloudCommand(parent: Command, name: string, description: string): Command {
   return parent
     .command(name)
@@ -124,7 +130,7 @@ async function up(o: UpOptions, helpers: ProgramHelpers, cmd: Command): Promise<
   const gpu = workerGpus(o.cloud, o.instanceType, {
     ...(o.gpu !== undefined ? { model: o.gpu } : {}),
     ...(o.vram !== undefined ? { vramGb: positive('--vram', o.vram) } : {}),
-    ...(o.gpus !== undefined ? { count: Math.max(1, wholeNumber('--gpus', o.gpus)) } : {}),
+    ...(o.gpus !== undefined ? { count: gpuCount(o.gpus) } : {}),
   })
   const userData = renderUserData({
     config: workerConfig(config, target, gpu),
