@@ -5,7 +5,7 @@
  */
 import type { PublicKey } from '@solana/web3.js'
 import type { MarketClient, Provider, Reputation } from '@synkti/market'
-import type { SynktiNode, VerifiedProviderRecord } from '@synkti/p2p'
+import { peerIdToSolanaAddress, type SynktiNode, type VerifiedProviderRecord } from '@synkti/p2p'
 import type { Capability } from '@synkti/planner'
 import { rememberAddresses } from './p2p.js'
 
@@ -113,7 +113,7 @@ export async function findOffers(
       { checkChain: false },
     )
     records.push(...found.providers.map((p) => p.record))
-    for (const r of found.rejected) unverified.push({ operator: r.peerId.toString(), reason: r.error.name })
+    for (const r of found.rejected) unverified.push({ operator: operatorOf(r.peerId), reason: r.error.name })
   } else {
     const active = providers.filter((p) => p.status.kind === 'active')
     const settled = await Promise.allSettled(active.map((p) => node.getRecord(m, p.operator.toBase58())))
@@ -127,5 +127,14 @@ export async function findOffers(
   return {
     offers: joined.offers.filter((o) => matchesFilters(o, filters)),
     rejected: [...unverified, ...joined.rejected],
+  }
+}
+
+/** A peer's operator address; a peer with a non-Ed25519 key is no operator and keeps its peer id. */
+function operatorOf(peer: Parameters<typeof peerIdToSolanaAddress>[0]): string {
+  try {
+    return peerIdToSolanaAddress(peer)
+  } catch {
+    return peer.toString()
   }
 }

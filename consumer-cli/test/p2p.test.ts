@@ -7,12 +7,13 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Keypair, PublicKey } from '@solana/web3.js'
 import { jobSpecHash, parseJobSpec } from '@synkti/jobs'
-import type { SynktiNode } from '@synkti/p2p'
+import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { routingTableSize, waitFor } from '../../packages/p2p/test/helpers.js'
 import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties } from './support/chain.js'
 import { EXAMPLE_SPEC, json, keypairFile, runBin, runMain, tempDir } from './support/cli.js'
 import { capability, jobView } from './support/fixtures.js'
-import { type ScriptedProvider, startBootstrap, startProvider } from './support/peers.js'
+import { LOOPBACK, type ScriptedProvider, startBootstrap, startProvider } from './support/peers.js'
 
 let m: MarketFx
 let a: ProviderFx
@@ -22,6 +23,8 @@ let boot: { node: SynktiNode; address: string }
 let peerA: ScriptedProvider
 let peerB: ScriptedProvider
 let stranger: ScriptedProvider
+/** announces the capability key but never publishes a record */
+let silent: SynktiNode
 let flags: string[]
 
 const l4 = capability({ gpu: { model: 'L4', count: 1, vramGb: 24 }, region: 'eu-central' })
@@ -57,11 +60,19 @@ beforeAll(async () => {
     provider: a.key.toBase58(),
     capability: l4,
   })
+  silent = await SynktiNode.create({
+    privateKey: await keypairFromBytes(Keypair.generate().secretKey),
+    listen: LOOPBACK,
+    bootstrap: [boot.address],
+  })
+  await waitFor(() => routingTableSize(silent) >= 1, { what: 'a routing table entry' })
+  await silent.announce({ market, gpuModel: 'L4', region: 'eu-central' })
   flags = ['-u', chain.rpcUrl, '-k', await keypairFile(c.kp), '--market', market, '--bootstrap', boot.address]
 }, 120_000)
 
 afterAll(async () => {
   await Promise.all([peerA, peerB, stranger].map((p) => p?.node.stop()))
+  await silent?.stop()
   await boot?.node.stop()
 })
 
@@ -85,6 +96,7 @@ describe('synkti providers', () => {
     const reasons = Object.fromEntries(out.rejected.map((r) => [r.operator, r.reason]))
     expect(reasons[b.operator.publicKey.toBase58()]).toBe('paused on chain')
     expect(reasons[stranger.operator]).toBe('not registered in this market')
+    expect(reasons[silent.operator]).toBe('RecordNotFoundError')
   })
 
   it('without a complete capability key, walks the chain registry and fetches each record', async () => {
