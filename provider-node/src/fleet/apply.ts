@@ -6,6 +6,7 @@ import {
   type LaunchSpec,
   MachineNotFoundError,
   type ResourceRef,
+  validatePlan,
 } from '@synkti/cloud'
 import { KEY_NOTICE, WORKER_P2P_PORT } from './constants.js'
 import { launchSuffix } from './naming.js'
@@ -72,7 +73,17 @@ const existing = (owned: readonly ResourceRef[], kind: ResourceRef['kind']) => o
 export async function fleetUp(init: FleetUpInit): Promise<FleetUpResult> {
   const { adapter, target } = init
   const now = init.now ?? (() => new Date())
-  assertTarget(target, adapter.capabilities.spot)
+  const spec = (): LaunchSpec => ({
+    instanceType: target.instanceType,
+    image: target.image,
+    userData: init.userData,
+    region: target.region,
+    market: target.market,
+    nameSuffix: launchSuffix(now(), init.random),
+    ...(target.zone !== undefined ? { zone: target.zone } : {}),
+  })
+  assertTarget(target)
+  validatePlan(adapter, { machines: [spec()] })
   await adapter.checkCredentials()
   const owned = await adapter.listOwned()
   const plan = planFleet(target, await adapter.list())
@@ -122,18 +133,11 @@ export async function fleetUp(init: FleetUpInit): Promise<FleetUpResult> {
       result.sshKey.id = track(await adapter.createSshKey({ publicKey: init.sshPublicKey }))
     }
     for (let i = 0; i < plan.create; i++) {
-      const spec: LaunchSpec = {
-        instanceType: target.instanceType,
-        image: target.image,
-        userData: init.userData,
-        region: target.region,
-        market: target.market,
-        nameSuffix: launchSuffix(now(), init.random),
-        ...(target.zone !== undefined ? { zone: target.zone } : {}),
+      const machine = await adapter.launch({
+        ...spec(),
         ...(result.firewall?.id ? { firewallIds: [result.firewall.id] } : {}),
         ...(result.sshKey?.id ? { sshKeyId: result.sshKey.id } : {}),
-      }
-      const machine = await adapter.launch(spec)
+      })
       track({ cloud: adapter.cloud, kind: 'machine', id: machine.id })
       result.created.push(fleetRow(machine, now()))
     }

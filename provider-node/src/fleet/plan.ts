@@ -1,4 +1,4 @@
-import { type CloudKind, type Machine, type Market, SpotUnavailableError } from '@synkti/cloud'
+import type { CloudKind, Machine, Market } from '@synkti/cloud'
 import { InvalidFleetTargetError } from './errors.js'
 import { launchedAt } from './naming.js'
 
@@ -30,14 +30,14 @@ export interface FleetPlan {
   extra: FleetExtra[]
 }
 
-export function assertTarget(target: FleetTarget, spotMarket: boolean): void {
+/** What no cloud could launch; the cloud's own limits (spot, price format) are `@synkti/cloud`'s validatePlan. */
+export function assertTarget(target: FleetTarget): void {
   if (!Number.isInteger(target.count) || target.count < 0) {
     throw new InvalidFleetTargetError('count', target.count, 'a whole number, 0 or more')
   }
   if (target.instanceType.trim() === '')
     throw new InvalidFleetTargetError('instance type', target.instanceType, 'a name')
   if (target.image.trim() === '') throw new InvalidFleetTargetError('image', target.image, 'an image id or name')
-  if (target.market.kind === 'spot' && !spotMarket) throw new SpotUnavailableError(target.cloud)
 }
 
 function mismatch(m: Machine, target: FleetTarget): MismatchReason | undefined {

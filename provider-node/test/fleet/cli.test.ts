@@ -195,7 +195,7 @@ describe('observe first: nothing is sent when something is missing', () => {
     expect(recorder.requests).toEqual([])
   })
 
-  it('spot on Hetzner, an unknown GPU type, a missing region: named errors before any request', async () => {
+  it('spot on Hetzner, a bad spot price, an unknown GPU type, a missing region, bad counts: named errors before any request', async () => {
     vi.stubEnv('HCLOUD_TOKEN', 'token')
     const base = ['-c', config, 'fleet', 'up', '--count', '1', '--image', 'ubuntu-24.04', '--context', 'workstation']
     const spot = await cli([
@@ -223,6 +223,21 @@ describe('observe first: nothing is sent when something is missing', () => {
     expect(region.error).toMatchObject({ name: 'MissingRegionError', remedy: expect.stringContaining('--region') })
     const count = await cli([...base, ...at('x', recorder.url), '--instance-type', 'g5.xlarge', '--count', '-1'])
     expect(count.error).toMatchObject({ name: 'InvalidCliValueError', option: '--count' })
+    const price = await cli([...base, ...at('x', recorder.url), '--instance-type', 'g5.xlarge', '--max-price', '$1'])
+    expect(price.error).toMatchObject({ name: 'InvalidPlanError', message: expect.stringContaining('0.55') })
+    const gpus = await cli([
+      ...base,
+      ...at('x', recorder.url),
+      '--instance-type',
+      'm5.large',
+      '--gpu',
+      'T4',
+      '--vram',
+      '16',
+      '--gpus',
+      '0',
+    ])
+    expect(gpus.error).toMatchObject({ name: 'InvalidCliValueError', option: '--gpus' })
     expect(recorder.requests).toEqual([])
   })
 

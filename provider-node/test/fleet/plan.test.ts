@@ -79,16 +79,9 @@ describe('assertTarget', () => {
     [{ instanceType: ' ' }, 'instance type'],
     [{ image: '' }, 'image'],
   ])('refuses %o by name', (over, field) => {
-    expect(() => assertTarget({ ...target, ...over }, true)).toThrow(
+    expect(() => assertTarget({ ...target, ...over })).toThrow(
       expect.objectContaining({ name: 'InvalidFleetTargetError', field }),
     )
-  })
-
-  it('refuses spot where the cloud has no spot market', () => {
-    expect(() => assertTarget({ ...target, cloud: 'hetzner' }, false)).toThrow(
-      expect.objectContaining({ name: 'SpotUnavailableError', cloud: 'hetzner' }),
-    )
-    expect(() => assertTarget({ ...target, market: { kind: 'on-demand' } }, false)).not.toThrow()
   })
 })
 
