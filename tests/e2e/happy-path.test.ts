@@ -170,7 +170,9 @@ describe('happy path: providers, job run, status, logs, settlement, top-up, list
     const stop = await synkti(cast, ['job', 'stop', lease])
     expect(stop.outcome).toBe('completed')
     expect(BigInt(String(stop.refund))).toBeGreaterThan(0n)
-    await expect(cast.world.client.fetchLease(new PublicKey(lease))).rejects.toThrow()
+    await expect(cast.world.client.fetchLease(new PublicKey(lease))).rejects.toMatchObject({
+      name: 'AccountNotFoundError',
+    })
 
     const after = await balances(cast)
     const earned = (after.providers['aws-spot'] ?? 0n) - (before.providers['aws-spot'] ?? 0n)

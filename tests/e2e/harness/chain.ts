@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { PublicKey } from '@solana/web3.js'
+import type { LeaseEnded, TxResult } from '@synkti/market'
 import type { Cast } from './story.js'
 
 /**
@@ -77,4 +78,22 @@ export async function killRecordedJobs(configPath: string, JOB_MARKER = 'standin
     }
   }
   return killed
+}
+
+export class EventMissingError extends Error {
+  override name = 'EventMissingError'
+  constructor(
+    readonly event: string,
+    readonly signature: string,
+    message = `transaction ${signature} emitted no ${event} event`,
+  ) {
+    super(message)
+  }
+}
+
+/** The `LeaseEnded` event of a transaction that ended a lease (reclaim, dispute ruling, close). */
+export function leaseEnded(result: TxResult): LeaseEnded {
+  const event = result.events.find((e) => e.name === 'LeaseEnded')
+  if (event?.name !== 'LeaseEnded') throw new EventMissingError('LeaseEnded', result.signature)
+  return event.data
 }
