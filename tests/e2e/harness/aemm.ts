@@ -61,6 +61,15 @@ export class Imds {
     await this.run(['spot', '-a', 'terminate', '-d', '0', '--rebalance-delay-sec', DAY])
   }
 
+  /**
+   * No notice again, on the same port: the metadata a new spot instance sees after the cloud
+   * replaced the one it took back (the failover benchmark and the chaos run reuse the machine).
+   */
+  async quiet(): Promise<void> {
+    await this.proc?.stop()
+    await this.run(QUIET)
+  }
+
   /** A rebalance recommendation, no interruption yet. */
   async rebalance(): Promise<void> {
     await this.proc?.stop()

@@ -35,6 +35,8 @@ export interface Cast {
   group: ProcessGroup
   world: World
   imds: Imds
+  /** each AWS provider's instance metadata by provider name: `imds` unless assembled with `imdsPerProvider` */
+  imdsOf: Map<string, Imds>
   providers: RunningProvider[]
   consumer: { keypair: Keypair; path: string; token: PublicKey }
   /** the consumer's in-process P2P client, for the load generator's endpoint lookups */
@@ -79,7 +81,12 @@ export const DEMO_PROVIDERS: Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'>[] = [
 /** Chain, market, IMDS mock, providers (registered, staked, running) and a funded consumer. */
 export async function assemble(
   progress: Progress,
-  options: { providers?: Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'>[]; attestationGapSecs?: number } = {},
+  options: {
+    providers?: Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'>[]
+    attestationGapSecs?: number
+    /** one IMDS mock per AWS provider (one mock serves one machine); default: all share `imds` */
+    imdsPerProvider?: boolean
+  } = {},
 ): Promise<Cast> {
   const group = new ProcessGroup()
   try {
@@ -93,19 +100,21 @@ export async function assemble(
     })
     group.defer(() => world.dispose())
     progress(`market ${world.market.toBase58()}`)
-    const imds = await Imds.start(group, {
-      'instance-life-cycle': 'spot',
-      'instance-type': 'g6.xlarge',
-      'placement/availability-zone': 'eu-central-1a',
-      'placement/region': 'eu-central-1',
-    })
+    const imds = await Imds.start(group, spotMetadata('eu-central-1a'))
     progress(`instance metadata (amazon-ec2-metadata-mock) at ${imds.url}`)
     const specs = options.providers ?? DEMO_PROVIDERS
+    const imdsOf = new Map<string, Imds>()
+    for (const spec of specs.filter((s) => s.context === 'aws')) {
+      const own = options.imdsPerProvider === true && imdsOf.size > 0
+      imdsOf.set(spec.name, own ? await Imds.start(group, spotMetadata(spec.zone)) : imds)
+    }
+    if (options.imdsPerProvider === true) progress(`one instance metadata mock per AWS provider (${imdsOf.size})`)
     progress(`registering ${specs.length} providers (synkti-provider register: operator key, stake by the authority)`)
     const registered = await Promise.all(
-      specs.map((spec) =>
-        registerProvider(world, { ...spec, models: [MODEL], ...(spec.context === 'aws' ? { imdsUrl: imds.url } : {}) }),
-      ),
+      specs.map((spec) => {
+        const own = imdsOf.get(spec.name)
+        return registerProvider(world, { ...spec, models: [MODEL], ...(own !== undefined ? { imdsUrl: own.url } : {}) })
+      }),
     )
     const [first, ...rest] = registered
     if (first === undefined) throw new Error('no providers')
@@ -129,15 +138,42 @@ export async function assemble(
       dhtMode: 'client',
     })
     group.defer(() => p2p.stop())
-    return { group, world, imds, providers, consumer: { ...consumer, token }, p2p, stop: () => group.stopAll() }
+    return {
+      group,
+      world,
+      imds,
+      imdsOf,
+      providers,
+      consumer: { ...consumer, token },
+      p2p,
+      stop: () => group.stopAll(),
+    }
   } catch (err) {
     await group.stopAll()
     throw err
   }
 }
 
-/** `synkti <args> --json` as the consumer; the parsed result, or CommandFailedError. */
-export async function synkti(cast: Cast, args: string[], timeoutMs = 120_000): Promise<JsonLine> {
+/** The metadata of a g6.xlarge spot instance in `zone`, as the mock serves it. */
+function spotMetadata(zone: string): Record<string, string> {
+  return {
+    'instance-life-cycle': 'spot',
+    'instance-type': 'g6.xlarge',
+    'placement/availability-zone': zone,
+    'placement/region': 'eu-central-1',
+  }
+}
+
+/**
+ * `synkti <args> --json` as the consumer (or as another consumer whose keypair file is
+ * `consumerPath`); the parsed result, or CommandFailedError.
+ */
+export async function synkti(
+  cast: Cast,
+  args: string[],
+  timeoutMs = 120_000,
+  consumerPath = cast.consumer.path,
+): Promise<JsonLine> {
   const bootstrap = cast.providers.flatMap((p) => p.addrs.slice(0, 1))
   const result = await runJson(
     NODE,
@@ -148,7 +184,7 @@ export async function synkti(cast: Cast, args: string[], timeoutMs = 120_000): P
       '-u',
       cast.world.rpcUrl,
       '-k',
-      cast.consumer.path,
+      consumerPath,
       '--market',
       cast.world.market.toBase58(),
       '--bootstrap',
@@ -210,11 +246,22 @@ export interface FailoverResult {
 export async function preempt(cast: Cast, progress: Progress, victim = cast.providers[0]): Promise<FailoverResult> {
   if (victim === undefined) throw new Error('no provider to preempt')
   const from = victim.proc.lines.length
-  await cast.imds.interrupt()
+  await interrupt(cast, progress, victim)
+  const end = await victim.proc.waitFor('failover end', (l) => l.event === 'failover-end', 150_000, from)
+  return failoverResult(cast, victim, end)
+}
+
+/** Posts a spot interruption notice to `victim`'s instance metadata; resolves once the node saw it. */
+export async function interrupt(cast: Cast, progress: Progress, victim: RunningProvider): Promise<void> {
+  const from = victim.proc.lines.length
+  await (cast.imdsOf.get(victim.spec.name) ?? cast.imds).interrupt()
   progress(`spot interruption notice posted to ${victim.spec.name}'s instance metadata`)
   const notice = await victim.proc.waitFor('spot notice', (l) => l.event === 'spot-interruption', 30_000, from)
   progress(`${victim.spec.name} saw the notice (${String(notice.action)} at ${String(notice.at)}); failing over`)
-  const end = await victim.proc.waitFor('failover end', (l) => l.event === 'failover-end', 150_000, from)
+}
+
+/** A `failover-end` line of `victim`, with the phases' durations and the replacement's own start. */
+export function failoverResult(cast: Cast, victim: RunningProvider, end: JsonLine): FailoverResult {
   const phases = (end.phases as { kind: string; startedAt: number; endedAt: number | null }[])
     .filter((p) => p.endedAt !== null)
     .map((p) => ({ phase: p.kind, ms: (p.endedAt as number) - p.startedAt }))

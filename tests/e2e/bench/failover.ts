@@ -1,0 +1,126 @@
+/**
+ * `npm run bench:failover`: the demo's spot preemption, repeated on one cast of real processes
+ * (localnet, three provider nodes, the synkti CLI). Each run: the spot machine (back as a new
+ * instance after the first run) gets a new lease (`synkti job run --provider … --wait`), load,
+ * a spot interruption notice through its IMDS mock, the failover to the planner's choice; then
+ * the load stops and the consumer closes the lease (`synkti job stop`).
+ *
+ * Overhead = notice → replacement healthy, minus the stand-in server's own start on the taker
+ * (what Synkti adds on top of starting the job somewhere else). The baseline, measured in the
+ * same run: the stand-in's cold start when a lease opens on the spot node (no failover around it).
+ * Progress goes to stderr; stdout carries one line:
+ *
+ *   failover runs=10 overhead_p50_ms=… overhead_p95_ms=… requests_failed=… standin_start_p50_ms=… overhead_p50_vs_start=…x
+ *
+ * Usage: npm run bench:failover [-- --runs 10]
+ */
+import { parseArgs } from 'node:util'
+import { quantile } from '@synkti/simulator'
+import type { JsonLine } from '../harness/processes.js'
+import type { RunningProvider } from '../harness/provider.js'
+import { respawnSpot } from '../harness/spot.js'
+import { assemble, type Cast, load, preempt, SPEC, synkti, waitUntil } from '../harness/story.js'
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } })
+const RUNS = Math.max(1, Number(values.runs))
+/** Enough escrow for a run many times over (the spot price is 800/s); refunded at each close. */
+const DEPOSIT = '2000000'
+/** Requests answered on the spot machine before the notice, and after the move, per run. */
+const LOAD_BEFORE = 10
+const LOAD_AFTER = 10
+
+const t0 = Date.now()
+const progress = (line: string) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`)
+
+/** Starting → healthy of `lease`'s job in `provider`'s own event lines (ms), or null. */
+function startMs(provider: RunningProvider, lease: string): number | null {
+  const job = provider.proc.lines.filter((l: JsonLine) => l.event === 'job' && l.lease === lease)
+  const starting = job.find((l) => l.state === 'starting')
+  const healthy = job.find((l) => l.state === 'healthy')
+  if (starting?.at === undefined || healthy?.at === undefined) return null
+  return Date.parse(String(healthy.at)) - Date.parse(String(starting.at))
+}
+
+interface Run {
+  lease: string
+  overheadMs: number
+  coldStartMs: number | null
+  failed: number
+}
+
+async function once(cast: Cast, spot: RunningProvider, n: number): Promise<Run> {
+  const run = await synkti(cast, [
+    'job',
+    'run',
+    SPEC,
+    '--provider',
+    spot.provider.toBase58(),
+    '--deposit',
+    DEPOSIT,
+    '--wait',
+  ])
+  const lease = String(run.lease)
+  progress(`run ${n}: lease ${lease} ${String(run.state)} on ${spot.spec.name}`)
+  const generator = load(cast, lease)
+  let overheadMs: number
+  try {
+    await waitUntil('load on the spot machine', async () => generator.stats.succeeded >= LOAD_BEFORE || null, 60_000)
+    const failover = await preempt(cast, progress, spot)
+    if (failover.outcome !== 'restored') throw new Error(`run ${n}: failover ${failover.outcome}`)
+    const moved = generator.stats.succeeded
+    await waitUntil(
+      'load on the new machine',
+      async () => generator.stats.succeeded >= moved + LOAD_AFTER || null,
+      60_000,
+    )
+    overheadMs = failover.noticeToHealthyMs - failover.replacementStartMs
+    progress(
+      `run ${n}: ${failover.from} → ${failover.to}, notice → healthy ${failover.noticeToHealthyMs} ms, stand-in start ${failover.replacementStartMs} ms, overhead ${overheadMs} ms`,
+    )
+  } finally {
+    await generator.stop()
+  }
+  return { lease, overheadMs, coldStartMs: startMs(spot, lease), failed: generator.stats.failed }
+}
+
+let cast: Cast | undefined
+async function stop(code: number): Promise<never> {
+  await cast?.stop()
+  process.exit(code)
+}
+process.once('SIGINT', () => void stop(130))
+process.once('SIGTERM', () => void stop(143))
+
+async function main(): Promise<void> {
+  const c = await assemble(progress)
+  cast = c
+  let spot = c.providers[0]
+  if (spot === undefined || !spot.spec.spot) throw new Error('the first provider of the demo cast is the spot one')
+  const runs: Run[] = []
+  for (let n = 1; n <= RUNS; n++) {
+    const run = await once(c, spot, n)
+    runs.push(run)
+    // the consumer closes the lease while the cloud brings the spot machine back
+    const [, fresh] = await Promise.all([
+      synkti(c, ['job', 'stop', run.lease]).then(() => progress(`run ${n}: lease closed`)),
+      n < RUNS ? respawnSpot(c, progress, spot) : spot,
+    ])
+    spot = fresh
+  }
+  const overhead = runs.map((r) => r.overheadMs).sort((a, b) => a - b)
+  const cold = runs.flatMap((r) => (r.coldStartMs === null ? [] : [r.coldStartMs])).sort((a, b) => a - b)
+  const p50 = quantile(overhead, 0.5)
+  const coldP50 = quantile(cold, 0.5)
+  console.log(
+    `failover runs=${runs.length} overhead_p50_ms=${Math.round(p50)} overhead_p95_ms=${Math.round(quantile(overhead, 0.95))} requests_failed=${runs.reduce((a, r) => a + r.failed, 0)} standin_start_p50_ms=${Math.round(coldP50)} overhead_p50_vs_start=${(p50 / coldP50).toFixed(2)}x`,
+  )
+}
+
+main().then(
+  () => stop(0),
+  (err: Error) => {
+    console.error(`bench:failover failed: ${err.name}: ${err.message}`)
+    for (const p of cast?.providers ?? []) console.error(`--- ${p.spec.name} ---\n${p.proc.text.slice(-10).join('\n')}`)
+    return stop(1)
+  },
+)

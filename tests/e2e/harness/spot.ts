@@ -1,0 +1,92 @@
+import { jobOfLease, type NodeStatus, parseNodeStatus } from '@synkti/jobs'
+import { SynktiNode } from '@synkti/p2p'
+import type { JsonLine } from './processes.js'
+import { type RunningProvider, runProvider } from './provider.js'
+import { type Cast, type FailoverResult, failoverResult, interrupt, type Progress } from './story.js'
+
+/**
+ * A spot machine taken back and replaced, again and again: every lease it served leaves by its
+ * own failover, then the cloud's new instance (same provider account, keys and state
+ * directory; instance metadata quiet again) joins the network. The failover benchmark and the
+ * chaos run repeat this; the node is asked about itself (signed status), never guessed at.
+ */
+
+/** One lease's failover off a preempted node. */
+export interface LeaseFailover extends FailoverResult {
+  lease: string
+  /** the operator the failover handed the lease to, or null */
+  target: string | null
+  /** the failover got past the on-chain migration (it reached spawning on the taker) */
+  migrated: boolean
+}
+
+/** `provider`'s own signed status document, asked over P2P as a consumer would. */
+export async function askStatus(cast: Cast, provider: RunningProvider): Promise<NodeStatus> {
+  for (const address of provider.addrs.slice(0, 1)) await cast.p2p.connect(address).catch(() => undefined)
+  const signed = await cast.p2p.protocols.askStatus(SynktiNode.peerIdOf(provider.operator.publicKey.toBase58()))
+  return parseNodeStatus(signed.body.status)
+}
+
+/** The leases whose jobs `provider` runs now (starting, healthy or draining), by its own account. */
+export async function liveLeases(cast: Cast, provider: RunningProvider): Promise<string[]> {
+  const status = await askStatus(cast, provider)
+  return status.jobs
+    .filter((j) => j.state === 'starting' || j.state === 'healthy' || j.state === 'draining')
+    .map((j) => j.lease)
+}
+
+/** The job `provider` runs for `lease`, by its own account; undefined when it has none. */
+export async function jobOn(cast: Cast, provider: RunningProvider, lease: string) {
+  return jobOfLease(await askStatus(cast, provider), lease)
+}
+
+/**
+ * Interrupts `victim` and waits for the failover of every lease it served at the notice
+ * (the node runs one failover per live job, side by side).
+ */
+export async function preemptAll(cast: Cast, progress: Progress, victim: RunningProvider): Promise<LeaseFailover[]> {
+  const leases = await liveLeases(cast, victim)
+  const from = victim.proc.lines.length
+  await interrupt(cast, progress, victim)
+  const ends: JsonLine[] = []
+  for (const lease of leases) {
+    const isEnd = (l: JsonLine) => l.event === 'failover-end' && l.lease === lease
+    ends.push(await victim.proc.waitFor(`failover end of ${lease}`, isEnd, 150_000, from))
+  }
+  return ends.map((end, i) => ({
+    ...failoverResult(cast, victim, end),
+    lease: leases[i] as string,
+    target: typeof end.target === 'string' ? end.target : null,
+    migrated: (end.phases as { kind: string }[]).some((p) => p.kind === 'spawning'),
+  }))
+}
+
+/**
+ * The cloud's new instance of a preempted spot machine: the old process stops, the metadata
+ * mock goes quiet, and `synkti-provider run` starts again on the same registered provider,
+ * bootstrapping from the nodes still up. Replaces `victim` in `cast.providers`.
+ */
+export async function respawnSpot(cast: Cast, progress: Progress, victim: RunningProvider): Promise<RunningProvider> {
+  const index = cast.providers.indexOf(victim)
+  if (index < 0) throw new Error(`${victim.spec.name} is not in the cast`)
+  await victim.proc.stop()
+  await (cast.imdsOf.get(victim.spec.name) ?? cast.imds).quiet()
+  const bootstrap = cast.providers
+    .filter((p) => p !== victim && p.proc.running)
+    .slice(0, 2)
+    .flatMap((p) => p.addrs.slice(0, 1))
+  const { spec, operator, authority, provider, payout, configPath } = victim
+  const fresh = await runProvider(cast.group, {
+    spec: { ...spec, bootstrap },
+    operator,
+    authority,
+    provider,
+    payout,
+    configPath,
+  })
+  cast.providers[index] = fresh
+  // the consumer's own node last saw the old instance's address
+  for (const address of fresh.addrs.slice(0, 1)) await cast.p2p.connect(address).catch(() => undefined)
+  progress(`${spec.name} is back as a new spot instance (same provider, api ${fresh.apiUrl})`)
+  return fresh
+}
