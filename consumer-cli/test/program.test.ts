@@ -82,6 +82,20 @@ describe('command line', () => {
     expect(noPeers.code).toBe(2)
     expect(noPeers.stderr).toContain('error NoBootstrapError')
     expect(noPeers.stderr).toContain('remedy: pass --bootstrap <multiaddr...> or export SYNKTI_BOOTSTRAP')
+    const peer = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
+    const closed = await runMain([
+      'providers',
+      '--json',
+      '--market',
+      market,
+      '--bootstrap',
+      `/ip4/127.0.0.1/tcp/9/p2p/${peer}`,
+    ])
+    expect(closed.code).toBe(5)
+    expect(json(closed).error).toMatchObject({
+      name: 'PeersUnreachableError',
+      message: 'none of the 1 bootstrap peer(s) answered',
+    })
   })
 })
 
