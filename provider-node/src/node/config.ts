@@ -41,6 +41,8 @@ export const nodeConfigSchema = z.strictObject({
   spotPollMs: z.int().positive().default(2_000),
   /** executables a consumer's `command` job may run on this machine (images need a container engine) */
   allowCommands: z.array(z.string().min(1)).default([]),
+  /** the engine image jobs run with (the preflight checks that its daemon answers) */
+  containerEngine: z.enum(['docker', 'podman']).default('docker'),
   /** working directory of process jobs */
   jobCwd: z.string().optional(),
   /** where model weights live (default <stateDir>/models) */

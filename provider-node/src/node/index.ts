@@ -13,6 +13,6 @@ export {
 export * from './errors.js'
 export { type NodeFailoverDeps, nodeFailoverEffects } from './failover-effects.js'
 export { type JobRecord, JobRecords } from './job-records.js'
-export { JobManager, type JobManagerInit } from './jobs.js'
+export { containerArgs, JobManager, type JobManagerInit } from './jobs.js'
 export { modelDir, preflightEnv } from './preflight-env.js'
 export { type NodeEvent, ProviderNode, type ProviderNodeInit } from './provider-node.js'

@@ -136,13 +136,9 @@ export class JobManager implements AsyncDisposable {
         readyTimeoutMs,
       }
     }
-    // A container publishes its port on loopback only; the engine removes it when it exits.
-    const env = Object.entries(spec.run.env).flatMap(([k, v]) => ['-e', `${k}=${v}`])
     return {
       command: this.init.containerEngine ?? 'docker',
-      args: ['run', '--rm', '--name', `synkti-${lease.slice(0, 16)}`, '-p', `127.0.0.1:${port}:${port}`, ...env].concat(
-        [spec.run.image, ...args],
-      ),
+      args: containerArgs({ lease, image: spec.run.image, args, env: spec.run.env, port }),
       healthUrl,
       readyTimeoutMs,
     }
@@ -273,6 +269,33 @@ function jobReason(entry: Entry): string | null {
   if (state?.phase === 'failed') return state.reason
   if (state?.phase === 'stopped') return `exited (code ${state.exitCode}, signal ${state.signal})`
   return null
+}
+
+/**
+ * `docker|podman run` for an image job: named after its lease (one container per lease), its
+ * port published on loopback only, removed by the engine when it exits; SIGTERM to the engine
+ * CLI stops the container, so the runtime drains it like a process.
+ */
+export function containerArgs(c: {
+  lease: string
+  image: string
+  args: readonly string[]
+  env: Readonly<Record<string, string>>
+  port: number
+}): string[] {
+  const env = Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`])
+  return [
+    'run',
+    '--rm',
+    '--init',
+    '--name',
+    `synkti-${c.lease.slice(0, 16)}`,
+    '-p',
+    `127.0.0.1:${c.port}:${c.port}`,
+    ...env,
+    c.image,
+    ...c.args,
+  ]
 }
 
 /** SIGTERM, wait for the exit up to the deadline, then SIGKILL: drain for a process known by pid. */

@@ -111,6 +111,7 @@ export class ProviderNode implements AsyncDisposable {
     this.failoverStore = new FailoverStore(join(config.stateDir, 'failovers'))
     this.jobs = new JobManager({
       ...(config.jobCwd !== undefined ? { cwd: config.jobCwd } : {}),
+      containerEngine: config.containerEngine,
       records: new JobRecords(join(config.stateDir, 'jobs')),
       onChange: (lease) => this.emit({ event: 'job', ...this.jobs.view(lease) }),
     })
