@@ -94,17 +94,16 @@ process.once('SIGTERM', () => void stop(143))
 async function main(): Promise<void> {
   const c = await assemble(progress)
   cast = c
-  let spot = c.providers[0]
-  if (spot === undefined || !spot.spec.spot) throw new Error('the first provider of the demo cast is the spot one')
+  const first = c.providers[0]
+  if (first === undefined || !first.spec.spot) throw new Error('the first provider of the demo cast is the spot one')
+  let spot: RunningProvider = first
   const runs: Run[] = []
   for (let n = 1; n <= RUNS; n++) {
     const run = await once(c, spot, n)
     runs.push(run)
     // the consumer closes the lease while the cloud brings the spot machine back
-    const [, fresh] = await Promise.all([
-      synkti(c, ['job', 'stop', run.lease]).then(() => progress(`run ${n}: lease closed`)),
-      n < RUNS ? respawnSpot(c, progress, spot) : spot,
-    ])
+    const closed = synkti(c, ['job', 'stop', run.lease]).then(() => progress(`run ${n}: lease closed`))
+    const [fresh] = await Promise.all([n < RUNS ? respawnSpot(c, progress, spot) : spot, closed])
     spot = fresh
   }
   const overhead = runs.map((r) => r.overheadMs).sort((a, b) => a - b)
