@@ -11,6 +11,7 @@ import {
   fleetUpArgs,
   motoInstances,
   noAwsCredentials,
+  REGION,
   startMoto,
   startRecorder,
   stubAwsCredentials,
@@ -106,6 +107,15 @@ describe('fleet up / ls / down against moto', () => {
     ])
     expect((dry as FleetUpResult & { userData: string }).userData).toMatch(/^#!\/bin\/bash/)
     expect((await ls(cluster)).machines).toHaveLength(3)
+    const text = await cli(upArgs(cluster, 3, '--dry-run').filter((a) => a !== '--json'))
+    expect(text.stdout.split('\n').slice(0, 2)).toEqual([
+      `dry run: cluster ${cluster} on aws ${REGION}: 3 wanted, 3 kept, 0 would create`,
+      `  firewall ${first.firewall?.id}`,
+    ])
+    expect(text.stdout).toMatch(
+      /^note: the operator key is not in the user data: provision \/etc\/synkti\/operator.json/m,
+    )
+    expect(text.stdout).toMatch(/^user data:\n#!\/bin\/bash$/m)
 
     const pruned = await up(cluster, 1, '--prune')
     expect(pruned.extra.every((e) => e.destroyed)).toBe(true)
@@ -136,6 +146,12 @@ describe('fleet up / ls / down against moto', () => {
 
     const again = await cli(['fleet', 'down', ...at(mine)])
     expect(again.stdout).toBe(`cluster ${mine} on aws: nothing to destroy\n`)
+    const empty = await cli(upArgs(mine, 0).filter((a) => a !== '--json'))
+    expect(empty.stdout.split('\n').slice(0, 2)).toEqual([
+      `cluster ${mine} on aws ${REGION}: 0 wanted, 0 kept, 0 created`,
+      expect.stringMatching(/^note: the operator key is not in the user data/),
+    ])
+    expect((await motoInstances(moto.url, mine)).instances).toEqual([])
     await cli(['fleet', 'down', ...at(other)])
   })
 

@@ -162,7 +162,8 @@ function upText(r: FleetUpResult & { userData?: string }): string[] {
     ['firewall', r.firewall],
     ['ssh key', r.sshKey],
   ] as const) {
-    if (s !== null)
+    // a cluster without one that needs none this run: nothing to say
+    if (s !== null && (s.id !== null || s.created))
       lines.push(`  ${kind} ${s.id ?? '(new)'}${s.created ? ` (${r.dryRun ? 'would be created' : 'created'})` : ''}`)
   }
   for (const e of r.extra) {
