@@ -47,6 +47,9 @@ const INPUT = new Set([
   'KeypairExistsError',
   'InvalidArgumentError',
   'InvalidCliValueError',
+  'MissingCredentialError',
+  'MissingRegionError',
+  'FleetUpOnWorkerError',
 ])
 
 export function exitCodeOf(err: Error): number {
