@@ -11,7 +11,6 @@ export const DEFAULT_MAX_OFFERS = 3
 
 /** One file per failover: `<id>.json`; incomplete writes end in `.tmp`, unreadable files in `.corrupt`. */
 export const STATE_FILE_SUFFIX = '.json'
-export const TMP_FILE_SUFFIX = '.tmp'
 export const CORRUPT_FILE_SUFFIX = '.corrupt'
 
 /** Failover ids become file names, so they are limited to a portable alphabet. */

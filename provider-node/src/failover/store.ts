@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CORRUPT_FILE_SUFFIX, FAILOVER_ID_PATTERN, STATE_FILE_SUFFIX, TMP_FILE_SUFFIX } from './constants.js'
+import { writeJsonAtomic } from '../fs/atomic-json.js'
+import { CORRUPT_FILE_SUFFIX, FAILOVER_ID_PATTERN, STATE_FILE_SUFFIX } from './constants.js'
 import { CorruptFailoverFileError, FailoverNotFoundError, InvalidFailoverIdError } from './errors.js'
 import { type FailoverState, isSettled } from './phases.js'
 import { failoverStateSchema } from './schema.js'
@@ -24,8 +25,6 @@ export interface LoadedFailovers {
  * write and is ignored.
  */
 export class FailoverStore implements FailoverPersistence {
-  private seq = 0
-
   constructor(readonly dir: string) {}
 
   fileOf(id: string): string {
@@ -36,21 +35,7 @@ export class FailoverStore implements FailoverPersistence {
   async save(state: FailoverState): Promise<void> {
     const file = this.fileOf(state.id)
     await mkdir(this.dir, { recursive: true })
-    const tmp = `${file}.${process.pid}.${this.seq++}${TMP_FILE_SUFFIX}`
-    try {
-      const handle = await open(tmp, 'w', 0o600)
-      try {
-        await handle.writeFile(`${JSON.stringify(state)}\n`)
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(tmp, file)
-    } catch (err) {
-      await unlink(tmp).catch(() => {})
-      throw err
-    }
-    await syncDirectory(this.dir)
+    await writeJsonAtomic(file, state)
   }
 
   /** The failover `id`; a damaged file is moved aside and `CorruptFailoverFileError` thrown. */
@@ -140,15 +125,6 @@ async function exists(path: string): Promise<boolean> {
   } catch (err) {
     if (isNotFound(err)) return false
     throw err
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }
 

@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type JobSpec, jobSpecSchema } from '@synkti/jobs'
 import * as z from 'zod'
+import { writeJsonAtomic } from '../fs/atomic-json.js'
 
 /**
  * What the node knows of each job it started, on disk: a node that is killed and restarted
@@ -29,9 +30,7 @@ export class JobRecords {
 
   async save(record: JobRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true })
-    const tmp = `${this.file(record.lease)}.tmp`
-    await writeFile(tmp, JSON.stringify(record))
-    await rename(tmp, this.file(record.lease))
+    await writeJsonAtomic(this.file(record.lease), record)
   }
 
   async remove(lease: string): Promise<void> {

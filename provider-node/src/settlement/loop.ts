@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PublicKey, type Signer } from '@solana/web3.js'
 import { chainNow, isNetworkFailure, type Lease, type MarketClient, RpcUnreachableError } from '@synkti/market'
+import { writeJsonAtomic } from '../fs/atomic-json.js'
 import {
   CLOCK_OFFSET_PERSIST_SEC,
   DEFAULT_BACKOFF_BASE_MS,
@@ -20,7 +21,6 @@ import { SettlementLoopStoppedError } from './errors.js'
 import { type DropReason, dispositionOf, planAttestation } from './outcome.js'
 import { type QueueItem, SettlementQueue } from './queue.js'
 import { attestationInterval, due, type LeaseRef } from './schedule.js'
-import { writeJsonAtomic } from './state-file.js'
 
 export interface SettlementLoopInit {
   client: MarketClient

@@ -8,10 +8,10 @@
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PublicKey } from '@solana/web3.js'
+import { syncDir, TMP_SUFFIX, writeJsonAtomic } from '../fs/atomic-json.js'
 import { JOURNAL_FILE, QUEUE_DIR } from './constants.js'
 import { CorruptQueueItemError, InvalidQueueItemError } from './errors.js'
 import type { DropReason } from './outcome.js'
-import { syncDir, TMP_SUFFIX, writeJsonAtomic } from './state-file.js'
 
 export interface QueueItem {
   /** Lease address, base58. */
