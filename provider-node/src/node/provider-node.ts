@@ -23,6 +23,7 @@ import { createNodeMetrics, type RunningNodeApi, startNodeApi } from '../api/ind
 import { detectNodeContext, type NodeContext } from '../context/index.js'
 import {
   createFailover,
+  type FailoverEffects,
   type FailoverState,
   FailoverStore,
   type FailoverTrigger,
@@ -46,7 +47,7 @@ import { type AdmissionContext, admitJob } from './admission.js'
 import { ChainState } from './chain-state.js'
 import type { NodeConfig } from './config.js'
 import { LeaseNotForThisProviderError, LeaseNotServableError, refusal, UnknownLeaseError } from './errors.js'
-import { nodeFailoverEffects } from './failover-effects.js'
+import { type NodeFailoverDeps, nodeFailoverEffects } from './failover-effects.js'
 import { JobRecords } from './job-records.js'
 import { JobManager } from './jobs.js'
 import { preflightEnv } from './preflight-env.js'
@@ -496,30 +497,39 @@ export class ProviderNode implements AsyncDisposable {
         await this.failoverStore.save(s)
       },
     }
-    const planner = createPlanner()
-    const effects = nodeFailoverEffects(
-      {
-        client: this.client,
-        p2p: this.p2p,
-        market: this.config.market,
-        self: this.address,
-        stopAdmitting: () => this.stopAdmitting(),
-        coSign: (tx) => this.coSignMigration(tx),
-        drainOld: async (lease, to) => {
-          if (to !== null) await this.jobs.handOff(lease, to, this.config.drainDeadlineMs)
-          else if (this.jobs.has(lease)) await this.jobs.stop(lease, 'failover failed', this.config.drainDeadlineMs)
-        },
-        plan: planWith(planner),
-        log: (event, fields) => this.emit({ event, ...fields }),
+    const effects = this.failoverEffects(state.lease, {
+      stopAdmitting: () => this.stopAdmitting(),
+      coSign: (tx) => this.coSignMigration(tx),
+      drainOld: async (lease, to) => {
+        if (to !== null) await this.jobs.handOff(lease, to, this.config.drainDeadlineMs)
+        else if (this.jobs.has(lease)) await this.jobs.stop(lease, 'failover failed', this.config.drainDeadlineMs)
       },
-      state.lease,
-    )
+    })
     try {
       const end = await runFailover({ state, effects, store, signal: this.stopping.signal })
       this.emit({ event: 'failover-end', ...toView(end) })
     } catch (err) {
       this.emit({ event: 'failover-interrupted', lease: state.lease, error: refusal(err) })
     }
+  }
+
+  /** The failover's effects on this node; the parts that act on the node itself are given. */
+  private failoverEffects(
+    lease: string,
+    acts: Pick<NodeFailoverDeps, 'stopAdmitting' | 'coSign' | 'drainOld'>,
+  ): FailoverEffects {
+    return nodeFailoverEffects(
+      {
+        client: this.client,
+        p2p: this.p2p,
+        market: this.config.market,
+        self: this.address,
+        plan: planWith(createPlanner()),
+        log: (event, fields) => this.emit({ event, ...fields }),
+        ...acts,
+      },
+      lease,
+    )
   }
 
   private track(work: Promise<unknown>): void {
@@ -550,20 +560,12 @@ export class ProviderNode implements AsyncDisposable {
     if (lease === undefined) return
     const spec = this.jobs.spec(lease)
     const job = { jobId: lease, spec, requirement: requirementOf(spec), expectedDurationSec: EXPECTED_REMAINING_SEC }
-    const effects = nodeFailoverEffects(
-      {
-        client: this.client,
-        p2p: this.p2p,
-        market: this.config.market,
-        self: this.address,
-        stopAdmitting: () => {},
-        coSign: () => Promise.reject(new Error('a spare is not a hand-off')),
-        drainOld: async () => {},
-        plan: planWith(createPlanner()),
-        log: (event, fields) => this.emit({ event, ...fields }),
-      },
-      lease,
-    )
+    // the same discovery and planning as a failover, but nothing is drained, offered or signed
+    const effects = this.failoverEffects(lease, {
+      stopAdmitting: () => {},
+      coSign: () => Promise.reject(new Error('a spare is not a hand-off')),
+      drainOld: async () => {},
+    })
     const candidates = (await effects.findCandidates(job, AbortSignal.timeout(10_000))).filter(
       (c) => c.target.operator !== this.address,
     )
