@@ -9,7 +9,7 @@ import { keygen } from './commands/keygen.js'
 import { register } from './commands/register.js'
 import { run } from './commands/run.js'
 import { status } from './commands/status.js'
-import { type Output, print, reportError } from './output.js'
+import { EXIT, type Output, print, reportError } from './output.js'
 import { amount, expandHome, positive, publicKey, rpcUrl } from './values.js'
 
 interface Globals {
@@ -152,7 +152,7 @@ export function buildProgram(): Command {
     .action(async (o: { operation: string }, cmd: Command) => {
       const report = await doctor(await configOf(cmd), o.operation)
       print(out(cmd), report.report, () => report.text)
-      if (!report.report.ok) process.exitCode = 6
+      if (!report.report.ok) process.exitCode = EXIT.preflight
     })
 
   program

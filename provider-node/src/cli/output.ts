@@ -29,7 +29,8 @@ export function print<T>(out: Output, result: T, human: (r: T) => Rendered): voi
 }
 
 /** Exit codes by class of failure, so scripts can branch without parsing text. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, input: 3, chain: 4, network: 5, preflight: 6 } as const
+/** The same classes and numbers as the consumer CLI `synkti` (6 there is a refusal by a provider). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, input: 3, chain: 4, network: 5, preflight: 7 } as const
 
 const NETWORK = new Set([
   'RpcUnreachableError',

@@ -104,7 +104,7 @@ describe('synkti-provider', { timeout: 240_000 }, () => {
     expect(doctor.json).toMatchObject({ operation: 'start', ok: true })
 
     const down = await cli(['doctor', '-c', config, '-u', 'http://127.0.0.1:9'])
-    expect(down.code).toBe(6)
+    expect(down.code).toBe(7)
     const rpc = (down.json.checks as { id: string; status: { kind: string; remedy?: string } }[]).find(
       (c) => c.id === 'rpc',
     )
