@@ -133,8 +133,15 @@ export async function registerProvider(world: World, spec: ProviderSpec): Promis
   }
 }
 
-/** `synkti-provider run` on a registered provider; resolves once the node says it started. */
-export async function runProvider(group: ProcessGroup, registered: RegisteredProvider): Promise<RunningProvider> {
+/**
+ * `synkti-provider run` on a registered provider; resolves once the node says it started
+ * (within `startTimeoutMs`: many nodes starting at once on two cores need longer).
+ */
+export async function runProvider(
+  group: ProcessGroup,
+  registered: RegisteredProvider,
+  startTimeoutMs = 60_000,
+): Promise<RunningProvider> {
   const { spec, configPath } = registered
   const proc = group.start(
     spec.name,
@@ -152,7 +159,7 @@ export async function runProvider(group: ProcessGroup, registered: RegisteredPro
     ],
     { cwd: REPO },
   )
-  const started = await proc.waitFor('started', (l) => l.event === 'started', 60_000)
+  const started = await proc.waitFor('started', (l) => l.event === 'started', startTimeoutMs)
   const api = proc.lines.find((l) => l.event === 'api')
   return {
     ...registered,

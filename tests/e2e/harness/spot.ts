@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { jobOfLease, type NodeStatus, parseNodeStatus } from '@synkti/jobs'
 import { SynktiNode } from '@synkti/p2p'
 import type { JsonLine } from './processes.js'
@@ -11,6 +12,59 @@ import { type Cast, type FailoverResult, failoverResult, interrupt, type Progres
  * chaos run repeat this; the node is asked about itself (signed status), never guessed at.
  */
 
+/** A node starting while others fail over on two shared cores can take a while. */
+const START_TIMEOUT_MS = 180_000
+
+export class RecordNotPublishedError extends Error {
+  override name = 'RecordNotPublishedError'
+  constructor(
+    readonly providers: string[],
+    readonly timeoutMs: number,
+    message = `no current record of ${providers.join(', ')} in the DHT within ${timeoutMs} ms`,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Waits until the consumer's node finds each provider's record in the DHT with the provider's
+ * current addresses (a restarted node's new record has superseded the old one): what
+ * `synkti job run --provider` and the failover planner look up.
+ */
+export async function awaitRecords(
+  cast: Cast,
+  providers: readonly RunningProvider[],
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let missing = [...providers]
+  while (missing.length > 0) {
+    const found = await Promise.all(
+      missing.map((p) =>
+        cast.p2p
+          .getRecord(cast.world.market.toBase58(), p.operator.publicKey.toBase58(), {
+            signal: AbortSignal.timeout(10_000),
+          })
+          .then(
+            (r) => r.record.addresses.some((a) => p.addrs.includes(a)),
+            () => false,
+          ),
+      ),
+    )
+    missing = missing.filter((_, i) => !found[i])
+    if (missing.length === 0) return
+    if (Date.now() > deadline) {
+      // what each missing node said about its own publishing
+      const said = missing.map((p) => {
+        const last = p.proc.lines.filter((l) => String(l.event).startsWith('publish')).at(-1)
+        return `${p.spec.name} (${last === undefined ? 'never published' : JSON.stringify(last)})`
+      })
+      throw new RecordNotPublishedError(said, timeoutMs)
+    }
+    await sleep(1_000)
+  }
+}
+
 /** One lease's failover off a preempted node. */
 export interface LeaseFailover extends FailoverResult {
   lease: string
@@ -18,6 +72,8 @@ export interface LeaseFailover extends FailoverResult {
   target: string | null
   /** the failover got past the on-chain migration (it reached spawning on the taker) */
   migrated: boolean
+  /** why it failed, as the node put it (null when restored) */
+  reason: unknown
 }
 
 /** `provider`'s own signed status document, asked over P2P as a consumer would. */
@@ -58,6 +114,7 @@ export async function preemptAll(cast: Cast, progress: Progress, victim: Running
     lease: leases[i] as string,
     target: typeof end.target === 'string' ? end.target : null,
     migrated: (end.phases as { kind: string }[]).some((p) => p.kind === 'spawning'),
+    reason: end.reason ?? null,
   }))
 }
 
@@ -76,17 +133,15 @@ export async function respawnSpot(cast: Cast, progress: Progress, victim: Runnin
     .slice(0, 2)
     .flatMap((p) => p.addrs.slice(0, 1))
   const { spec, operator, authority, provider, payout, configPath } = victim
-  const fresh = await runProvider(cast.group, {
-    spec: { ...spec, bootstrap },
-    operator,
-    authority,
-    provider,
-    payout,
-    configPath,
-  })
+  const fresh = await runProvider(
+    cast.group,
+    { spec: { ...spec, bootstrap }, operator, authority, provider, payout, configPath },
+    START_TIMEOUT_MS,
+  )
   cast.providers[index] = fresh
   // the consumer's own node last saw the old instance's address
   for (const address of fresh.addrs.slice(0, 1)) await cast.p2p.connect(address).catch(() => undefined)
+  await awaitRecords(cast, [fresh])
   progress(`${spec.name} is back as a new spot instance (same provider, api ${fresh.apiUrl})`)
   return fresh
 }

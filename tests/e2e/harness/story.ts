@@ -86,6 +86,10 @@ export async function assemble(
     attestationGapSecs?: number
     /** one IMDS mock per AWS provider (one mock serves one machine); default: all share `imds` */
     imdsPerProvider?: boolean
+    /** nodes started side by side after the first (default: all); fewer keeps two cores responsive */
+    startConcurrency?: number
+    /** how long each node may take to say it started (default 60 s) */
+    startTimeoutMs?: number
   } = {},
 ): Promise<Cast> {
   const group = new ProcessGroup()
@@ -119,11 +123,18 @@ export async function assemble(
     const [first, ...rest] = registered
     if (first === undefined) throw new Error('no providers')
     // the first node is everyone's bootstrap peer; the others start side by side
-    const providers: RunningProvider[] = [await runProvider(group, first)]
+    const startTimeoutMs = options.startTimeoutMs ?? 60_000
+    const providers: RunningProvider[] = [await runProvider(group, first, startTimeoutMs)]
     const bootstrap = providers[0]?.addrs.slice(0, 1) ?? []
-    providers.push(
-      ...(await Promise.all(rest.map((r) => runProvider(group, { ...r, spec: { ...r.spec, bootstrap } })))),
-    )
+    const batch = options.startConcurrency ?? rest.length
+    for (let i = 0; i < rest.length; i += batch) {
+      const starting = rest.slice(i, i + batch)
+      providers.push(
+        ...(await Promise.all(
+          starting.map((r) => runProvider(group, { ...r, spec: { ...r.spec, bootstrap } }, startTimeoutMs)),
+        )),
+      )
+    }
     for (const p of providers) {
       progress(
         `${p.spec.name} running (synkti-provider run): operator ${p.operator.publicKey.toBase58()}, api ${p.apiUrl}`,
