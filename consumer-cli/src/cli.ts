@@ -12,6 +12,7 @@ import type * as jobRun from './commands/job-run.js'
 import type * as jobStatus from './commands/job-status.js'
 import type * as jobStop from './commands/job-stop.js'
 import type * as jobTopUp from './commands/job-top-up.js'
+import type * as leaseReclaim from './commands/lease-reclaim.js'
 import type * as providers from './commands/providers.js'
 import { type GlobalFlags, parseAddress, parseAmount, resolveConfig } from './config.js'
 import { DEFAULT_CLUSTER, DEFAULT_KEYPAIR_PATH, ENV } from './constants.js'
@@ -29,6 +30,7 @@ export interface CommandOptions {
   'job top-up': jobTopUp.TopUpOptions
   'job stop': jobStop.StopOptions
   'lease list': Record<string, never>
+  'lease reclaim': leaseReclaim.ReclaimOptions
   'dispute open': disputeOpen.DisputeOptions
   doctor: Record<string, never>
 }
@@ -134,12 +136,16 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     (id: PublicKey, _o: unknown, cmd: Command) => invoke('job stop', { lease: id }, flagsOf(cmd)),
   )
 
-  program
-    .command('lease')
-    .description('leases of your wallet')
+  const lease = program.command('lease').description('leases of your wallet')
+  lease
     .command('list')
     .description('your leases (in --market, if set)')
     .action((_o: unknown, cmd: Command) => invoke('lease list', {}, flagsOf(cmd)))
+  onLease(
+    lease,
+    'reclaim',
+    "take back the escrow of a lease whose provider stopped attesting past the market's gap",
+  ).action((id: PublicKey, _o: unknown, cmd: Command) => invoke('lease reclaim', { lease: id }, flagsOf(cmd)))
 
   const dispute = program.command('dispute').description('disputes with providers')
   onLease(dispute, 'open', "freeze the lease's unsettled escrow until the market's arbiter rules")
@@ -182,6 +188,10 @@ async function execute<N extends CommandName>(
       return { result: await (await import('./commands/job-stop.js')).run(o as CommandOptions['job stop'], deps) }
     case 'lease list':
       return { result: await (await import('./commands/lease-list.js')).run({}, deps) }
+    case 'lease reclaim':
+      return {
+        result: await (await import('./commands/lease-reclaim.js')).run(o as CommandOptions['lease reclaim'], deps),
+      }
     case 'dispute open':
       return {
         result: await (await import('./commands/dispute-open.js')).run(o as CommandOptions['dispute open'], deps),

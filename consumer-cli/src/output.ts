@@ -14,6 +14,7 @@ import type { StatusResult } from './commands/job-status.js'
 import type { StopResult } from './commands/job-stop.js'
 import type { TopUpResult } from './commands/job-top-up.js'
 import type { LeaseListResult } from './commands/lease-list.js'
+import type { ReclaimResult } from './commands/lease-reclaim.js'
 import type { ProvidersResult } from './commands/providers.js'
 import type { Offer } from './offers.js'
 
@@ -25,6 +26,7 @@ export type CommandResult =
   | TopUpResult
   | StopResult
   | LeaseListResult
+  | ReclaimResult
   | DisputeResult
   | DoctorResult
 
@@ -175,6 +177,8 @@ export function renderText(result: CommandResult): string {
       return `topped up ${result.lease} by ${result.amount}: ${result.deposited} deposited in all\nsignature ${result.signature}`
     case 'job-stop':
       return `closed ${result.lease} (${result.outcome}): paid ${result.payout} for ${result.seconds} s, fee ${result.fee}, refunded ${result.refund}\nsignature ${result.signature}`
+    case 'lease-reclaim':
+      return `reclaimed ${result.lease} from ${result.provider} (stalled): refunded ${result.refund}\nsignature ${result.signature}`
     case 'dispute-open':
       return `dispute opened on ${result.lease}: ${result.frozen} frozen until the arbiter rules\nreason sha256 ${result.reasonHash}\nsignature ${result.signature}`
     case 'doctor':

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { freeNonce } from '../src/chain.js'
-import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties } from './support/chain.js'
+import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties, passTime } from './support/chain.js'
 import { json, keypairFile, type Ran, runBin, runMain, tempDir } from './support/cli.js'
 
 let m: MarketFx
@@ -100,6 +100,39 @@ describe('synkti job top-up / stop / dispute open', () => {
     expect(refused.code).toBe(4)
     expect(json(refused).error?.name).toMatch(/Error$/)
     expect((await client.fetchLease(theirs.lease)).status.kind).toBe('active')
+  })
+})
+
+describe('synkti lease reclaim', () => {
+  it('a lease whose provider stopped attesting comes back to the consumer once the gap has passed', async () => {
+    const gap = 3
+    const short = await parties.market((params) => {
+      params.maxAttestationGapSecs = gap
+    })
+    const [silent, consumer] = await Promise.all([
+      parties.provider(short, 1_000n, 1_000_000n),
+      parties.consumer(short, 1_000_000n),
+    ])
+    const own = ['-u', chain.rpcUrl, '-k', await keypairFile(consumer.kp), '--market', short.key.toBase58()]
+    const { lease } = await parties.activeLease(consumer, silent, 1n, 100_000n)
+    const id = lease.toBase58()
+
+    const early = await runMain(['lease', 'reclaim', id, '--json', ...own])
+    expect(early.code).toBe(4)
+    expect(json(early).error?.name).toBe('LeaseNotStalledError')
+
+    await passTime(gap + 2)
+    const before = await parties.balance(consumer.token)
+    const reclaimed = ok(await runBin(['lease', 'reclaim', id, '--json', ...own]))
+    expect(reclaimed).toMatchObject({ kind: 'lease-reclaim', lease: id, provider: silent.key.toBase58() })
+    // never attested: the whole deposit comes back
+    expect(reclaimed.refund).toBe('100000')
+    expect(await parties.balance(consumer.token)).toBe(before + 100_000n)
+    expect((await client.fetchProvider(silent.key)).reputation.leasesFailed).toBe(1n)
+
+    const text = await runMain(['lease', 'reclaim', id, ...own])
+    expect(text.code).toBe(4)
+    expect(text.stderr).toMatch(/^error AccountNotFoundError: /)
   })
 })
 
