@@ -137,7 +137,12 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
           durationMs: entry.durationMs,
           next: entry.next,
         })
-      } else deps.log(`failover-${entry.event}`, { ...entry })
+      } else {
+        // the entry's own `event` and `at` would overwrite the log line's name and time
+        const { event, ...rest } = entry
+        const { at, ...fields } = rest as typeof rest & { at?: number }
+        deps.log(`failover-${event}`, at === undefined ? fields : { ...fields, drainedAt: at })
+      }
     },
   }
 }
