@@ -19,13 +19,9 @@ import { assemble, type Balances, balances, type Cast, load, SPEC, synkti, total
 
 const DEPOSIT = 20_000_000n
 
-/**
- * A failover log entry of `kind` (resumed, old-drained, ...). The node means to print these as
- * `failover-<kind>`, but the entry's own `event` field overwrites that name when it is spread
- * into the line (provider-node's failover log), so today they arrive as `<kind>`: both count.
- */
+/** A failover log line of `kind` (resumed, old-drained, ...): the node prints `failover-<kind>`. */
 const failoverEntry = (kind: string, lease: string) => (l: JsonLine) =>
-  (l.event === `failover-${kind}` || l.event === kind) && l.lease === lease
+  l.event === `failover-${kind}` && l.lease === lease
 
 describe.each([
   { killAt: 'handing-off', when: 'before the migration lands' },
