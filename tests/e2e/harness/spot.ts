@@ -141,7 +141,6 @@ export async function respawnSpot(cast: Cast, progress: Progress, victim: Runnin
   cast.providers[index] = fresh
   // the consumer's own node last saw the old instance's address
   for (const address of fresh.addrs.slice(0, 1)) await cast.p2p.connect(address).catch(() => undefined)
-  await awaitRecords(cast, [fresh])
   progress(`${spec.name} is back as a new spot instance (same provider, api ${fresh.apiUrl})`)
   return fresh
 }
