@@ -18,6 +18,8 @@ export interface AdmissionContext {
   capability: Capability
   admitting: boolean
   allowCommands: readonly string[]
+  /** VRAM (GB) the jobs already running here hold */
+  usedVramGb: number
 }
 
 /** A verified submission (or a hand-off offer): who asks, for which lease, with which spec. */
@@ -60,6 +62,11 @@ export function admitJob(
   }
   const fit = fits(requirementOf(spec), ctx.capability)
   if (!fit.ok) throw new JobDoesNotFitError(fit.reason)
+  // `fits` judges an empty machine; the jobs already running hold part of it
+  const totalVramGb = ctx.capability.gpu.vramGb * ctx.capability.gpu.count
+  if (ctx.usedVramGb + spec.model.vramGb > totalVramGb) {
+    throw new JobDoesNotFitError({ kind: 'capacity', needGb: spec.model.vramGb, freeGb: totalVramGb - ctx.usedVramGb })
+  }
   if (spec.run.kind === 'command' && !ctx.allowCommands.includes(spec.run.command)) {
     throw new CommandNotAllowedError(spec.run.command)
   }

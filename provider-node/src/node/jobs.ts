@@ -202,6 +202,13 @@ export class JobManager implements AsyncDisposable {
       .map((e) => ({ lease: e.lease, since: e.since }))
   }
 
+  /** VRAM the live jobs hold, as their specs declare it. */
+  usedVramGb(): number {
+    return [...this.entries.values()]
+      .filter((e) => isLive(viewState(e)))
+      .reduce((sum, e) => sum + e.spec.model.vramGb, 0)
+  }
+
   endpoints(): string[] {
     return [...this.entries.values()].flatMap((e) => (viewState(e) === 'healthy' && e.endpoint ? [e.endpoint] : []))
   }

@@ -70,6 +70,7 @@ const MIGRATION_VISIBLE_STEP_MS = 250
 const EXPECTED_REMAINING_SEC = 3_600
 /** A rebalance recommendation gives no deadline; the node moves its jobs within this. */
 const REBALANCE_BUDGET_MS = 120_000
+const REPUBLISH_DEBOUNCE_MS = 1_000
 /** How often a taker checks the chain for a migration nobody confirmed. */
 const TAKEOVER_WATCH_MS = 1_000
 /** Context probes must not hold up the start on a workstation, where nothing answers. */
@@ -94,6 +95,8 @@ export class ProviderNode implements AsyncDisposable {
   private readonly failoverStore: FailoverStore
   private readonly hazard = createHazardModel()
   private recordTimer: NodeJS.Timeout | undefined
+  private republishTimer: NodeJS.Timeout | undefined
+  private leaseTimer: NodeJS.Timeout | undefined
   private spare: { operator: string; at: number } | null = null
   p2p!: SynktiNode
   context!: NodeContext
@@ -114,7 +117,10 @@ export class ProviderNode implements AsyncDisposable {
       ...(config.jobCwd !== undefined ? { cwd: config.jobCwd } : {}),
       containerEngine: config.containerEngine,
       records: new JobRecords(join(config.stateDir, 'jobs')),
-      onChange: (lease) => this.emit({ event: 'job', ...this.jobs.view(lease) }),
+      onChange: (lease) => {
+        this.emit({ event: 'job', ...this.jobs.view(lease) })
+        this.republishSoon()
+      },
     })
   }
 
@@ -153,6 +159,8 @@ export class ProviderNode implements AsyncDisposable {
     const { config } = this
     await this.chain.refresh()
     this.chain.start(CHAIN_REFRESH_MS)
+    this.leaseTimer = setInterval(() => void this.reconcileLeases(), CHAIN_REFRESH_MS)
+    this.leaseTimer.unref()
     const privateKey = await loadSolanaKeypair(config.keypair)
     this.p2p = await SynktiNode.create({
       privateKey,
@@ -272,6 +280,40 @@ export class ProviderNode implements AsyncDisposable {
     if (!report.ok) throw new PreflightFailedError(report)
   }
 
+  /**
+   * The chain is the truth about leases: a job whose lease was closed (by its consumer, a
+   * reclaim or a dispute ruling) or that now pays another provider outside a failover is
+   * stopped, so its GPU is free for the next lease.
+   */
+  private async reconcileLeases(): Promise<void> {
+    const moving = new Set([...this.failovers.values()].filter((f) => !isTerminal(f)).map((f) => f.lease))
+    for (const lease of this.jobs.live()) {
+      if (moving.has(lease) || this.pendingTakeovers.has(lease)) continue
+      let reason: string | null = null
+      try {
+        const onChain = await this.client.fetchLease(new PublicKey(lease))
+        if (onChain.provider.toBase58() !== this.config.provider) reason = 'the lease pays another provider'
+      } catch (err) {
+        if ((err as Error).name === 'AccountNotFoundError') reason = 'the lease was closed'
+        // an unreachable RPC says nothing about the lease: keep serving
+      }
+      if (reason !== null) {
+        this.emit({ event: 'job-ended', lease, reason })
+        await this.jobs.stop(lease, reason, this.config.drainDeadlineMs).catch(() => undefined)
+      }
+    }
+  }
+
+  /** Peers plan with the load in this node's record: a change of jobs is published within a second. */
+  private republishSoon(): void {
+    if (this.p2p === undefined || this.republishTimer !== undefined) return
+    this.republishTimer = setTimeout(() => {
+      this.republishTimer = undefined
+      void this.publish()
+    }, REPUBLISH_DEBOUNCE_MS)
+    this.republishTimer.unref()
+  }
+
   /** Signs and stores this node's record, and announces its capability key. */
   async publish(): Promise<void> {
     const { capability } = this.config
@@ -280,7 +322,8 @@ export class ProviderNode implements AsyncDisposable {
         market: this.config.market,
         capability,
         pricePerSecond: this.config.pricePerSecond,
-        load: { jobs: this.jobs.live().length, gpuUtilization: 0 },
+        // no GPU probe here: the share of VRAM held by jobs stands for utilisation
+        load: { jobs: this.jobs.live().length, gpuUtilization: this.vramShare() },
       })
       if (this.admittingNow) {
         await this.p2p.announce({
@@ -296,12 +339,18 @@ export class ProviderNode implements AsyncDisposable {
     }
   }
 
+  private vramShare(): number {
+    const { gpu } = this.config.capability
+    return Math.min(1, this.jobs.usedVramGb() / (gpu.vramGb * gpu.count))
+  }
+
   private admissionContext(): AdmissionContext {
     return {
       provider: this.config.provider,
       capability: this.config.capability,
       admitting: this.admittingNow && this.context.role === 'worker',
       allowCommands: this.config.allowCommands,
+      usedVramGb: this.jobs.usedVramGb(),
     }
   }
 
@@ -612,6 +661,8 @@ export class ProviderNode implements AsyncDisposable {
   async stop(): Promise<void> {
     this.stopping.abort(new Error('node stopping'))
     clearInterval(this.recordTimer)
+    clearTimeout(this.republishTimer)
+    clearInterval(this.leaseTimer)
     this.chain.stop()
     await this.spotWatcher?.[Symbol.asyncDispose]()
     await Promise.allSettled([...this.running])

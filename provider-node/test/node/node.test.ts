@@ -112,6 +112,14 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
       reason: expect.stringMatching(/^JobDoesNotFitError: .*vram/),
     })
 
+    // fits an empty machine (80 GB), not one whose running job already holds 16 GB of it
+    const big = standinSpec({ model: { name: 'test/model', sizeGb: 1, vramGb: 70 } })
+    const bigLease = await lease(big)
+    expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: bigLease, spec: big })).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/^JobDoesNotFitError: .*capacity/),
+    })
+
     const shell = standinSpec({ run: { kind: 'command', command: '/bin/sh', args: ['-c', 'true'] } })
     const shellLease = await lease(shell)
     expect(await consumer.protocols.submitJob(a.p2p.peerId, { lease: shellLease, spec: shell })).toMatchObject({
@@ -131,7 +139,7 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
       await consumer.protocols.submitJob(a.p2p.peerId, { lease: elsewhere.lease.toBase58(), spec: standinSpec() }),
     ).toMatchObject({ accepted: false, reason: expect.stringMatching(/^LeaseNotForThisProviderError/) })
     expect(a.jobs.views().length).toBe(before)
-    for (const l of [address, hugeLease, shellLease]) {
+    for (const l of [address, hugeLease, bigLease, shellLease]) {
       expect((await client.fetchLease(new PublicKey(l))).status.kind).toBe('open')
     }
   })
@@ -167,5 +175,18 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
       accepted: false,
       reason: expect.stringMatching(/^LeaseNotServableError|^LeaseNotForThisProviderError/),
     })
+  })
+
+  it('stops a job whose lease was closed on chain, freeing its share of the machine', async () => {
+    const address = await lease()
+    expect((await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: standinSpec() })).accepted).toBe(
+      true,
+    )
+    await waitHealthy(a, address)
+    const held = a.jobs.usedVramGb()
+    await client.closeLease({ signer: c.kp, lease: new PublicKey(address) })
+    for (let i = 0; i < 200 && a.jobs.view(address).state !== 'stopped'; i++) await sleep(100)
+    expect(a.jobs.view(address)).toMatchObject({ state: 'stopped', reason: 'the lease was closed', endpoint: null })
+    expect(a.jobs.usedVramGb()).toBe(held - 16)
   })
 })
