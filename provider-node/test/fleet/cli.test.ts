@@ -257,13 +257,13 @@ describe('observe first: nothing is sent when something is missing', () => {
     expect(recorder.requests).toEqual([])
   })
 
-  it('the binary prints the error name and remedy on stderr and exits non-zero', () => {
+  it('the binary prints the error name and remedy on stderr and exits with the input class (3)', () => {
     const env = noAwsCredentials()
     const child = spawnSync(process.execPath, [BIN, 'fleet', 'ls', ...at('nocreds', recorder.url)], {
       env,
       encoding: 'utf8',
     })
-    expect(child.status).toBe(1)
+    expect(child.status).toBe(3)
     expect(child.stderr).toMatch(/^error MissingCredentialError: aws: missing/m)
     expect(child.stderr).toMatch(/^remedy: run `aws configure`/m)
     expect(recorder.requests).toEqual([])
