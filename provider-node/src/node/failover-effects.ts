@@ -3,7 +3,7 @@ import { PublicKey } from '@solana/web3.js'
 import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
 import type { MarketClient } from '@synkti/market'
 import { SynktiNode } from '@synkti/p2p'
-import { fraction, gbPerSecond, seconds, usdPerSecond } from '@synkti/planner'
+import { type Capability, fraction, gbPerSecond, seconds, usdPerSecond } from '@synkti/planner'
 import type { FailoverCandidate, FailoverEffects, FailoverJob, FailoverTarget, PlanChoice } from '../failover/index.js'
 
 /** How often the giver asks the taker whether the job is there / healthy yet. */
@@ -15,6 +15,10 @@ const BASE_UNITS_PER_USD = 1_000_000
 /** Without measurements, a peer's bandwidth for weights and latency to the consumer are assumed equal. */
 const ASSUMED_BANDWIDTH_GBPS = 1
 const ASSUMED_LATENCY_S = 0.05
+
+function freeVramGb(capability: Capability, load: number): number {
+  return capability.gpu.vramGb * capability.gpu.count * (1 - load)
+}
 
 export interface NodeFailoverDeps {
   client: MarketClient
@@ -49,7 +53,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
       deps.stopAdmitting()
     },
 
-    async findCandidates(_job, signal) {
+    async findCandidates(job, signal) {
       const providers = await client.findProviders({ market: new PublicKey(deps.market) })
       const others = providers.filter((p) => p.operator.toBase58() !== deps.self).slice(0, MAX_CANDIDATES)
       const found = await Promise.allSettled(
@@ -69,7 +73,10 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
           }
         }),
       )
-      const candidates = found.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      // a record's load is the share of its VRAM that running jobs hold: a full machine would only decline
+      const candidates = found
+        .flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+        .filter((c) => freeVramGb(c.slot.capability, c.slot.load) + 1e-6 >= job.spec.model.vramGb)
       deps.log('failover-candidates', {
         lease: lease(),
         registered: others.length,
