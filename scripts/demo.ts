@@ -8,6 +8,7 @@ import {
   assemble,
   balances,
   type Cast,
+  DEPOSIT,
   load,
   MODEL,
   preempt,

@@ -29,7 +29,7 @@ import { createWorld, type World } from './world.js'
 export const MODEL = 'synkti/standin-1'
 export const SPEC = 'consumer-cli/examples/llm.yaml'
 const CONSUMER_FUNDS = 50_000_000n
-const DEPOSIT = 20_000_000n
+export const DEPOSIT = 20_000_000n
 
 export interface Cast {
   group: ProcessGroup
