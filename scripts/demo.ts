@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     '--provider',
     spot.provider.toBase58(),
     '--deposit',
-    '20000000',
+    String(DEPOSIT),
     '--wait',
   ])
   const lease = String(run.lease)
