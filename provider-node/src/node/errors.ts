@@ -106,6 +106,17 @@ export class JobNotReadyError extends Error {
   }
 }
 
+/** Storing the node's record or announcing its capability did not settle in time; it is retried. */
+export class PublishTimeoutError extends Error {
+  override name = 'PublishTimeoutError'
+  constructor(
+    readonly timeoutMs: number,
+    message = `publishing the provider record did not settle within ${timeoutMs} ms`,
+  ) {
+    super(message)
+  }
+}
+
 /** The node's config file is missing a value it needs, or has a bad one. */
 export class InvalidNodeConfigError extends Error {
   override name = 'InvalidNodeConfigError'

@@ -46,7 +46,13 @@ import { createSettlementLoop, type SettlementLoop } from '../settlement/index.j
 import { type AdmissionContext, admitJob } from './admission.js'
 import { ChainState } from './chain-state.js'
 import type { NodeConfig } from './config.js'
-import { LeaseNotForThisProviderError, LeaseNotServableError, refusal, UnknownLeaseError } from './errors.js'
+import {
+  LeaseNotForThisProviderError,
+  LeaseNotServableError,
+  PublishTimeoutError,
+  refusal,
+  UnknownLeaseError,
+} from './errors.js'
 import { type NodeFailoverDeps, nodeFailoverEffects } from './failover-effects.js'
 import { JobRecords } from './job-records.js'
 import { JobManager } from './jobs.js'
@@ -71,6 +77,9 @@ const EXPECTED_REMAINING_SEC = 3_600
 /** A rebalance recommendation gives no deadline; the node moves its jobs within this. */
 const REBALANCE_BUDGET_MS = 120_000
 const REPUBLISH_DEBOUNCE_MS = 1_000
+/** A record put or provide that has not settled by then is abandoned and tried again. */
+const PUBLISH_TIMEOUT_MS = 20_000
+const PUBLISH_RETRY_MS = 5_000
 /** How often a taker checks the chain for a migration nobody confirmed. */
 const TAKEOVER_WATCH_MS = 1_000
 /** Context probes must not hold up the start on a workstation, where nothing answers. */
@@ -305,12 +314,12 @@ export class ProviderNode implements AsyncDisposable {
   }
 
   /** Peers plan with the load in this node's record: a change of jobs is published within a second. */
-  private republishSoon(): void {
-    if (this.p2p === undefined || this.republishTimer !== undefined) return
+  private republishSoon(delayMs = REPUBLISH_DEBOUNCE_MS): void {
+    if (this.p2p === undefined || this.republishTimer !== undefined || this.stopping.signal.aborted) return
     this.republishTimer = setTimeout(() => {
       this.republishTimer = undefined
       void this.publish()
-    }, REPUBLISH_DEBOUNCE_MS)
+    }, delayMs)
     this.republishTimer.unref()
   }
 
@@ -318,24 +327,34 @@ export class ProviderNode implements AsyncDisposable {
   async publish(): Promise<void> {
     const { capability } = this.config
     try {
-      await this.p2p.publishRecord({
-        market: this.config.market,
-        capability,
-        pricePerSecond: this.config.pricePerSecond,
-        // no GPU probe here: the share of VRAM held by jobs stands for utilisation
-        load: { jobs: this.jobs.live().length, gpuUtilization: this.vramShare() },
-      })
-      if (this.admittingNow) {
-        await this.p2p.announce({
+      const work = (async () => {
+        await this.p2p.publishRecord({
           market: this.config.market,
-          gpuModel: capability.gpu.model,
-          region: capability.region,
+          capability,
+          pricePerSecond: this.config.pricePerSecond,
+          // no GPU probe here: the share of VRAM held by jobs stands for utilisation
+          load: { jobs: this.jobs.live().length, gpuUtilization: this.vramShare() },
         })
-      }
+        if (this.admittingNow) {
+          await this.p2p.announce({
+            market: this.config.market,
+            gpuModel: capability.gpu.model,
+            region: capability.region,
+          })
+        }
+      })()
+      // a DHT query that never settles must not keep the record from going out: give up and retry
+      await Promise.race([
+        work,
+        sleep(PUBLISH_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+          throw new PublishTimeoutError(PUBLISH_TIMEOUT_MS)
+        }),
+      ])
       this.emit({ event: 'published', jobs: this.jobs.live().length })
     } catch (err) {
-      // no peer yet: the record is in this node's own store and goes out on the next refresh
+      // no peer yet, or a stuck query: the record goes out on a retry soon, not at the next refresh
       this.emit({ event: 'publish-deferred', error: refusal(err) })
+      this.republishSoon(PUBLISH_RETRY_MS)
     }
   }
 
