@@ -7,9 +7,6 @@ export default defineConfig({
   test: {
     name: 'e2e',
     include: ['e2e/**/*.test.ts'],
-    // The chaos run (10 nodes, 20 preemptions) is `npm run test:chaos`: on a 2-core machine a
-    // restarted node's DHT publish has stalled for minutes, which made it flaky in CI.
-    exclude: process.env.SYNKTI_CHAOS === '1' ? [] : ['e2e/chaos.test.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     fileParallelism: false,

@@ -111,7 +111,9 @@ export class PublishTimeoutError extends Error {
   override name = 'PublishTimeoutError'
   constructor(
     readonly timeoutMs: number,
-    message = `publishing the provider record did not settle within ${timeoutMs} ms`,
+    /** the step that had not settled: storing the record, or announcing the capability key */
+    readonly step: 'record' | 'announce' = 'record',
+    message = `publishing the provider record did not settle within ${timeoutMs} ms (stuck in: ${step})`,
   ) {
     super(message)
   }

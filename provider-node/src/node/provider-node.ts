@@ -326,6 +326,7 @@ export class ProviderNode implements AsyncDisposable {
   /** Signs and stores this node's record, and announces its capability key. */
   async publish(): Promise<void> {
     const { capability } = this.config
+    let step: PublishTimeoutError['step'] = 'record'
     try {
       const work = (async () => {
         await this.p2p.publishRecord({
@@ -336,6 +337,7 @@ export class ProviderNode implements AsyncDisposable {
           load: { jobs: this.jobs.live().length, gpuUtilization: this.vramShare() },
         })
         if (this.admittingNow) {
+          step = 'announce'
           await this.p2p.announce({
             market: this.config.market,
             gpuModel: capability.gpu.model,
@@ -347,7 +349,7 @@ export class ProviderNode implements AsyncDisposable {
       await Promise.race([
         work,
         sleep(PUBLISH_TIMEOUT_MS, undefined, { ref: false }).then(() => {
-          throw new PublishTimeoutError(PUBLISH_TIMEOUT_MS)
+          throw new PublishTimeoutError(PUBLISH_TIMEOUT_MS, step)
         }),
       ])
       this.emit({ event: 'published', jobs: this.jobs.live().length })

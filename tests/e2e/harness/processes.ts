@@ -1,12 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 /**
  * Real processes for the demo and the end-to-end tests: each child's stdout is read as JSON
  * lines (the node and the CLI print those with --json), kept, and can be waited on. The group
- * stops every child it started — on success, on error and on Ctrl-C.
+ * stops every child it started — on success, on error and on Ctrl-C. With SYNKTI_E2E_LOGS=dir,
+ * every child's output is also kept in `dir/<name>.log` (what a node said when a run failed in CI).
  */
+
+const TRANSCRIPTS = process.env.SYNKTI_E2E_LOGS
+
+function transcriptOf(name: string): ((line: string) => void) | undefined {
+  if (TRANSCRIPTS === undefined || TRANSCRIPTS === '') return undefined
+  mkdirSync(TRANSCRIPTS, { recursive: true })
+  const file = join(TRANSCRIPTS, `${name.replace(/[^\w.-]+/g, '_')}.log`)
+  appendFileSync(file, `--- started ${new Date().toISOString()}\n`)
+  return (line) => appendFileSync(file, `${new Date().toISOString().slice(11, 23)} ${line}\n`)
+}
 
 export type JsonLine = Record<string, unknown>
 
@@ -44,8 +57,10 @@ export class Proc {
     readonly name: string,
     readonly child: ChildProcess,
   ) {
+    const transcript = transcriptOf(name)
     const take = (stream: NodeJS.ReadableStream, isStdout: boolean) =>
       createInterface({ input: stream }).on('line', (line) => {
+        transcript?.(line)
         this.text.push(line)
         if (this.text.length > 400) this.text.shift()
         if (isStdout && line.startsWith('{')) {
