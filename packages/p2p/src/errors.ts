@@ -138,6 +138,17 @@ export class InactiveOperatorError extends SynktiP2pError {
   }
 }
 
+/** A peer named by its record did not answer a dial and a ping in time: down, or not reachable from here. */
+export class PeerUnreachableError extends SynktiP2pError {
+  override readonly name = 'PeerUnreachableError' as const
+  constructor(
+    readonly operator: string,
+    options?: ErrorOptions,
+  ) {
+    super(`peer ${operator} did not answer a ping`, options)
+  }
+}
+
 // --- direct protocols -----------------------------------------------------------------------
 
 export class MessageTooLargeError extends SynktiP2pError {

@@ -24,7 +24,7 @@ import {
   PING_MAX_OUTBOUND_STREAMS,
 } from './constants.js'
 import { type CapabilityKey, capabilityCid, capabilityKeyString } from './discovery.js'
-import { CapabilityMismatchError, InactiveOperatorError, RecordNotFoundError } from './errors.js'
+import { CapabilityMismatchError, InactiveOperatorError, PeerUnreachableError, RecordNotFoundError } from './errors.js'
 import { peerIdToSolanaAddress, solanaAddressOf, solanaAddressToPeerId } from './identity.js'
 import { ProtocolClient } from './protocols/client.js'
 import { PROTOCOL_HANDLER } from './protocols/dispatch.js'
@@ -362,6 +362,24 @@ export class SynktiNode implements AsyncDisposable {
       else result.rejected.push(entry)
     }
     return result
+  }
+
+  /**
+   * Round-trip time to `operator`, in ms: dials one of `addresses` (from its record) unless
+   * already connected, then pings. A record outlives its node by up to its TTL; this tells a
+   * live peer from a stale record before anything is offered to it.
+   */
+  async probe(operator: string, addresses: readonly string[], options: { signal?: AbortSignal } = {}): Promise<number> {
+    const peerId = SynktiNode.peerIdOf(operator)
+    const signal = this.signal(options.signal)
+    try {
+      if (this.libp2p.getConnections(peerId).length === 0) {
+        await this.libp2p.peerStore.merge(peerId, { multiaddrs: addresses.map((a) => multiaddr(a)) })
+      }
+      return await this.libp2p.services.ping.ping(peerId, { signal })
+    } catch (err) {
+      throw new PeerUnreachableError(operator, { cause: err })
+    }
   }
 
   /** The peer id of an operator address (same key). */

@@ -12,9 +12,13 @@ const POLL_MS = 250
 const MAX_CANDIDATES = 20
 /** Payment-mint base units per USD (a 6-decimal stablecoin), for the planner's cost in USD. */
 const BASE_UNITS_PER_USD = 1_000_000
-/** Without measurements, a peer's bandwidth for weights and latency to the consumer are assumed equal. */
+/** Not measured (it would take a transfer): every peer's bandwidth for weights is assumed equal. */
 const ASSUMED_BANDWIDTH_GBPS = 1
-const ASSUMED_LATENCY_S = 0.05
+/**
+ * A candidate that does not answer a ping within this is left out: a record outlives its node by
+ * up to its TTL, and an offer to a dead node would cost a whole request timeout of the notice.
+ */
+const PROBE_TIMEOUT_MS = 2_000
 
 function freeVramGb(capability: Capability, load: number): number {
   return capability.gpu.vramGb * capability.gpu.count * (1 - load)
@@ -56,10 +60,20 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
     async findCandidates(job, signal) {
       const providers = await client.findProviders({ market: new PublicKey(deps.market) })
       const others = providers.filter((p) => p.operator.toBase58() !== deps.self).slice(0, MAX_CANDIDATES)
+      const unreachable: string[] = []
       const found = await Promise.allSettled(
         others.map(async (p): Promise<FailoverCandidate> => {
           const operator = p.operator.toBase58()
           const { record } = await p2p.getRecord(deps.market, operator, { signal })
+          // the round trip from here stands for the distance to the consumer this node served
+          const rttMs = await p2p
+            .probe(operator, record.addresses, {
+              signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
+            })
+            .catch((err: Error) => {
+              unreachable.push(operator)
+              throw err
+            })
           return {
             target: { operator, provider: p.address.toBase58(), addresses: record.addresses },
             slot: {
@@ -67,7 +81,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
               capability: record.capability,
               price: usdPerSecond(Number(record.pricePerSecond) / BASE_UNITS_PER_USD),
               bandwidth: gbPerSecond(ASSUMED_BANDWIDTH_GBPS),
-              latency: seconds(ASSUMED_LATENCY_S),
+              latency: seconds(rttMs / 1000),
               load: fraction(Math.min(1, record.load.gpuUtilization)),
             },
           }
@@ -81,6 +95,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
         lease: lease(),
         registered: others.length,
         reachable: candidates.map((c) => c.target.operator),
+        unreachable,
       })
       return candidates
     },

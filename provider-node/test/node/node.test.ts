@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Keypair, PublicKey } from '@solana/web3.js'
-import { jobOfLease, jobSpecHash, parseNodeStatus } from '@synkti/jobs'
+import { jobOfLease, jobSpecHash, parseNodeStatus, requirementOf } from '@synkti/jobs'
 import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties } from '../support/chain.js'
 import { capability, nodeConfig, standinSpec } from '../support/nodes.js'
@@ -188,5 +189,46 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     for (let i = 0; i < 200 && a.jobs.view(address).state !== 'stopped'; i++) await sleep(100)
     expect(a.jobs.view(address)).toMatchObject({ state: 'stopped', reason: 'the lease was closed', endpoint: null })
     expect(a.jobs.usedVramGb()).toBe(held - 16)
+  })
+
+  it('a failover leaves out a registered provider whose record outlived its node, and measures the others', async () => {
+    const cheap = await parties.provider(m, 500n, 1_000_000n)
+    const g = await ProviderNode.start({ config: await nodeConfig(m, cheap, { bootstrap: a.p2p.multiaddrs }) })
+    const market = m.key.toBase58()
+    for (let i = 0; i < 100; i++) {
+      const found = await a.p2p.getRecord(market, g.address).then(
+        () => true,
+        () => false,
+      )
+      if (found) break
+      await sleep(200)
+    }
+    await g.stop()
+    // the record is still in the DHT, and the chain still lists the provider: only a probe tells
+    expect((await a.p2p.getRecord(market, g.address)).record.operator).toBe(g.address)
+    const logged: Record<string, unknown>[] = []
+    const effects = nodeFailoverEffects(
+      {
+        client,
+        p2p: a.p2p,
+        market,
+        self: a.address,
+        stopAdmitting: () => undefined,
+        coSign: () => Promise.reject(new Error('not offered')),
+        drainOld: () => Promise.resolve(),
+        plan: () => ({ ok: false, detail: 'not planned' }),
+        log: (event, fields) => logged.push({ event, ...fields }),
+      },
+      'lease-under-test',
+    )
+    const spec = standinSpec()
+    const job = { jobId: 'job', spec, requirement: requirementOf(spec), expectedDurationSec: 60 }
+    const candidates = await effects.findCandidates(job, AbortSignal.timeout(30_000))
+    const operators = candidates.map((c) => c.target.operator)
+    expect(operators).toContain(b.address)
+    expect(operators).not.toContain(g.address)
+    expect(operators).not.toContain(a.address)
+    for (const c of candidates) expect(c.slot.latency).toBeGreaterThanOrEqual(0)
+    expect(logged.find((l) => l.event === 'failover-candidates')).toMatchObject({ unreachable: [g.address] })
   })
 })
