@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { PublicKey } from '@solana/web3.js'
 import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
 import type { MarketClient } from '@synkti/market'
-import { SynktiNode } from '@synkti/p2p'
+import { PeerUnreachableError, SynktiNode } from '@synkti/p2p'
 import { type Capability, fraction, gbPerSecond, seconds, usdPerSecond } from '@synkti/planner'
 import type { FailoverCandidate, FailoverEffects, FailoverJob, FailoverTarget, PlanChoice } from '../failover/index.js'
 
@@ -60,20 +60,14 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
     async findCandidates(job, signal) {
       const providers = await client.findProviders({ market: new PublicKey(deps.market) })
       const others = providers.filter((p) => p.operator.toBase58() !== deps.self).slice(0, MAX_CANDIDATES)
-      const unreachable: string[] = []
       const found = await Promise.allSettled(
         others.map(async (p): Promise<FailoverCandidate> => {
           const operator = p.operator.toBase58()
           const { record } = await p2p.getRecord(deps.market, operator, { signal })
           // the round trip from here stands for the distance to the consumer this node served
-          const rttMs = await p2p
-            .probe(operator, record.addresses, {
-              signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
-            })
-            .catch((err: Error) => {
-              unreachable.push(operator)
-              throw err
-            })
+          const rttMs = await p2p.probe(operator, record.addresses, {
+            signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
+          })
           return {
             target: { operator, provider: p.address.toBase58(), addresses: record.addresses },
             slot: {
@@ -91,6 +85,9 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
       const candidates = found
         .flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
         .filter((c) => freeVramGb(c.slot.capability, c.slot.load) + 1e-6 >= job.spec.model.vramGb)
+      const unreachable = found.flatMap((r) =>
+        r.status === 'rejected' && r.reason instanceof PeerUnreachableError ? [r.reason.operator] : [],
+      )
       deps.log('failover-candidates', {
         lease: lease(),
         registered: others.length,
