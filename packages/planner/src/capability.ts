@@ -100,6 +100,11 @@ export function fits(req: Requirement, cap: Capability): Fit {
   return FITS
 }
 
+/** The machine's VRAM over all its GPUs: what the jobs running on it share. */
+export function totalVramGb(cap: Capability): number {
+  return cap.gpu.vramGb * cap.gpu.count
+}
+
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0
 const nonNegative = (n: number) => Number.isFinite(n) && n >= 0
 

@@ -1,6 +1,6 @@
 import { type JobSpec, jobSpecHash, parseJobSpec, requirementOf } from '@synkti/jobs'
 import type { Lease } from '@synkti/market'
-import { type Capability, fits } from '@synkti/planner'
+import { type Capability, fits, totalVramGb } from '@synkti/planner'
 import {
   CommandNotAllowedError,
   ConsumerMismatchError,
@@ -63,9 +63,9 @@ export function admitJob(
   const fit = fits(requirementOf(spec), ctx.capability)
   if (!fit.ok) throw new JobDoesNotFitError(fit.reason)
   // `fits` judges an empty machine; the jobs already running hold part of it
-  const totalVramGb = ctx.capability.gpu.vramGb * ctx.capability.gpu.count
-  if (ctx.usedVramGb + spec.model.vramGb > totalVramGb) {
-    throw new JobDoesNotFitError({ kind: 'capacity', needGb: spec.model.vramGb, freeGb: totalVramGb - ctx.usedVramGb })
+  const freeGb = totalVramGb(ctx.capability) - ctx.usedVramGb
+  if (spec.model.vramGb > freeGb) {
+    throw new JobDoesNotFitError({ kind: 'capacity', needGb: spec.model.vramGb, freeGb })
   }
   if (spec.run.kind === 'command' && !ctx.allowCommands.includes(spec.run.command)) {
     throw new CommandNotAllowedError(spec.run.command)

@@ -3,7 +3,7 @@ import { PublicKey } from '@solana/web3.js'
 import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
 import type { MarketClient } from '@synkti/market'
 import { PeerUnreachableError, SynktiNode } from '@synkti/p2p'
-import { type Capability, fraction, gbPerSecond, seconds, usdPerSecond } from '@synkti/planner'
+import { type Capability, fraction, gbPerSecond, seconds, totalVramGb, usdPerSecond } from '@synkti/planner'
 import type { FailoverCandidate, FailoverEffects, FailoverJob, FailoverTarget, PlanChoice } from '../failover/index.js'
 
 /** How often the giver asks the taker whether the job is there / healthy yet. */
@@ -21,7 +21,7 @@ const ASSUMED_BANDWIDTH_GBPS = 1
 const PROBE_TIMEOUT_MS = 2_000
 
 function freeVramGb(capability: Capability, load: number): number {
-  return capability.gpu.vramGb * capability.gpu.count * (1 - load)
+  return totalVramGb(capability) * (1 - load)
 }
 
 export interface NodeFailoverDeps {

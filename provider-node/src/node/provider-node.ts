@@ -16,7 +16,7 @@ import {
   loadSolanaKeypair,
   SynktiNode,
 } from '@synkti/p2p'
-import { createPlanner } from '@synkti/planner'
+import { createPlanner, totalVramGb } from '@synkti/planner'
 import { createHazardModel, type HazardKey } from '@synkti/prognostics'
 import { Registry } from 'prom-client'
 import { createNodeMetrics, type RunningNodeApi, startNodeApi } from '../api/index.js'
@@ -361,8 +361,7 @@ export class ProviderNode implements AsyncDisposable {
   }
 
   private vramShare(): number {
-    const { gpu } = this.config.capability
-    return Math.min(1, this.jobs.usedVramGb() / (gpu.vramGb * gpu.count))
+    return Math.min(1, this.jobs.usedVramGb() / totalVramGb(this.config.capability))
   }
 
   private admissionContext(): AdmissionContext {

@@ -1,4 +1,5 @@
 import { MarketClient } from '@synkti/market'
+import { totalVramGb } from '@synkti/planner'
 import type { NodeConfig } from '../../node/config.js'
 import { preflightEnv } from '../../node/preflight-env.js'
 import { formatDoctor, type PreflightReport, parseOperation, runPreflight } from '../../preflight/index.js'
@@ -19,7 +20,7 @@ export async function doctor(
       ? undefined
       : {
           requirement: {
-            vramGb: capability.gpu.vramGb * capability.gpu.count,
+            vramGb: totalVramGb(capability),
             gpus: capability.gpu.count,
             spotAllowed: capability.spot,
             runtime: capability.runtimes[0] ?? 'process',
