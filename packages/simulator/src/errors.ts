@@ -72,3 +72,59 @@ export class InvalidRunOptionError extends Error {
     this.name = 'InvalidRunOptionError'
   }
 }
+
+/** A spot-traces JSON file that is not `{metadata:{gap_seconds}, data:[counts]}`. */
+export class SpotTraceFormatError extends Error {
+  constructor(
+    readonly source: string,
+    readonly detail: string,
+    message = `spot trace ${source}: ${detail}`,
+  ) {
+    super(message)
+    this.name = 'SpotTraceFormatError'
+  }
+}
+
+/** A trace file whose name does not say `<zone>_<accelerator>_<count>.json`. */
+export class SpotTraceNameError extends Error {
+  constructor(
+    readonly source: string,
+    message = `spot trace ${source}: the file name must be <zone>_<accelerator>_<count>.json, e.g. us-east-1a_v100_1.json`,
+  ) {
+    super(message)
+    this.name = 'SpotTraceNameError'
+  }
+}
+
+/** A trace names an accelerator the instance catalog does not know (add it with a fleet file). */
+export class UnknownInstanceTypeError extends Error {
+  constructor(
+    readonly key: string,
+    message = `no instance type in the catalog for "${key}"; known: see INSTANCE_CATALOG, or give the fleet an instance type for it`,
+  ) {
+    super(message)
+    this.name = 'UnknownInstanceTypeError'
+  }
+}
+
+/** A trace set with no usable pool, or traces that cannot be combined (different clouds' steps are fine). */
+export class InvalidTraceSetError extends Error {
+  constructor(
+    readonly detail: string,
+    message = `invalid trace set: ${detail}`,
+  ) {
+    super(message)
+    this.name = 'InvalidTraceSetError'
+  }
+}
+
+/** A service or run option out of range (replicas, window, hysteresis). */
+export class InvalidServiceOptionError extends Error {
+  constructor(
+    readonly option: string,
+    message = `invalid service option: ${option}`,
+  ) {
+    super(message)
+    this.name = 'InvalidServiceOptionError'
+  }
+}

@@ -1,11 +1,11 @@
 /** Plain SVG text for the report's plots: a scatter with a legend, and histogram panels. */
 
-const W = 720
-const H = 440
-const M = { left: 70, right: 190, top: 40, bottom: 55 }
+export const W = 720
+export const H = 440
+export const M = { left: 70, right: 190, top: 40, bottom: 55 }
 export const PALETTE = ['#7f7f7f', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd']
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 const fmt = (x: number) =>
   Number.isInteger(Math.round(x * 1e6) / 1e6)
     ? Math.round(x).toString()
@@ -34,7 +34,7 @@ function ticks(lo: number, hi: number, n = 5): { v: number; label: string }[] {
   return out
 }
 
-function frame(title: string, xLabel: string, yLabel: string, x: [number, number], y: [number, number]) {
+export function frame(title: string, xLabel: string, yLabel: string, x: [number, number], y: [number, number]) {
   const pw = W - M.left - M.right
   const ph = H - M.top - M.bottom
   const sx = (v: number) => M.left + ((v - x[0]) / (x[1] - x[0] || 1)) * pw
@@ -78,7 +78,7 @@ function marker(k: number, x: number, y: number, color: string): string {
   }
 }
 
-function extent(values: number[], pad = 0.04): [number, number] {
+export function extent(values: number[], pad = 0.04): [number, number] {
   const finite = values.filter(Number.isFinite)
   let lo = Math.min(...finite)
   let hi = Math.max(...finite)

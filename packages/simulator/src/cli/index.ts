@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { gridCommand } from './grid.js'
 import { type CliIo, processIo } from './io.js'
 import { runCommand } from './run.js'
+import { serviceCommand } from './service.js'
 import { traceCommand } from './trace.js'
 
 export function createProgram(io: CliIo = processIo): Command {
@@ -10,4 +11,5 @@ export function createProgram(io: CliIo = processIo): Command {
     .addCommand(runCommand(io))
     .addCommand(gridCommand(io))
     .addCommand(traceCommand(io))
+    .addCommand(serviceCommand(io))
 }

@@ -1,0 +1,108 @@
+import { InvalidServiceOptionError } from '../errors.js'
+import { createStream } from '../rng.js'
+import { availabilityShare, type DataFleet } from './data-fleet.js'
+import {
+  DEFAULT_SERVICE,
+  type ServiceControl,
+  type ServiceResult,
+  type ServiceSpec,
+  simulateService,
+} from './engine.js'
+import { SERVICE_POLICIES, type ServicePolicy } from './policies.js'
+
+export interface TraceSetRunOptions {
+  service?: ServiceSpec
+  policies?: readonly ServicePolicy[]
+  /** how many windows are drawn for the paired statistics */
+  windows?: number
+  windowDays?: number
+  seed?: number
+  control?: Partial<ServiceControl>
+}
+
+export interface WindowResult {
+  start: number
+  end: number
+  bestZone: string
+  runs: ServiceResult[]
+}
+
+export interface TraceSetResult {
+  name: string
+  horizon: number
+  zones: number
+  spotPools: number
+  /** the whole trace, one run per policy, with timelines */
+  full: WindowResult
+  /** windows at seeded offsets, the same for every policy (common random numbers) */
+  windows: WindowResult[]
+}
+
+export const DEFAULT_WINDOWS = 30
+export const DEFAULT_WINDOW_DAYS = 3
+
+/** The zone whose best fitting pool had capacity for the most time in [start, end): chosen in hindsight. */
+export function bestZone(fleet: DataFleet, service: ServiceSpec, start: number, end: number): string {
+  let best = { zone: '', share: -1 }
+  for (const p of fleet.pools) {
+    if (p.market !== 'spot' || p.type.gpu.vramGb < service.vramGb) continue
+    const share = availabilityShare(p, start, end, 1)
+    if (share > best.share || (share === best.share && p.zone < best.zone)) best = { zone: p.zone, share }
+  }
+  return best.zone
+}
+
+/** Capacity per dollar of `r` over that of the on-demand run of the same window. */
+export function capacityPerDollarVsOnDemand(r: ServiceResult, onDemand: ServiceResult): number {
+  const per = (x: ServiceResult) => (x.spendUsd > 0 ? x.serving.replicaHours / x.spendUsd : 0)
+  const base = per(onDemand)
+  return base > 0 ? per(r) / base : Number.NaN
+}
+
+function runWindow(
+  fleet: DataFleet,
+  service: ServiceSpec,
+  policies: readonly ServicePolicy[],
+  start: number,
+  end: number,
+  control: Partial<ServiceControl>,
+  timeline: boolean,
+): WindowResult {
+  const zone = bestZone(fleet, service, start, end)
+  const runs = policies.map((p) =>
+    simulateService(fleet, service, p, { start, end, bestZone: zone }, { control, timeline }),
+  )
+  return { start, end, bestZone: zone, runs }
+}
+
+/** Runs every policy over the whole trace set and over seeded windows of it. */
+export function runTraceSet(fleet: DataFleet, options: TraceSetRunOptions = {}): TraceSetResult {
+  const service = options.service ?? DEFAULT_SERVICE
+  const policies = options.policies ?? SERVICE_POLICIES
+  const count = options.windows ?? DEFAULT_WINDOWS
+  const days = options.windowDays ?? DEFAULT_WINDOW_DAYS
+  const seed = options.seed ?? 1
+  const control = options.control ?? {}
+  if (!(Number.isInteger(service.replicas) && service.replicas >= 1))
+    throw new InvalidServiceOptionError(`replicas ${service.replicas} (a positive integer)`)
+  if (!(Number.isInteger(count) && count >= 0)) throw new InvalidServiceOptionError(`windows ${count} (an integer ≥ 0)`)
+  if (!(days > 0)) throw new InvalidServiceOptionError(`windowDays ${days} (positive)`)
+  if (!policies.some((p) => p.name === 'on-demand'))
+    throw new InvalidServiceOptionError('the policies must include on-demand: capacity per dollar is relative to it')
+  const length = Math.min(fleet.horizon, days * 86_400)
+  const rng = createStream(seed, `windows:${fleet.name}`)
+  const windows: WindowResult[] = []
+  for (let k = 0; k < count; k++) {
+    const start = Math.floor(rng.next() * (fleet.horizon - length))
+    windows.push(runWindow(fleet, service, policies, start, start + length, control, false))
+  }
+  const spot = fleet.pools.filter((p) => p.market === 'spot')
+  return {
+    name: fleet.name,
+    horizon: fleet.horizon,
+    zones: new Set(spot.map((p) => p.zone)).size,
+    spotPools: spot.length,
+    full: runWindow(fleet, service, policies, 0, fleet.horizon, control, true),
+    windows,
+  }
+}
