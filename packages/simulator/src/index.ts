@@ -16,6 +16,17 @@
  * const grid = await runGrid({ seed: 1, onProgress: (done, total) => console.error(done, total) })
  * const { markdown, files } = buildReport(grid, { seed: 1, days: 7, seconds: 30 })
  * ```
+ *
+ * A service of N replicas on a fleet loaded from real spot traces (skypilot-org/spot-traces):
+ *
+ * @example
+ * ```ts
+ * import { fleetFromTraces, loadSpotTraces, runTraceSet, buildServiceReport } from '@synkti/simulator'
+ *
+ * const fleet = fleetFromTraces(loadSpotTraces(['spot-traces/availability/1-node/aws-02-15-2023'], 'spot-traces'), { capacityScale: 4 })
+ * const set = runTraceSet(fleet, { windows: 30, windowDays: 3 })
+ * for (const r of set.full.runs) console.log(r.policy, r.serving.anyUp, r.spendUsd)
+ * ```
  */
 
 export * from './constants.js'
@@ -44,6 +55,70 @@ export { buildReport, type Report, type ReportMeta, verdict } from './report.js'
 export { createStream, type Stream } from './rng.js'
 export * from './run.js'
 export * from './scenario.js'
+export { type CatalogType, INSTANCE_CATALOG, regionOfZone } from './service/catalog.js'
+export {
+  availabilityShare,
+  type CapacityChange,
+  type CapacitySource,
+  capacityAt,
+  capacityChanges,
+  costOf,
+  type DataFleet,
+  DEFAULT_SPOT_SHARE,
+  type FleetInit,
+  type FleetPool,
+  fleetFromTraces,
+  type PoolMarket,
+  type PriceSource,
+  type ProviderSpec,
+  parseFleetFile,
+  priceAt,
+} from './service/data-fleet.js'
+export {
+  DEFAULT_CONTROL,
+  DEFAULT_SERVICE,
+  type ServiceControl,
+  type ServiceResult,
+  type ServiceSpec,
+  type ServiceWindow,
+  type SimulateServiceOptions,
+  simulateService,
+} from './service/engine.js'
+export { loadSpotTraces } from './service/load.js'
+export {
+  type Markets,
+  SERVICE_POLICIES,
+  type ServicePolicy,
+  type ServicePolicyName,
+  servicePolicyByName,
+} from './service/policies.js'
+export {
+  buildServiceReport,
+  CLAIM_POLICY,
+  comparePolicies,
+  type ServiceReport,
+  type ServiceReportMeta,
+} from './service/report.js'
+export { BLIND_RATE_PER_HOUR, blindRisk, learntRisk, type PoolRisk, spreadRisk } from './service/risk.js'
+export {
+  bestZone,
+  capacityPerDollarVsOnDemand,
+  DEFAULT_WINDOW_DAYS,
+  DEFAULT_WINDOWS,
+  runTraceSet,
+  type TraceSetResult,
+  type TraceSetRunOptions,
+  type WindowResult,
+} from './service/run.js'
+export { type ServingMetrics, ServingTracker } from './service/serving.js'
+export {
+  formatSpotTrace,
+  parseSpotTrace,
+  parseTraceName,
+  type SpotTrace,
+  type TraceKind,
+  traceKindOf,
+} from './service/spot-traces.js'
 export * from './stats.js'
 export { formatTrace, parseTrace, TRACE_HEADER } from './trace.js'
 export {

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { fleetFromTraces } from '../service/data-fleet.js'
+import { type FleetInit, fleetFromTraces, parseFleetFile } from '../service/data-fleet.js'
 import { DEFAULT_SERVICE, type ServiceSpec } from '../service/engine.js'
 import { loadSpotTraces } from '../service/load.js'
 import { SERVICE_POLICIES, servicePolicyByName } from '../service/policies.js'
@@ -28,6 +28,7 @@ export interface ServiceCliOptions {
   seed: number
   policy?: string[]
   out?: string
+  fleet?: string
 }
 
 const number =
@@ -57,6 +58,8 @@ export function serviceAction(io: CliIo, opts: ServiceCliOptions): void {
     opts.policy === undefined
       ? SERVICE_POLICIES
       : ['on-demand', ...opts.policy.filter((p) => p !== 'on-demand')].map(servicePolicyByName)
+  const fleetFile: FleetInit =
+    opts.fleet === undefined ? {} : parseFleetFile(readFileSync(opts.fleet, 'utf8'), opts.fleet)
   const results: TraceSetResult[] = []
   const notes: Record<string, string> = {}
   for (const spec of opts.set) {
@@ -65,13 +68,13 @@ export function serviceAction(io: CliIo, opts: ServiceCliOptions): void {
     // A 1-node probe that succeeds says "at least one"; the 16-node traces show a zone's
     // capacity is nearly all or nothing, so by default such a pool is read as holding N.
     const probes = traces.reduce((m, t) => t.counts.reduce((a, c) => Math.max(a, c), m), 0)
-    const capacityScale = scale ?? (probes <= 1 ? (opts.capacityScale ?? opts.replicas) : 1)
+    const capacityScale = scale ?? fleetFile.capacityScale ?? (probes <= 1 ? (opts.capacityScale ?? opts.replicas) : 1)
     const name = scale === undefined ? path : `${path} @${scale}`
     notes[name] =
       probes <= 1
         ? `1-node probes × ${capacityScale}`
         : `counted (probes of up to ${probes})${capacityScale > 1 ? ` × ${capacityScale}` : ''}`
-    const fleet = fleetFromTraces(traces, { name, spotShare: opts.spotShare, capacityScale })
+    const fleet = fleetFromTraces(traces, { spotShare: opts.spotShare, ...fleetFile, name, capacityScale })
     results.push(
       runTraceSet(fleet, { service, policies, windows: opts.windows, windowDays: opts.windowDays, seed: opts.seed }),
     )
@@ -166,6 +169,7 @@ export function serviceCommand(io: CliIo, action = serviceAction): Command {
         SERVICE_POLICIES.map((p) => p.name),
       ),
     )
+    .addOption(new Option('--fleet <file.json>', 'instance types, prices and providers as data (see the README)'))
     .addOption(new Option('--out <dir>', 'write report.md and SVG plots there instead of printing tables'))
     .action((opts: ServiceCliOptions) => action(io, opts))
 }

@@ -61,6 +61,26 @@ export interface FleetInit {
 
 export const DEFAULT_SPOT_SHARE = 0.3
 
+/**
+ * A fleet file (`--fleet fleet.json`): the `FleetInit` fields as JSON, so that prices, instance
+ * types and providers come from data. Unknown fields are refused rather than ignored.
+ */
+export function parseFleetFile(text: string, source = 'fleet file'): FleetInit {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new InvalidTraceSetError(`${source}: not JSON (${(err as Error).message})`)
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new InvalidTraceSetError(`${source}: expected an object`)
+  const allowed = ['name', 'spotShare', 'capacityScale', 'instanceTypes', 'providers']
+  const extra = Object.keys(json).filter((k) => !allowed.includes(k))
+  if (extra.length > 0)
+    throw new InvalidTraceSetError(`${source}: unknown fields ${extra.join(', ')} (allowed: ${allowed.join(', ')})`)
+  return json as FleetInit
+}
+
 function pathPrice(stepSeconds: number, perHour: readonly number[]): PriceSource {
   const cumulative = new Float64Array(perHour.length + 1)
   for (let k = 0; k < perHour.length; k++) cumulative[k + 1] = cumulative[k]! + (perHour[k]! * stepSeconds) / 3600

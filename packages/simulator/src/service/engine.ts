@@ -49,7 +49,7 @@ export const DEFAULT_SERVICE: ServiceSpec = {
 
 /** Knobs of the controllers, each defaulted with its reason in `DEFAULT_CONTROL`. */
 export interface ServiceControl {
-  /** a spot pool is a return target only after this long without a capacity drop (hysteresis) */
+  /** a spot pool is a return target only after this long with room and without a drop (hysteresis) */
   stableSeconds: number
   /** a replica is offered a move only after serving this long where it is */
   dwellSeconds: number
@@ -163,7 +163,9 @@ export function simulateService(
   const riskAware = spread || learning
   const queue = new EventQueue<SvcEvent>()
   const capacity = fleet.pools.map((p) => capacityAt(p, start))
-  const lastDrop = fleet.pools.map(() => start - control.stableSeconds)
+  // A pool is stable once it has had room, without a drop, for `stableSeconds`; one with room at
+  // the window's start counts as stable already (the window cuts into a longer history).
+  const stableSince = capacity.map((c) => (c > 0 ? start - control.stableSeconds : start))
   const live: Machine[] = []
   const tracker = new ServingTracker(start + control.warmupSeconds, N, options.timeline === true)
   const spend: Record<PoolMarket, number> = { spot: 0, 'on-demand': 0, provider: 0 }
@@ -289,7 +291,7 @@ export function simulateService(
     const before = capacity[c.pool]!
     capacity[c.pool] = c.capacity
     poolRisk.observe(pool, before, c.capacity, t)
-    if (c.capacity < before) lastDrop[c.pool] = t
+    if (c.capacity < before || before === 0) stableSince[c.pool] = t
     // The pool holds fewer machines than we run there: the newest go first.
     const holders = live
       .filter((m) => m.pool === pool && !m.noticed)
@@ -378,9 +380,9 @@ export function simulateService(
     for (const p of plan.placements) launch(offer.pool.get(p.slotId)!, t)
   }
 
-  /** Pools a move may go to: spot, with room, and no capacity drop for `stableSeconds`. */
+  /** Pools a move may go to: spot, with room, and no empty spell or drop for `stableSeconds`. */
   const stableTarget = (t: number) => (p: FleetPool) =>
-    p.market === 'spot' && free(p) > 0 && t - lastDrop[p.index]! >= control.stableSeconds
+    p.market === 'spot' && free(p) > 0 && t - stableSince[p.index]! >= control.stableSeconds
 
   /**
    * Make-before-break return: replicas on on-demand, or on a spot pool dearer than a stable one
