@@ -1,4 +1,4 @@
-import { type Assignment, type Engine, solveAssignment } from './assignment.js'
+import { type Assignment, solveAssignment } from './assignment.js'
 import { greedyAssignment, naiveAssignment } from './baselines.js'
 import { type InfeasibleKind, type InfeasibleReason, validateCapability, validateRequirement } from './capability.js'
 import { DEFAULT_WEIGHTS } from './constants.js'
@@ -13,7 +13,6 @@ import {
   type Slot,
 } from './cost-model.js'
 import { DuplicateIdError, InvalidJobError, InvalidSlotError } from './errors.js'
-import { checkedMatrix } from './matrix.js'
 import type { Usd } from './units.js'
 
 export type Strategy = 'optimal' | 'greedy' | 'naive'
@@ -40,8 +39,6 @@ export interface Plan {
 
 export interface PlannerInit {
   weights?: Partial<CostWeights>
-  /** which solver does the optimal strategy (default: the npm `munkres` package) */
-  engine?: Engine
 }
 
 export interface PlanRequest {
@@ -84,10 +81,10 @@ export function createPlanner(init: PlannerInit = {}): Planner {
           }
         })
       })
-      const matrix = checkedMatrix({ rows, cols, data })
+      const matrix = { rows, cols, data }
       const solved: Assignment =
         strategy === 'optimal'
-          ? solveAssignment(matrix, init.engine === undefined ? {} : { engine: init.engine })
+          ? solveAssignment(matrix)
           : strategy === 'greedy'
             ? greedyAssignment(matrix)
             : naiveAssignment(matrix)

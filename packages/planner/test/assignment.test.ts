@@ -1,57 +1,130 @@
 import { describe, expect, it } from 'vitest'
 import {
   type Assignment,
+  type CostMatrix,
   costMatrix,
-  type Engine,
   greedyAssignment,
   naiveAssignment,
   shortestAugmentingPath,
   solveAssignment,
+  UNPLACED,
 } from '../src/index.js'
-import { bruteForce, randomMatrix, rng } from './helpers.js'
+import { bruteForce, integerTies, matrixOf, munkresOptimum, randomMatrix, rng } from './helpers.js'
 
 const INF = Number.POSITIVE_INFINITY
 
-function expectValid(a: Assignment, rows: number, data: (r: number, c: number) => number) {
+/** Each column used once, only finite pairs, every row either placed or explained. */
+function expectValid(a: Assignment, m: CostMatrix) {
   const cols = new Set(a.pairs.map((p) => p.col))
   expect(cols.size).toBe(a.pairs.length)
   for (const p of a.pairs) {
     expect(Number.isFinite(p.cost)).toBe(true)
-    expect(p.cost).toBe(data(p.row, p.col))
+    expect(p.cost).toBe(m.data[p.row * m.cols + p.col])
   }
-  expect(a.pairs.length + a.unassigned.length).toBe(rows)
+  const rows = [...a.pairs.map((p) => p.row), ...a.unassigned.map((u) => u.row)]
+  expect(new Set(rows).size).toBe(m.rows)
+  expect(rows.length).toBe(m.rows)
   expect(Number.isFinite(a.total)).toBe(true)
 }
 
-describe.each<Engine>(['munkres', 'sap'])('solveAssignment (%s engine)', (engine) => {
-  it('matches brute force on small matrices, square and rectangular both ways, with infeasible cells', () => {
+describe('solveAssignment against brute force', () => {
+  // Every shape from 1×1 to 7×7 (square, wide and tall), with random costs, forbidden cells,
+  // integer ties and all-equal costs.
+  const kinds: [string, (rows: number, cols: number, next: () => number) => CostMatrix][] = [
+    ['random', (r, c, next) => randomMatrix(r, c, 0, next)],
+    ['30% forbidden', (r, c, next) => randomMatrix(r, c, 0.3, next)],
+    ['60% forbidden', (r, c, next) => randomMatrix(r, c, 0.6, next)],
+    ['integer ties', (r, c, next) => integerTies(r, c, 3, next)],
+    ['all equal', (r, c) => matrixOf(r, c, () => 5)],
+  ]
+  it.each(kinds)('%s', (_, make) => {
     const next = rng(7)
-    let cases = 0
     for (let rows = 1; rows <= 7; rows++) {
       for (let cols = 1; cols <= 7; cols++) {
-        for (const share of [0, 0.3, 0.6]) {
-          for (let t = 0; t < 2; t++) {
-            const m = randomMatrix(rows, cols, share, next)
-            const want = bruteForce(m)
-            const got = solveAssignment(m, { engine })
-            expectValid(got, rows, (r, c) => m.data[r * cols + c]!)
-            expect(got.pairs.length).toBe(want.placed)
-            expect(got.total).toBeCloseTo(want.total, 6)
-            cases++
-          }
+        for (let t = 0; t < 3; t++) {
+          const m = make(rows, cols, next)
+          const want = bruteForce(m)
+          const got = solveAssignment(m)
+          expectValid(got, m)
+          expect(got.pairs.length).toBe(want.placed)
+          expect(got.total).toBeCloseTo(want.total, 6)
         }
       }
     }
-    expect(cases).toBe(294)
   })
 
+  it('places the most rows first when rows compete for few columns', () => {
+    const next = rng(19)
+    for (let t = 0; t < 200; t++) {
+      const rows = 2 + Math.floor(next() * 6)
+      const cols = 2 + Math.floor(next() * 6)
+      // Every row but the first may use little more than the first two columns.
+      const m = matrixOf(rows, cols, (i, j) => (i > 0 && j > 1 && next() < 0.9 ? INF : Math.round(next() * 50)))
+      const want = bruteForce(m)
+      const got = solveAssignment(m)
+      expectValid(got, m)
+      expect(got.pairs.length).toBe(want.placed)
+      expect(got.total).toBeCloseTo(want.total, 6)
+    }
+  })
+})
+
+describe('solveAssignment against munkres on medium matrices', () => {
+  const cases: [string, (next: () => number) => CostMatrix][] = [
+    ['square 60', (next) => randomMatrix(60, 60, 0, next)],
+    ['square 200', (next) => randomMatrix(200, 200, 0, next)],
+    ['wide 80×130', (next) => randomMatrix(80, 130, 0, next)],
+    ['tall 130×80', (next) => randomMatrix(130, 80, 0, next)],
+    ['nearly square 150×155', (next) => randomMatrix(150, 155, 0, next)],
+    ['nearly square 155×150', (next) => randomMatrix(155, 150, 0, next)],
+    ['integer ties 150', (next) => integerTies(150, 150, 5, next)],
+    ['integer ties 90×140', (next) => integerTies(90, 140, 3, next)],
+    ['integer ties 140×90', (next) => integerTies(140, 90, 3, next)],
+    ['all equal 90×60', () => matrixOf(90, 60, () => 2.5)],
+    ['all equal 60×90', () => matrixOf(60, 90, () => 2.5)],
+    ['30% forbidden 150', (next) => randomMatrix(150, 150, 0.3, next)],
+    ['30% forbidden 100×160', (next) => randomMatrix(100, 160, 0.3, next)],
+    ['30% forbidden 160×100', (next) => randomMatrix(160, 100, 0.3, next)],
+    ['an impossible row 120', (next) => matrixOf(120, 120, (i) => (i === 40 ? INF : next() * 100))],
+    ['an impossible column 120', (next) => matrixOf(120, 120, (_, j) => (j === 7 ? INF : next() * 100))],
+    // Every row prefers the same few columns: each row's cheapest columns mislead, the dense search must finish.
+    ['shared favourites 150', (next) => matrixOf(150, 150, (i, j) => j + next() * 3 + (i % 7))],
+    ['negative costs 100', (next) => matrixOf(100, 100, () => -1000 + next() * 10)],
+    // Hall's condition fails: 40 jobs fit only slots 0..4, so most of them stay unplaced.
+    [
+      'jobs competing for five slots 100×60',
+      (next) => matrixOf(100, 60, (i, j) => (i < 40 && j >= 5 ? INF : Math.round(next() * 1000) / 10)),
+    ],
+    [
+      'jobs competing for five slots 60×100',
+      (next) => matrixOf(60, 100, (i, j) => (j < 40 && i >= 5 ? INF : Math.round(next() * 1000) / 10)),
+    ],
+    [
+      'jobs competing for five slots 80×80',
+      (next) => matrixOf(80, 80, (i, j) => (i < 40 && j >= 5 ? INF : Math.round(next() * 1000) / 10)),
+    ],
+  ]
+  it.each(cases)('%s', (_, make) => {
+    const next = rng(11)
+    for (let t = 0; t < 3; t++) {
+      const m = make(next)
+      const want = munkresOptimum(m)
+      const got = solveAssignment(m)
+      expectValid(got, m)
+      expect(got.pairs.length).toBe(want.placed)
+      expect(got.total).toBeCloseTo(want.total, 6)
+    }
+  })
+})
+
+describe('solveAssignment edge cases', () => {
   it('answers a row with no feasible column with its reason instead of hanging', () => {
     const m = costMatrix([
       [1, 5, INF],
       [INF, INF, INF],
       [2, 3, 4],
     ])
-    const a = solveAssignment(m, { engine })
+    const a = solveAssignment(m)
     expect(a.pairs).toEqual([
       { row: 0, col: 0, cost: 1 },
       { row: 2, col: 1, cost: 3 },
@@ -67,7 +140,7 @@ describe.each<Engine>(['munkres', 'sap'])('solveAssignment (%s engine)', (engine
       [1, INF],
       [2, 50],
     ])
-    const a = solveAssignment(m, { engine })
+    const a = solveAssignment(m)
     expect(a.pairs).toEqual([
       { row: 1, col: 0, cost: 1 },
       { row: 2, col: 1, cost: 50 },
@@ -75,37 +148,72 @@ describe.each<Engine>(['munkres', 'sap'])('solveAssignment (%s engine)', (engine
     expect(a.unassigned).toEqual([{ row: 0, cause: { kind: 'outcompeted', feasibleColumns: 1 } }])
   })
 
-  it('handles more jobs than slots and an empty matrix', () => {
+  it('handles more jobs than slots', () => {
     const a = solveAssignment(
       costMatrix([
         [3, 1],
         [2, 2],
         [1, 3],
       ]),
-      { engine },
     )
     expect(a.total).toBe(2)
     expect(a.unassigned).toEqual([{ row: 1, cause: { kind: 'outcompeted', feasibleColumns: 2 } }])
-    expect(solveAssignment(costMatrix([]), { engine })).toEqual({ pairs: [], total: 0, unassigned: [] })
-    const allInfeasible = solveAssignment(costMatrix([[INF, INF]]), { engine })
-    expect(allInfeasible.unassigned).toEqual([{ row: 0, cause: { kind: 'no-feasible-column' } }])
+  })
+
+  it('returns nothing for an empty matrix, rows without columns, and a fully infeasible one', () => {
+    expect(solveAssignment(costMatrix([]))).toEqual({ pairs: [], total: 0, unassigned: [] })
+    expect(solveAssignment(costMatrix([[], []])).unassigned).toEqual([
+      { row: 0, cause: { kind: 'no-feasible-column' } },
+      { row: 1, cause: { kind: 'no-feasible-column' } },
+    ])
+    const none = solveAssignment(
+      costMatrix([
+        [INF, INF, INF],
+        [INF, INF, INF],
+      ]),
+    )
+    expect(none).toEqual({
+      pairs: [],
+      total: 0,
+      unassigned: [
+        { row: 0, cause: { kind: 'no-feasible-column' } },
+        { row: 1, cause: { kind: 'no-feasible-column' } },
+      ],
+    })
+  })
+
+  it('solves one row and one column', () => {
+    expect(solveAssignment(costMatrix([[4, 2, INF, 3]])).pairs).toEqual([{ row: 0, col: 1, cost: 2 }])
+    const column = solveAssignment(costMatrix([[4], [INF], [2], [3]]))
+    expect(column.pairs).toEqual([{ row: 2, col: 0, cost: 2 }])
+    expect(column.unassigned.map((u) => [u.row, u.cause.kind])).toEqual([
+      [0, 'outcompeted'],
+      [1, 'no-feasible-column'],
+      [3, 'outcompeted'],
+    ])
+    expect(solveAssignment(costMatrix([[INF]])).unassigned).toEqual([{ row: 0, cause: { kind: 'no-feasible-column' } }])
+  })
+
+  it('places as many rows as there are columns in an all-equal matrix, in either orientation', () => {
+    for (const [rows, cols] of [
+      [300, 200],
+      [200, 300],
+      [250, 250],
+    ] as const) {
+      const m = matrixOf(rows, cols, () => 1)
+      const a = solveAssignment(m)
+      expectValid(a, m)
+      expect(a.pairs.length).toBe(Math.min(rows, cols))
+      expect(a.total).toBe(Math.min(rows, cols))
+    }
   })
 })
 
-describe('solveAssignment on large matrices', () => {
-  it('agrees with the second solver on 150×150, 120×300 and 300×120 with infeasible cells', () => {
-    const next = rng(11)
-    for (const [r, c] of [
-      [150, 150],
-      [120, 300],
-      [300, 120],
-    ] as const) {
-      const m = randomMatrix(r, c, 0.4, next)
-      const a = solveAssignment(m, { engine: 'munkres' })
-      const b = solveAssignment(m, { engine: 'sap' })
-      expect(a.pairs.length).toBe(b.pairs.length)
-      expect(a.total).toBeCloseTo(b.total, 6)
-    }
+describe('shortestAugmentingPath', () => {
+  it('solves the raw typed-array problem and marks rows the optimum leaves unplaced', () => {
+    expect(Array.from(shortestAugmentingPath(new Float64Array([1, INF, 2, INF, 3, INF]), 2, 3))).toEqual([0, 1])
+    expect(Array.from(shortestAugmentingPath(new Float64Array([1, INF, 2, INF]), 2, 2))).toEqual([0, UNPLACED])
+    expect(Array.from(shortestAugmentingPath(new Float64Array(0), 0, 4))).toEqual([])
   })
 })
 
