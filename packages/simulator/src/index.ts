@@ -94,7 +94,6 @@ export {
 } from './service/policies.js'
 export {
   buildServiceReport,
-  CLAIM_POLICY,
   comparePolicies,
   type ServiceReport,
   type ServiceReportMeta,
@@ -102,9 +101,11 @@ export {
 export { BLIND_RATE_PER_HOUR, blindRisk, learntRisk, type PoolRisk, spreadRisk } from './service/risk.js'
 export {
   bestZone,
+  CLAIM_POLICY,
   capacityPerDollarVsOnDemand,
   DEFAULT_WINDOW_DAYS,
   DEFAULT_WINDOWS,
+  HYSTERESIS_SETTINGS,
   runTraceSet,
   type TraceSetResult,
   type TraceSetRunOptions,

@@ -6,6 +6,7 @@ import type { CliIo } from '../src/cli/io.js'
 import { parseSetSpec, serviceAction, serviceCommand } from '../src/cli/service.js'
 import {
   buildServiceReport,
+  capacityPerDollarVsOnDemand,
   comparePolicies,
   DEFAULT_SERVICE,
   fleetFromTraces,
@@ -65,6 +66,18 @@ describe('buildServiceReport', () => {
     )
     for (const name of set.full.runs.map((r) => r.policy))
       expect(report.markdown).toContain(name === 'on-demand' ? 'on-demand only' : '|')
+  })
+
+  it('shows the hysteresis trade-off of the claim policy', () => {
+    expect(set.hysteresis.map((h) => [h.stableSeconds, h.dwellSeconds])).toEqual([
+      [0, 0],
+      [600, 600],
+      [1800, 3600],
+    ])
+    expect(report.markdown).toContain('| pool stable for | replica stays |')
+    expect(report.markdown).toContain(
+      `| 30 min | 60 min | ${capacityPerDollarVsOnDemand(set.hysteresis[2]!.run, set.hysteresis[2]!.onDemand).toFixed(2)} |`,
+    )
   })
 
   it('draws capacity vs availability, availability over time and the cost split as SVG', () => {

@@ -5,8 +5,9 @@ import { type FleetInit, fleetFromTraces, parseFleetFile } from '../service/data
 import { DEFAULT_SERVICE, type ServiceSpec } from '../service/engine.js'
 import { loadSpotTraces } from '../service/load.js'
 import { SERVICE_POLICIES, servicePolicyByName } from '../service/policies.js'
-import { buildServiceReport, CLAIM_POLICY } from '../service/report.js'
+import { buildServiceReport } from '../service/report.js'
 import {
+  CLAIM_POLICY,
   capacityPerDollarVsOnDemand,
   DEFAULT_WINDOW_DAYS,
   DEFAULT_WINDOWS,
@@ -29,6 +30,7 @@ export interface ServiceCliOptions {
   policy?: string[]
   out?: string
   fleet?: string
+  source?: string
 }
 
 const number =
@@ -86,7 +88,7 @@ export function serviceAction(io: CliIo, opts: ServiceCliOptions): void {
     return
   }
   const report = buildServiceReport(results, {
-    source: `spot traces under ${opts.root}`,
+    source: opts.source ?? `the spot traces under ${opts.root}`,
     seed: opts.seed,
     windows: opts.windows,
     windowDays: opts.windowDays,
@@ -169,6 +171,7 @@ export function serviceCommand(io: CliIo, action = serviceAction): Command {
         SERVICE_POLICIES.map((p) => p.name),
       ),
     )
+    .addOption(new Option('--source <text>', "the traces' origin, as the report names it"))
     .addOption(new Option('--fleet <file.json>', 'instance types, prices and providers as data (see the README)'))
     .addOption(new Option('--out <dir>', 'write report.md and SVG plots there instead of printing tables'))
     .action((opts: ServiceCliOptions) => action(io, opts))

@@ -68,11 +68,12 @@ export interface ServiceControl {
 }
 
 export const DEFAULT_CONTROL: ServiceControl = {
-  // A zone that dropped capacity in the last half hour is likely to drop again (the traces'
-  // zero runs cluster); waiting that long keeps a flapping zone from pulling replicas in and out.
-  stableSeconds: 1800,
-  // Moving costs a boot on both sides; an hour on a machine keeps churn to a few moves a day.
-  dwellSeconds: 3600,
+  // Ten minutes is three ticks of the nine-zone trace and one of the 10-minute ones: a pool
+  // that comes back for a single tick pulls no replica in. Longer waits cut migrations but cost
+  // spot hours; the report's hysteresis table shows the trade on the public traces.
+  stableSeconds: 600,
+  // A replica that just moved (or failed over) is not moved again within ten minutes.
+  dwellSeconds: 600,
   planHorizonSeconds: 3600,
   returnMargin: 0.2,
   tickSeconds: 300,
@@ -346,15 +347,24 @@ export function simulateService(
     offer.zoneLoad.set(id, zoneLoad)
   }
 
-  /** Slots for `wanted` replicas: per pool at most that many, spot only where it has room now. */
-  function offerSlots(wanted: number, t: number, spotFilter: (p: FleetPool) => boolean = () => true): Offer {
+  /**
+   * Slots for `wanted` replicas: per pool at most that many, spot only where it has room now.
+   * `hiddenTransfer`: the plan is a make-before-break move, whose weight download happens while
+   * the old machine still serves, so the planner must not price it as an outage.
+   */
+  function offerSlots(
+    wanted: number,
+    t: number,
+    spotFilter: (p: FleetPool) => boolean = () => true,
+    hiddenTransfer = false,
+  ): Offer {
     const offer: Offer = { slots: [], pool: new Map(), zoneLoad: new Map() }
     for (const pool of pools) {
       if (pool.market === 'spot' && !spotFilter(pool)) continue
       const room = pool.market === 'on-demand' ? wanted : Math.min(wanted, free(pool))
       const inZone = replicasInZone(pool.zone)
       // The k-th slot of a zone in one plan counts the k − 1 before it: a batch spreads too.
-      for (let k = 0; k < room; k++) addSlot(offer, `${pool.index}:${k}`, pool, t, false, inZone + k)
+      for (let k = 0; k < room; k++) addSlot(offer, `${pool.index}:${k}`, pool, t, hiddenTransfer, inZone + k)
     }
     return offer
   }
@@ -404,7 +414,7 @@ export function simulateService(
         (m.pool.market !== 'spot' || priceAt(m.pool, t) * (1 - control.returnMargin) > cheapest),
     )
     if (movers.length === 0) return
-    const offer = offerSlots(movers.length, t, targetOk)
+    const offer = offerSlots(movers.length, t, targetOk, true)
     const moveSlots = offer.slots.filter((s) => offer.pool.get(s.id)!.market === 'spot')
     const stays: Offer = { slots: moveSlots, pool: offer.pool, zoneLoad: offer.zoneLoad }
     if (moveSlots.length === 0) return

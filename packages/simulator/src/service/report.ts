@@ -1,9 +1,11 @@
+import { GPU_LOAD_GB_PER_SECOND, HEALTH_SECONDS, NOTICE_SECONDS, SELECT_SECONDS } from '../constants.js'
 import { mean, type PairedSummary, paired } from '../stats.js'
 import { scatter } from '../svg.js'
-import type { ServiceResult, ServiceSpec } from './engine.js'
+import { DEFAULT_CONTROL, type ServiceControl, type ServiceResult, type ServiceSpec } from './engine.js'
 import { lines, stackedBars } from './plots.js'
 import { SERVICE_POLICIES, type ServicePolicyName } from './policies.js'
-import { capacityPerDollarVsOnDemand, type TraceSetResult, type WindowResult } from './run.js'
+import { BLIND_RATE_PER_HOUR } from './risk.js'
+import { CLAIM_POLICY, capacityPerDollarVsOnDemand, type TraceSetResult, type WindowResult } from './run.js'
 
 export interface ServiceReportMeta {
   source: string
@@ -14,6 +16,7 @@ export interface ServiceReportMeta {
   seconds: number
   /** per set: how its capacity was read (e.g. "1-node probes × 4") */
   capacityNotes: Record<string, string>
+  control?: ServiceControl
   /** the targets of the claim */
   target?: { capacityPerDollar: number; availability: number }
 }
@@ -23,16 +26,17 @@ export interface ServiceReport {
   files: Record<string, string>
 }
 
-/** The policy the claim is made for, and the comparisons the report computes. */
-export const CLAIM_POLICY: ServicePolicyName = 'km-return-spread'
+/** The comparisons the report computes. */
 type Metric = 'x' | 'any' | 'all' | 'preemptions' | 'migrations'
 const COMPARISONS: [ServicePolicyName, ServicePolicyName, Metric][] = [
   ['km-return-spread', 'spothedge', 'x'],
   ['km-return-spread', 'km', 'x'],
   ['km-return', 'km', 'x'],
+  ['km-return-spread', 'km-return', 'any'],
   ['km-return-spread', 'km-return', 'all'],
   ['km-return-spread', 'best-zone', 'x'],
   ['km-return-spread-prognostics', 'km-return-spread', 'x'],
+  ['km-return-spread-prognostics', 'km-return-spread', 'any'],
   ['km-return-spread-prognostics', 'km-return-spread', 'all'],
   ['km-return-spread-prognostics', 'km-return-spread', 'preemptions'],
 ]
@@ -119,6 +123,37 @@ export function buildServiceReport(sets: readonly TraceSetResult[], meta: Servic
     '',
   )
 
+  const c = meta.control ?? DEFAULT_CONTROL
+  const weights = s.model.sizeGb / s.bandwidthGbPerSecond + s.model.sizeGb / GPU_LOAD_GB_PER_SECOND + HEALTH_SECONDS
+  o(
+    '## Model',
+    '',
+    '- **Capacity from the traces.** Each file is one spot pool (zone × instance type). Its count at a tick is how many machines the pool ' +
+      'would hold for us until the next tick: in `availability/` files what a launch could obtain, in `preemption/` files how many of the ' +
+      'launched instances still ran (relaunched once all were gone). When the count falls below what we run there, that many of our ' +
+      `machines (newest first) get the ${NOTICE_SECONDS} s notice at that tick: one capacity event, not one interruption per slot. ` +
+      'A launch needs room below the count. The run ends where the shortest trace of the set ends.',
+    '- **1-node probes.** A 1-node trace says only whether one instance could be had. Read literally (× 1) a zone never holds two ' +
+      "replicas; the 16-node traces show a zone's capacity is nearly all or nothing (0 or 16 in most ticks), so by default a successful " +
+      '1-node probe stands for N machines. Sets marked @1 are the literal reading.',
+    `- **Startup.** ${SELECT_SECONDS} s to plan, the instance's boot (90 s for p3/p2), ${weights.toFixed(0)} s for weights, GPU load and ` +
+      `health: ${(SELECT_SECONDS + 90 + weights).toFixed(0)} s on a p3.2xlarge, ${SELECT_SECONDS + 90 + weights <= NOTICE_SECONDS ? 'inside' : 'beyond'} the notice. ` +
+      'On-demand is unbounded, at the list price, never reclaimed. Spot costs a flat share of on-demand unless the trace has prices.',
+    `- **Return to spot.** A replica on on-demand (or on a spot pool ${(100 * c.returnMargin).toFixed(0)} % dearer than the cheapest stable one) ` +
+      `that has served ${(c.dwellSeconds / 60).toFixed(0)} min where it is, is planned together with its own machine as a "stay" slot against ` +
+      `spot pools that have had room, without a drop, for ${(c.stableSeconds / 60).toFixed(0)} min (the hysteresis); if the planner prefers the ` +
+      'spot slot, a replacement starts there and the old machine is released once it serves (make-before-break).',
+    "- **Spread.** A spot slot's preemption risk is 1 − (1 − p)^(1 + k), k the replicas its zone holds already (the k-th slot of a zone in " +
+      `one plan counts those before it): the planner prices the correlated loss. p is a flat ${BLIND_RATE_PER_HOUR}/h (blind) or, with prognostics, the ` +
+      `hazard the prognostics package learns from every pool's capacity drops (${(c.historySeconds / 86_400).toFixed(0)} days before the window, and during it).`,
+    `- **SpotHedge-style.** N + ${c.hedgeExtra} spot replicas over the zones that have not preempted us lately (fewest replicas first; a zone ` +
+      'that preempts or has no room leaves the active set, one that brings a replica up rejoins, an empty set resets), spot only where ' +
+      'cheaper than on-demand, and on-demand replicas for the gap to N, released once N spot replicas serve.',
+    '- **Best single zone** is the zone with the most spot availability over the window, chosen in hindsight (an oracle), with on-demand in its region and return to spot.',
+    `- **Common random numbers.** The only random draw is each window's offset (from the seed); every policy runs the same windows. The first ${(c.warmupSeconds / 60).toFixed(0)} min (first boot) are not counted against availability.`,
+    '',
+  )
+
   // --- headline -------------------------------------------------------------------------------
   o(
     '## Headline: the whole trace of each set',
@@ -169,6 +204,20 @@ export function buildServiceReport(sets: readonly TraceSetResult[], meta: Servic
       o(
         `| ${label(r.policy)} | ${capacityPerDollarVsOnDemand(r, od).toFixed(2)} | ${pct(r.serving.anyUp, 3)} | ${pct(r.serving.allUp)} | ${duration(r.serving.longestOutageSeconds)} | ${r.serving.outages} | ${r.migrations} | ${r.returns} | ${r.preemptions} | ${usd(r.spendUsd)} | ${usd(r.spendByMarket.spot)} | ${usd(r.spendByMarket['on-demand'] + r.spendByMarket.provider)} |`,
       )
+    }
+    if (set.hysteresis.length > 0) {
+      o(
+        '',
+        `Hysteresis of ${label(CLAIM_POLICY)} over the whole trace (wait for a pool to hold, and for a replica to stay, before a move):`,
+        '',
+        '| pool stable for | replica stays | capacity/$ × OD | ≥ 1 up | all N up | migrations | returns |',
+        '|---|---|---|---|---|---|---|',
+      )
+      for (const h of set.hysteresis) {
+        o(
+          `| ${duration(h.stableSeconds)} | ${duration(h.dwellSeconds)} | ${capacityPerDollarVsOnDemand(h.run, h.onDemand).toFixed(2)} | ${pct(h.run.serving.anyUp, 3)} | ${pct(h.run.serving.allUp)} | ${h.run.migrations} | ${h.run.returns} |`,
+        )
+      }
     }
     if (set.windows.length > 0) {
       o(

@@ -8,7 +8,7 @@ import {
   type ServiceSpec,
   simulateService,
 } from './engine.js'
-import { SERVICE_POLICIES, type ServicePolicy } from './policies.js'
+import { SERVICE_POLICIES, type ServicePolicy, type ServicePolicyName, servicePolicyByName } from './policies.js'
 
 export interface TraceSetRunOptions {
   service?: ServiceSpec
@@ -18,7 +18,19 @@ export interface TraceSetRunOptions {
   windowDays?: number
   seed?: number
   control?: Partial<ServiceControl>
+  /** hysteresis settings the claim policy is also run with over the whole trace */
+  hysteresis?: readonly Pick<ServiceControl, 'stableSeconds' | 'dwellSeconds'>[]
 }
+
+/** No hysteresis, the default, and a cautious one. */
+export const HYSTERESIS_SETTINGS: readonly Pick<ServiceControl, 'stableSeconds' | 'dwellSeconds'>[] = [
+  { stableSeconds: 0, dwellSeconds: 0 },
+  { stableSeconds: 600, dwellSeconds: 600 },
+  { stableSeconds: 1800, dwellSeconds: 3600 },
+]
+
+/** The policy the report makes its claim for, and the one the hysteresis table varies. */
+export const CLAIM_POLICY: ServicePolicyName = 'km-return-spread'
 
 export interface WindowResult {
   start: number
@@ -36,6 +48,8 @@ export interface TraceSetResult {
   full: WindowResult
   /** windows at seeded offsets, the same for every policy (common random numbers) */
   windows: WindowResult[]
+  /** the claim policy over the whole trace under each hysteresis setting */
+  hysteresis: { stableSeconds: number; dwellSeconds: number; run: ServiceResult; onDemand: ServiceResult }[]
 }
 
 export const DEFAULT_WINDOWS = 30
@@ -97,12 +111,26 @@ export function runTraceSet(fleet: DataFleet, options: TraceSetRunOptions = {}):
     windows.push(runWindow(fleet, service, policies, start, start + length, control, false))
   }
   const spot = fleet.pools.filter((p) => p.market === 'spot')
+  const full = runWindow(fleet, service, policies, 0, fleet.horizon, control, true)
+  const onDemand = full.runs.find((r) => r.policy === 'on-demand')!
+  const hysteresis = (options.hysteresis ?? HYSTERESIS_SETTINGS).map((h) => ({
+    ...h,
+    run: simulateService(
+      fleet,
+      service,
+      servicePolicyByName(CLAIM_POLICY),
+      { start: 0, end: fleet.horizon },
+      { control: { ...control, ...h } },
+    ),
+    onDemand,
+  }))
   return {
     name: fleet.name,
     horizon: fleet.horizon,
     zones: new Set(spot.map((p) => p.zone)).size,
     spotPools: spot.length,
-    full: runWindow(fleet, service, policies, 0, fleet.horizon, control, true),
+    full,
     windows,
+    hysteresis,
   }
 }
