@@ -95,6 +95,7 @@ export {
 export {
   buildServiceReport,
   comparePolicies,
+  dailyMean,
   type ServiceReport,
   type ServiceReportMeta,
 } from './service/report.js'

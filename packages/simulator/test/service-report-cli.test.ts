@@ -9,6 +9,7 @@ import {
   capacityPerDollarVsOnDemand,
   comparePolicies,
   DEFAULT_SERVICE,
+  dailyMean,
   fleetFromTraces,
   formatSpotTrace,
   loadSpotTraces,
@@ -78,6 +79,20 @@ describe('buildServiceReport', () => {
     expect(report.markdown).toContain(
       `| 30 min | 60 min | ${capacityPerDollarVsOnDemand(set.hysteresis[2]!.run, set.hysteresis[2]!.onDemand).toFixed(2)} |`,
     )
+  })
+
+  it('averages replicas serving per day from the timeline, from the first boot on', () => {
+    const run = {
+      ...set.full.runs[0]!,
+      timeline: [
+        [600, 2],
+        [86_400 + 600, 1],
+      ] as [number, number][],
+    }
+    expect(dailyMean(run, 2, 2 * 86_400)).toEqual([
+      [0, 2],
+      [1, (600 * 2 + 85_800) / 86_400],
+    ])
   })
 
   it('draws capacity vs availability, availability over time and the cost split as SVG', () => {

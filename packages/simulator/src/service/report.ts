@@ -324,5 +324,8 @@ export function dailyMean(r: ServiceResult, replicas: number, horizon: number): 
       t = next
     }
   }
-  return Array.from(sums, (s, d) => [d, s / Math.min(86_400, horizon - d * 86_400)] as [number, number])
+  // The first day starts where the timeline does (after the first boot), the last where the trace ends.
+  const from = tl[0]?.[0] ?? 0
+  const span = (d: number) => Math.min(horizon, (d + 1) * 86_400) - Math.max(from, d * 86_400)
+  return Array.from(sums, (s, d) => [d, span(d) > 0 ? s / span(d) : 0] as [number, number])
 }
