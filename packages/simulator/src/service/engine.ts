@@ -23,9 +23,11 @@ import {
   type PoolMarket,
   priceAt,
 } from './data-fleet.js'
+import type { Machine } from './machine.js'
 import type { ServicePolicy } from './policies.js'
 import { blindRisk, learntRisk, type PoolRisk, spreadRisk } from './risk.js'
 import { type ServingMetrics, ServingTracker } from './serving.js'
+import { createSpotHedge } from './spothedge.js'
 
 /** The service: N replicas of one model that must stay up. */
 export interface ServiceSpec {
@@ -108,19 +110,6 @@ export interface ServiceResult {
   events: number
   /** (time, replicas serving) at each change, when asked for */
   timeline?: [number, number][]
-}
-
-interface Machine {
-  id: number
-  pool: FleetPool
-  launchedAt: number
-  readyAt: number
-  ready: boolean
-  noticed: boolean
-  released: boolean
-  /** a return move's replacement: the machine it relieves once it serves */
-  replaces: Machine | null
-  replacedBy: Machine | null
 }
 
 type SvcEvent =
@@ -435,62 +424,23 @@ export function simulateService(
     })
   }
 
-  // --- SpotHedge ---------------------------------------------------------------------------
-
-  const spotZones = [...new Set(pools.filter((p) => p.market === 'spot').map((p) => p.zone))].sort()
-  const hedge = {
-    active: new Set(spotZones),
-    onPreempted(zone: string) {
-      if (policy.kind === 'spothedge') this.active.delete(zone)
-    },
-    onLaunched(zone: string) {
-      if (policy.kind === 'spothedge' && spotZones.includes(zone)) this.active.add(zone)
-    },
-  }
-
-  /**
-   * SpotHedge as published: keep N + extra spot replicas spread over the zones that have not
-   * preempted us lately (fewest replicas first; a zone that preempts or refuses a launch leaves
-   * the active set, a launch that comes up brings it back, an empty set resets to all), and
-   * fill the gap to N with on-demand replicas, released once N spot replicas serve.
-   */
-  const cheapestOnDemand = (t: number) =>
-    Math.min(...pools.filter((p) => p.market !== 'spot').map((p) => priceAt(p, t)), Number.POSITIVE_INFINITY)
-
-  function spotHedge(t: number) {
-    const spotAlive = () => alive().filter((m) => m.pool.market === 'spot').length
-    let resets = 0
-    while (spotAlive() < N + control.hedgeExtra) {
-      if (hedge.active.size === 0) {
-        if (resets++ > 0) break
-        for (const z of spotZones) hedge.active.add(z)
-      }
-      const zone = [...hedge.active].sort((a, b) => replicasInZone(a) - replicasInZone(b) || a.localeCompare(b))[0]!
-      // Spot dearer than the on-demand fallback is no hedge (the 2022 set's V100 spot vs K80 on-demand).
-      const pool = pools
-        .filter((p) => p.market === 'spot' && p.zone === zone && free(p) > 0 && priceAt(p, t) < cheapestOnDemand(t))
-        .sort((a, b) => priceAt(a, t) - priceAt(b, t))[0]
-      if (pool === undefined) {
-        hedge.active.delete(zone)
-        continue
-      }
+  const hedge = createSpotHedge({
+    pools,
+    replicas: N,
+    extra: control.hedgeExtra,
+    enabled: policy.kind === 'spothedge',
+    alive,
+    free,
+    replicasInZone,
+    launch: (pool, t) => {
       launch(pool, t)
-    }
-    const onDemand = alive().filter((m) => m.pool.market !== 'spot')
-    const want = Math.max(0, N - spotAlive())
-    if (onDemand.length < want) {
-      const pool = pools.filter((p) => p.market !== 'spot').sort((a, b) => priceAt(a, t) - priceAt(b, t))[0]
-      for (let k = onDemand.length; pool !== undefined && k < want; k++) launch(pool, t)
-    }
-    const spotReady = alive().filter((m) => m.pool.market === 'spot' && m.ready).length
-    const keep = Math.max(want, N - spotReady)
-    const surplus = onDemand.sort((a, b) => b.launchedAt - a.launchedAt).slice(0, Math.max(0, onDemand.length - keep))
-    for (const m of surplus) release(m, t)
-  }
+    },
+    release,
+  })
 
   function reconcile(t: number) {
     if (policy.kind === 'spothedge') {
-      spotHedge(t)
+      hedge.reconcile(t)
     } else {
       const deficit = N - alive().length
       if (deficit > 0) placeNew(deficit, t, policy.strategy)
