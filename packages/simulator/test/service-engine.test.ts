@@ -186,6 +186,27 @@ describe('runTraceSet', () => {
     }
     expect(a.full.runs.every((r) => r.timeline !== undefined)).toBe(true)
     expect(a.zones).toBe(2)
+    // What the data say, before any policy: us-east-1a is empty for 4 of 48 hours, us-west-2a never holds 4.
+    expect(a.pools).toEqual([
+      {
+        zone: 'us-east-1a',
+        instanceType: 'p3.2xlarge',
+        traceKind: 'availability',
+        oneShare: 44 / 48,
+        allShare: 44 / 48,
+        drops: 1,
+        peak: 4,
+      },
+      {
+        zone: 'us-west-2a',
+        instanceType: 'p3.2xlarge',
+        traceKind: 'availability',
+        oneShare: 1,
+        allShare: 0,
+        drops: 0,
+        peak: 1,
+      },
+    ])
     const c = runTraceSet(fleet, { windows: 4, windowDays: 0.5, seed: 8 })
     expect(c.windows.map((w) => w.start)).not.toEqual(a.windows.map((w) => w.start))
   })

@@ -195,6 +195,15 @@ export function buildServiceReport(sets: readonly TraceSetResult[], meta: Servic
       '',
       `${set.zones} zones, ${set.spotPools} spot pools, ${(set.horizon / 86_400).toFixed(1)} days; capacity: ${meta.capacityNotes[set.name] ?? 'as counted'}; best zone in hindsight: ${set.full.bestZone}.`,
       '',
+      'The pools, as the data have them (before any policy):',
+      '',
+      `| zone | instance type | trace | room for 1 | room for ${meta.service.replicas} | drops | most counted |`,
+      '|---|---|---|---|---|---|---|',
+      ...set.pools.map(
+        (p) =>
+          `| ${p.zone} | ${p.instanceType} | ${p.traceKind} | ${pct(p.oneShare, 1)} | ${pct(p.allShare, 1)} | ${p.drops} | ${p.peak} |`,
+      ),
+      '',
       'Whole trace:',
       '',
       '| policy | capacity/$ × OD | ≥ 1 up | all N up | longest outage | outages | migrations | returns | preemptions | spend | spot | on-demand |',

@@ -1,6 +1,6 @@
 import { InvalidServiceOptionError } from '../errors.js'
 import { createStream } from '../rng.js'
-import { availabilityShare, type DataFleet } from './data-fleet.js'
+import { availabilityShare, type DataFleet, type FleetPool } from './data-fleet.js'
 import {
   DEFAULT_SERVICE,
   type ServiceControl,
@@ -39,8 +39,23 @@ export interface WindowResult {
   runs: ServiceResult[]
 }
 
+/** What the data say about one spot pool over the whole trace, before any policy. */
+export interface PoolSummary {
+  zone: string
+  instanceType: string
+  traceKind: string
+  /** share of time with room for one machine, and for all N */
+  oneShare: number
+  allShare: number
+  /** capacity changes downward */
+  drops: number
+  /** the most the trace ever counted (after the capacity scale) */
+  peak: number
+}
+
 export interface TraceSetResult {
   name: string
+  pools: PoolSummary[]
   horizon: number
   zones: number
   spotPools: number
@@ -126,11 +141,33 @@ export function runTraceSet(fleet: DataFleet, options: TraceSetRunOptions = {}):
   }))
   return {
     name: fleet.name,
+    pools: spot.map((p) => summarisePool(p, fleet.horizon, service.replicas)),
     horizon: fleet.horizon,
     zones: new Set(spot.map((p) => p.zone)).size,
     spotPools: spot.length,
     full,
     windows,
     hysteresis,
+  }
+}
+
+function summarisePool(pool: FleetPool, horizon: number, replicas: number): PoolSummary {
+  const c = pool.capacity
+  let drops = 0
+  let peak = 0
+  if (c.kind === 'trace') {
+    for (let k = 0; k < c.counts.length; k++) {
+      peak = Math.max(peak, c.counts[k]!)
+      if (k > 0 && c.counts[k]! < c.counts[k - 1]!) drops++
+    }
+  }
+  return {
+    zone: pool.zone,
+    instanceType: pool.type.name,
+    traceKind: c.kind === 'trace' ? c.traceKind : 'none',
+    oneShare: availabilityShare(pool, 0, horizon, 1),
+    allShare: availabilityShare(pool, 0, horizon, replicas),
+    drops,
+    peak,
   }
 }
