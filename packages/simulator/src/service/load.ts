@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { InvalidTraceSetError } from '../errors.js'
 import { parseSpotTrace, type SpotTrace } from './spot-traces.js'
 
 /**
@@ -13,6 +14,9 @@ export function loadSpotTraces(paths: readonly string[], root?: string): SpotTra
       for (const name of readdirSync(p).sort()) walk(join(p, name))
     } else if (p.endsWith('.json')) files.push(p)
   }
-  for (const p of paths) walk(p)
+  for (const p of paths) {
+    if (!existsSync(p)) throw new InvalidTraceSetError(`${p}: no such file or folder`)
+    walk(p)
+  }
   return files.map((f) => parseSpotTrace(root === undefined ? f : relative(root, f), readFileSync(f, 'utf8')))
 }
