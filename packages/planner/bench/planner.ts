@@ -7,9 +7,12 @@ import { munkres } from 'munkres'
 import { type CostMatrix, solveAssignment } from '../src/index.js'
 
 const INF = Number.POSITIVE_INFINITY
-/** each solver runs until it has used this much time (after one warm-up run), at most MAX_RUNS times */
-const BUDGET_MS = 1500
-const MAX_RUNS = 7
+const WARM_UP_MS = 300
+const WARM_UP_RUNS = 5
+/** timed runs per solver and shape: MIN_RUNS to MAX_RUNS, and no more once BUDGET_MS is spent */
+const BUDGET_MS = 3000
+const MIN_RUNS = 5
+const MAX_RUNS = 31
 
 function mulberry32(seed: number) {
   let a = seed >>> 0
@@ -67,20 +70,37 @@ const SHAPES: Shape[] = [
   },
 ]
 
-/** Median time of `run` over repeated runs, after one warm-up run whose result is returned. */
-function timed<T>(run: () => T): { ms: number; result: T } {
-  const result = run()
-  const times: number[] = []
-  let spent = 0
-  while (times.length < MAX_RUNS && (times.length === 0 || spent < BUDGET_MS)) {
-    const t = performance.now()
-    run()
-    const ms = performance.now() - t
-    times.push(ms)
-    spent += ms
+/**
+ * Median times of the two solvers on one matrix. Both first run until the JIT has had
+ * WARM_UP_MS and WARM_UP_RUNS runs to settle, then they take turns, so that a change in the
+ * machine's load (other processes) falls on both alike.
+ */
+function race<A, B>(ours: () => A, theirs: () => B): { oursMs: number; theirsMs: number; a: A; b: B } {
+  let a = ours()
+  let b = theirs()
+  const warmUpEnd = performance.now() + WARM_UP_MS
+  for (let k = 1; k < WARM_UP_RUNS || performance.now() < warmUpEnd; k++) {
+    a = ours()
+    b = theirs()
   }
-  times.sort((a, b) => a - b)
-  return { ms: times[Math.floor(times.length / 2)]!, result }
+  const oursTimes: number[] = []
+  const theirsTimes: number[] = []
+  let spent = 0
+  while (oursTimes.length < MAX_RUNS && (oursTimes.length < MIN_RUNS || spent < BUDGET_MS)) {
+    let t = performance.now()
+    ours()
+    oursTimes.push(performance.now() - t)
+    t = performance.now()
+    theirs()
+    theirsTimes.push(performance.now() - t)
+    spent += oursTimes.at(-1)! + theirsTimes.at(-1)!
+  }
+  return { oursMs: median(oursTimes), theirsMs: median(theirsTimes), a, b }
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((x, y) => x - y)
+  return sorted[Math.floor(sorted.length / 2)]!
 }
 
 /** Cost and count of the finite pairs munkres returned (it may pair +Infinity cells). */
@@ -104,16 +124,23 @@ for (const shape of SHAPES) {
   // munkres gets plain arrays, its fastest input form; building them is not timed.
   const plain: number[][] = []
   for (let i = 0; i < m.rows; i++) plain.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)))
-  const ours = timed(() => solveAssignment(m))
-  const raw = timed(() => munkres(plain))
-  const theirs = finiteTotal(m, raw.result)
-  const equal = same(ours.result.total, theirs.total) && ours.result.pairs.length === theirs.placed
+  const {
+    oursMs,
+    theirsMs,
+    a: ours,
+    b: raw,
+  } = race(
+    () => solveAssignment(m),
+    () => munkres(plain),
+  )
+  const theirs = finiteTotal(m, raw)
+  const equal = same(ours.total, theirs.total) && ours.pairs.length === theirs.placed
   console.error(
-    `  ${shape.name}: placed=${ours.result.pairs.length} unplaced=${ours.result.unassigned.length} ` +
-      `total=${ours.result.total.toFixed(6)} munkres_total=${theirs.total.toFixed(6)}`,
+    `  ${shape.name}: placed=${ours.pairs.length} unplaced=${ours.unassigned.length} ` +
+      `total=${ours.total.toFixed(6)} munkres_total=${theirs.total.toFixed(6)}`,
   )
   console.log(
-    `planner shape=${shape.name} n=${m.rows}x${m.cols} ours_ms=${ours.ms.toFixed(1)} munkres_ms=${raw.ms.toFixed(1)} ` +
-      `ratio=${(ours.ms / raw.ms).toFixed(2)} cost_equal=${equal}`,
+    `planner shape=${shape.name} n=${m.rows}x${m.cols} ours_ms=${oursMs.toFixed(1)} munkres_ms=${theirsMs.toFixed(1)} ` +
+      `ratio=${(oursMs / theirsMs).toFixed(2)} cost_equal=${equal}`,
   )
 }

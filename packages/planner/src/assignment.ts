@@ -1,6 +1,6 @@
 import { type CostMatrix, type CostScan, scanCosts } from './matrix.js'
 import { newState, shortestAugmentingPath, UNPLACED } from './shortest-augmenting-path.js'
-import { FREE, tightColumnMatch } from './starts.js'
+import { type ColumnMinima, FREE, tightColumnMatch } from './starts.js'
 
 /** Why a row was left without a column. */
 export type UnassignedCause =
@@ -29,14 +29,17 @@ export interface Assignment {
  */
 export function solveAssignment(input: CostMatrix): Assignment {
   const scan = scanCosts(input)
-  const liveRows = live(scan.feasibleInRow)
-  const liveCols = live(scan.feasibleInCol)
+  const liveRows: number[] = []
+  for (let i = 0; i < input.rows; i++) if (scan.feasibleInRow[i]! > 0) liveRows.push(i)
+  const liveCols: number[] = []
+  for (let j = 0; j < input.cols; j++) if (scan.colMin[j]! < Number.POSITIVE_INFINITY) liveCols.push(j)
   const whole = liveRows.length === input.rows && liveCols.length === input.cols
   const cost = whole ? input.data : compact(input, liveRows, liveCols)
+  const minima = whole ? { min: scan.colMin, argmin: scan.colArgmin } : liveColumnMinima(scan, liveRows, liveCols)
   const colOfLiveRow =
     liveRows.length <= liveCols.length
-      ? shortestAugmentingPath(cost, liveRows.length, liveCols.length)
-      : solveTall(cost, liveRows, liveCols, scan)
+      ? shortestAugmentingPath(cost, liveRows.length, liveCols.length, { columnMinima: minima })
+      : solveTall(cost, liveRows.length, minima, scan.minimumTies)
 
   const colOfRow = new Int32Array(input.rows).fill(UNPLACED)
   for (let r = 0; r < liveRows.length; r++) {
@@ -68,40 +71,38 @@ export function solveAssignment(input: CostMatrix): Assignment {
  * solver's rows. When every column can take a row at its own minimum (all-equal costs, for one)
  * that is already optimal and the matrix is never transposed. Returns the column of each row.
  */
-function solveTall(cost: Float64Array, liveRows: number[], liveCols: number[], scan: CostScan): Int32Array {
-  const rows = liveRows.length
-  const cols = liveCols.length
-  // The scan numbers rows and columns of the whole matrix; a live column's best row is live.
-  const liveIndexOfRow = new Int32Array(scan.feasibleInRow.length)
-  for (let r = 0; r < rows; r++) liveIndexOfRow[liveRows[r]!] = r
-  const colMin = new Float64Array(cols)
-  const colArgmin = new Int32Array(cols)
-  for (let c = 0; c < cols; c++) {
-    colMin[c] = scan.colMin[liveCols[c]!]!
-    colArgmin[c] = liveIndexOfRow[scan.colArgmin[liveCols[c]!]!]!
-  }
-  const { rowOfColumn, matched } = tightColumnMatch(cost, rows, cols, colMin, colArgmin, scan.minimumTies)
-  let colOfRowOfTranspose = rowOfColumn
+function solveTall(cost: Float64Array, rows: number, minima: ColumnMinima, minimumTies: number): Int32Array {
+  const cols = minima.min.length
+  const { rowOfColumn, matched } = tightColumnMatch(cost, rows, cols, minima, minimumTies)
+  let rowOfCol = rowOfColumn
   if (matched < cols) {
     // The tight matching is the row reduction start of the transposed problem: u = column minima, v = 0.
-    const state = newState(transpose(cost, rows, cols), cols, rows)
-    state.u.set(colMin)
-    state.colOfRow.set(rowOfColumn)
-    for (let c = 0; c < cols; c++) if (rowOfColumn[c] !== FREE) state.rowOfCol[rowOfColumn[c]!] = c
-    colOfRowOfTranspose = shortestAugmentingPath(state.cost, cols, rows, state)
+    const start = newState(transpose(cost, rows, cols), cols, rows)
+    start.u.set(minima.min)
+    start.colOfRow.set(rowOfColumn)
+    for (let c = 0; c < cols; c++) if (rowOfColumn[c] !== FREE) start.rowOfCol[rowOfColumn[c]!] = c
+    rowOfCol = shortestAugmentingPath(start.cost, cols, rows, { start })
   }
   const colOfRow = new Int32Array(rows).fill(UNPLACED)
   for (let c = 0; c < cols; c++) {
-    const r = colOfRowOfTranspose[c]!
+    const r = rowOfCol[c]!
     if (r >= 0) colOfRow[r] = c
   }
   return colOfRow
 }
 
-function live(feasible: Int32Array): number[] {
-  const out: number[] = []
-  for (let k = 0; k < feasible.length; k++) if (feasible[k]! > 0) out.push(k)
-  return out
+/** The scan's column minima for the live columns, with their rows numbered among the live rows. */
+function liveColumnMinima(scan: CostScan, liveRows: number[], liveCols: number[]): ColumnMinima {
+  const liveIndexOfRow = new Int32Array(scan.feasibleInRow.length)
+  for (let r = 0; r < liveRows.length; r++) liveIndexOfRow[liveRows[r]!] = r
+  const min = new Float64Array(liveCols.length)
+  const argmin = new Int32Array(liveCols.length)
+  for (let c = 0; c < liveCols.length; c++) {
+    min[c] = scan.colMin[liveCols[c]!]!
+    // a live column's least cost is finite, so the row that has it is live
+    argmin[c] = liveIndexOfRow[scan.colArgmin[liveCols[c]!]!]!
+  }
+  return { min, argmin }
 }
 
 /** The sub-matrix of the given rows and columns. */

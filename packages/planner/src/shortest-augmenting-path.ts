@@ -19,13 +19,22 @@
 
 import { MatrixShapeError } from './errors.js'
 import { augmentOnCore, buildCore, repairAgainstDense } from './sparse-core.js'
-import { augmentingRowReduction, columnReductionStart, FREE, rowReductionStart, type SearchState } from './starts.js'
+import {
+  augmentingRowReduction,
+  type ColumnMinima,
+  columnReductionStart,
+  FREE,
+  rowReductionStart,
+  type SearchState,
+} from './starts.js'
 
 /** colOfRow value of a row the optimum leaves unplaced (it took its private column). */
 export const UNPLACED = -2
 
-/** Rows of each row's core in the square path: enough that the core usually holds the optimum. */
+/** Columns in each row's core in the square path: enough that the core usually holds the optimum. */
 const CORE_SIZE = 8
+/** Free rows after the column reduction from which the core pays for itself. */
+const CORE_MIN_FREE_ROWS = 40
 /** A rectangular problem this close to square is padded and solved by the square path. */
 const NEAR_SQUARE = 1 / 16
 /** Work cap of the augmenting row reduction, in row scans per row. */
@@ -35,23 +44,33 @@ const ROW_REDUCTION_SCANS = 4
  * Minimum-cost assignment of every row of a rows × cols row-major matrix (rows ≤ cols), with
  * +Infinity for forbidden pairs. The objective is lexicographic: as many rows placed as
  * possible, then the least total cost. Returns the column of each row, or UNPLACED.
- * Costs must be finite or +Infinity (the caller checks). `start`, when given, is a
- * rectangular-safe starting point (see starts.ts) for the rows × cols problem.
+ * Costs must be finite or +Infinity (the caller checks).
  */
+export interface SolveHints {
+  /** a rectangular-safe starting point for this problem (see starts.ts) */
+  start?: SearchState
+  /** the column minima, when the caller has them already */
+  columnMinima?: ColumnMinima
+}
+
 export function shortestAugmentingPath(
   cost: Float64Array,
   rows: number,
   cols: number,
-  start?: SearchState,
+  hints: SolveHints = {},
 ): Int32Array {
   if (rows > cols) throw new MatrixShapeError('shortestAugmentingPath needs rows <= cols; transpose the matrix')
   if (cost.length !== rows * cols) throw new MatrixShapeError('cost matrix data length must be rows × cols')
   if (rows === 0) return new Int32Array(0)
   if (cols - rows <= rows * NEAR_SQUARE) {
-    const square = solveSquare(rows === cols ? cost : padToSquare(cost, rows, cols), cols)
+    // The padding rows cost more than any real cell, so they change no column minimum.
+    const square =
+      rows === cols
+        ? solveSquare(cost, cols, hints.columnMinima)
+        : solveSquare(padToSquare(cost, rows, cols), cols, hints.columnMinima)
     if (square !== undefined) return rows === cols ? square : square.slice(0, rows)
   }
-  const state = start ?? rowReductionStart(newState(cost, rows, cols))
+  const state = hints.start ?? rowReductionStart(newState(cost, rows, cols))
   augmentingRowReduction(state, 2, ROW_REDUCTION_SCANS * rows)
   return completeWithUnplaced(state)
 }
@@ -62,10 +81,20 @@ export function shortestAugmentingPath(
  * got wrong. Returns undefined when some row cannot be placed (the caller then uses the
  * rectangular path, whose starting point allows unplaced rows).
  */
-function solveSquare(cost: Float64Array, n: number): Int32Array | undefined {
-  const state = columnReductionStart(newState(cost, n, n))
-  augmentOnCore(state, buildCore(state, Math.min(CORE_SIZE, n)))
-  repairAgainstDense(state)
+function solveSquare(cost: Float64Array, n: number, minima?: ColumnMinima): Int32Array | undefined {
+  const state = columnReductionStart(newState(cost, n, n), minima)
+  let free = 0
+  for (let i = 0; i < n; i++) if (state.colOfRow[i] === FREE) free++
+  if (free === 0) return state.colOfRow
+  // Building the core and checking it against the whole matrix costs about three passes over
+  // the data; below some tens of free rows the dense searches alone are cheaper (measured).
+  if (free >= CORE_MIN_FREE_ROWS) {
+    augmentOnCore(state, buildCore(state, Math.min(CORE_SIZE, n)))
+    repairAgainstDense(state)
+  } else {
+    // A few free rows: let them bid for columns first (cheap), the searches then have less to do.
+    augmentingRowReduction(state, 2, n)
+  }
   const search = new Search(state)
   for (let row = 0; row < n; row++) {
     if (state.colOfRow[row] === FREE && !search.run(row)) return undefined

@@ -16,6 +16,9 @@ export interface Core {
   readonly cost: Float64Array
 }
 
+/** A stride coprime with most sizes, spreading the rows' starting columns. */
+const SPREAD = 7919
+
 export function buildCore(s: SearchState, k: number): Core {
   const { cost, rows, cols, v } = s
   const col = new Int32Array(rows * k).fill(-1)
@@ -26,7 +29,10 @@ export function buildCore(s: SearchState, k: number): Core {
   for (let i = 0; i < rows; i++) {
     const base = i * cols
     let size = 0
-    for (let j = 0; j < cols; j++) {
+    // Each row starts at its own column, so that among equal costs different rows keep
+    // different columns: cores that all hold the same few columns would rarely reach a free one.
+    const first = (i * SPREAD) % cols
+    for (let t = 0, j = first; t < cols; t++, j = j + 1 === cols ? 0 : j + 1) {
       const c = cost[base + j]!
       if (c === Number.POSITIVE_INFINITY) continue
       const r = c - v[j]!

@@ -15,6 +15,29 @@ export interface SearchState {
 
 export const FREE = -1
 
+/** Least cost of each column and the first row that has it. */
+export interface ColumnMinima {
+  readonly min: Float64Array
+  readonly argmin: Int32Array
+}
+
+/** Column minima in one row-major pass (reading down the columns would stride through memory). */
+export function columnMinima(cost: Float64Array, rows: number, cols: number): ColumnMinima {
+  const min = new Float64Array(cols).fill(Number.POSITIVE_INFINITY)
+  const argmin = new Int32Array(cols).fill(-1)
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols
+    for (let j = 0; j < cols; j++) {
+      const c = cost[base + j]!
+      if (c < min[j]!) {
+        min[j] = c
+        argmin[j] = i
+      }
+    }
+  }
+  return { min, argmin }
+}
+
 /**
  * Row reduction: u(i) = min over j of c(i,j), v = 0, and each row takes a free column at its
  * minimum when there is one (a free one wins among equal minima). Valid for rows < cols too:
@@ -48,21 +71,10 @@ export function rowReductionStart(s: SearchState): SearchState {
  * Jonker–Volgenant column reduction with reduction transfer, for square matrices only: v(j) is
  * the column minimum, which a rectangular optimum may not keep on its free columns.
  */
-export function columnReductionStart(s: SearchState): SearchState {
+export function columnReductionStart(s: SearchState, minima?: ColumnMinima): SearchState {
   const { cost, rows, cols, u, v, rowOfCol, colOfRow } = s
-  const argmin = new Int32Array(cols)
-  v.fill(Number.POSITIVE_INFINITY)
-  // Column minima in one row-major pass (reading down columns would stride through memory).
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols
-    for (let j = 0; j < cols; j++) {
-      const c = cost[base + j]!
-      if (c < v[j]!) {
-        v[j] = c
-        argmin[j] = i
-      }
-    }
-  }
+  const { min, argmin } = minima ?? columnMinima(cost, rows, cols)
+  v.set(min)
   const taken = new Int32Array(rows)
   for (let j = cols - 1; j >= 0; j--) {
     if (v[j] === Number.POSITIVE_INFINITY) {
@@ -83,7 +95,7 @@ export function columnReductionStart(s: SearchState): SearchState {
   // Reduction transfer: a row that got one column lowers that column's v to its second best, so
   // other rows see it as less attractive.
   for (let i = 0; i < rows; i++) {
-    if (taken[i] !== 1) continue
+    if (process.env.NO_TRANSFER || taken[i] !== 1) continue
     const j1 = colOfRow[i]!
     const base = i * cols
     let second = Number.POSITIVE_INFINITY
@@ -94,9 +106,36 @@ export function columnReductionStart(s: SearchState): SearchState {
     }
     if (second < Number.POSITIVE_INFINITY) v[j1] = v[j1]! - (second - (cost[base + j1]! - v[j1]!))
   }
+  // Free rows take a free column at their minimum. Every reduced cost is ≥ 0 here, so a free
+  // column at 0 ends the row's scan: on all-equal or integer-tied costs most rows stop early.
+  let firstFree = 0
   for (let i = 0; i < rows; i++) {
     const j = colOfRow[i]!
-    if (j !== FREE) u[i] = cost[i * cols + j]! - v[j]!
+    if (j !== FREE) {
+      u[i] = cost[i * cols + j]! - v[j]!
+      continue
+    }
+    const base = i * cols
+    let lowest = Number.POSITIVE_INFINITY
+    let freeAt = -1
+    // Columns before the first free one are all taken: start there, wrap around for the minimum.
+    while (firstFree < cols && rowOfCol[firstFree] !== FREE) firstFree++
+    for (let t = 0, k = firstFree % cols; t < cols; t++, k = k + 1 === cols ? 0 : k + 1) {
+      const r = cost[base + k]! - v[k]!
+      if (r < lowest) {
+        lowest = r
+        freeAt = rowOfCol[k] === FREE ? k : -1
+        if (r <= 0 && freeAt >= 0) break
+      } else if (r === lowest && freeAt === -1 && rowOfCol[k] === FREE) {
+        freeAt = k
+        if (r <= 0) break
+      }
+    }
+    u[i] = lowest
+    if (freeAt >= 0 && lowest < Number.POSITIVE_INFINITY) {
+      colOfRow[i] = freeAt
+      rowOfCol[freeAt] = i
+    }
   }
   return s
 }
@@ -185,26 +224,29 @@ export function tightColumnMatch(
   cost: Float64Array,
   rows: number,
   cols: number,
-  colMin: Float64Array,
-  colArgmin: Int32Array,
+  minima: ColumnMinima,
   minimumTies: number,
 ): { rowOfColumn: Int32Array; matched: number } {
+  const { min, argmin } = minima
   const rowOfColumn = new Int32Array(cols).fill(FREE)
   const rowTaken = new Uint8Array(rows)
   let matched = 0
   for (let j = 0; j < cols; j++) {
-    const i = colArgmin[j]!
+    const i = argmin[j]!
     if (i < 0 || rowTaken[i] === 1) continue
     rowTaken[i] = 1
     rowOfColumn[j] = i
     matched++
   }
   if (minimumTies === 0) return { rowOfColumn, matched }
+  // Columns before the first free one are all taken: a row's search for a tight free column starts there.
+  let firstFree = 0
   for (let i = 0; i < rows && matched < cols; i++) {
     if (rowTaken[i] === 1) continue
+    while (rowOfColumn[firstFree] !== FREE) firstFree++
     const base = i * cols
-    for (let j = 0; j < cols; j++) {
-      if (rowOfColumn[j] === FREE && cost[base + j] === colMin[j]) {
+    for (let j = firstFree; j < cols; j++) {
+      if (rowOfColumn[j] === FREE && cost[base + j] === min[j]) {
         rowTaken[i] = 1
         rowOfColumn[j] = i
         matched++

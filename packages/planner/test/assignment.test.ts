@@ -215,6 +215,23 @@ describe('shortestAugmentingPath', () => {
     expect(Array.from(shortestAugmentingPath(new Float64Array([1, INF, 2, INF]), 2, 2))).toEqual([0, UNPLACED])
     expect(Array.from(shortestAugmentingPath(new Float64Array(0), 0, 4))).toEqual([])
   })
+
+  it('still places one more row through an expensive path after some row had to stay unplaced', () => {
+    // Rows 0 and 1 share column 0 only, so one of them stays unplaced, and the search that finds
+    // this comes first. Row 2 then gets in only by moving row 3 to column 2 and row 4 to column 3
+    // for 5000: leaving a row unplaced must be priced above that, or row 2 is left out too.
+    const m = costMatrix([
+      [0, INF, INF, INF, INF, INF],
+      [0, INF, INF, INF, INF, INF],
+      [INF, 0, INF, INF, INF, INF],
+      [INF, 0, 1, INF, INF, INF],
+      [INF, INF, 0, 5000, INF, INF],
+    ])
+    const colOfRow = shortestAugmentingPath(m.data, m.rows, m.cols)
+    const placed = [...colOfRow.entries()].filter(([, c]) => c !== UNPLACED)
+    expect(placed.length).toBe(bruteForce(m).placed)
+    expect(placed.reduce((sum, [r, c]) => sum + m.data[r * m.cols + c]!, 0)).toBe(5001)
+  })
 })
 
 describe('input errors', () => {
