@@ -4,11 +4,13 @@
  *   --url <rpc>            JSON-RPC endpoint (default http://127.0.0.1:8899, `npm run localnet`)
  *   --keypair <file>       deployer = market creator (default ~/.config/solana/id.json)
  *   --cluster <name>       expected cluster: localnet | devnet | testnet | mainnet-beta (checked)
- *   --params <file.json>   market rules (minStake, feeBps, slashBps, disputeWindowSecs,
- *                          maxAttestationGapSecs, exitCooldownSecs, arbiter, treasury, decimals)
+ *   --params <file.json>   market rules (minStake, feeBps, slashMultipleBps, disputeBond,
+ *                          minCompletionPayment, disputeWindowSecs, maxAttestationGapSecs,
+ *                          exitCooldownSecs, governanceDelaySecs, arbiter, treasury, decimals)
  *   --create-mints         create payment and stake mints (derived from the keypair; localnet/devnet)
  *   --mint / --stake-mint  existing mints instead
- *   --min-stake --fee-bps --slash-bps --dispute-window --attestation-gap --exit-cooldown
+ *   --min-stake --fee-bps --slash-multiple-bps --dispute-bond --min-completion-payment
+ *   --dispute-window --attestation-gap --exit-cooldown --governance-delay
  *   --arbiter --treasury   override single rules
  *   --json                 print the report as one JSON object
  *
@@ -30,10 +32,13 @@ export class InvalidParamsError extends Error {
 const DEFAULTS = {
   minStake: 1_000_000n,
   feeBps: 250,
-  slashBps: 5_000,
+  slashMultipleBps: 20_000,
+  disputeBond: 1_000_000n,
+  minCompletionPayment: 1_000n,
   disputeWindowSecs: 3_600,
   maxAttestationGapSecs: 600,
   exitCooldownSecs: 86_400,
+  governanceDelaySecs: 86_400,
   decimals: 6,
 }
 
@@ -93,7 +98,10 @@ export async function main(argv: string[]): Promise<DeployReport> {
       'stake-mint': { type: 'string' },
       'min-stake': { type: 'string' },
       'fee-bps': { type: 'string' },
-      'slash-bps': { type: 'string' },
+      'slash-multiple-bps': { type: 'string' },
+      'dispute-bond': { type: 'string' },
+      'min-completion-payment': { type: 'string' },
+      'governance-delay': { type: 'string' },
       'dispute-window': { type: 'string' },
       'attestation-gap': { type: 'string' },
       'exit-cooldown': { type: 'string' },
@@ -113,7 +121,15 @@ export async function main(argv: string[]): Promise<DeployReport> {
   const params: MarketParams = {
     minStake: amount('minStake', pick(values['min-stake'], 'minStake') ?? DEFAULTS.minStake),
     feeBps: integer('feeBps', pick(values['fee-bps'], 'feeBps') ?? DEFAULTS.feeBps),
-    slashBps: integer('slashBps', pick(values['slash-bps'], 'slashBps') ?? DEFAULTS.slashBps),
+    slashMultipleBps: integer(
+      'slashMultipleBps',
+      pick(values['slash-multiple-bps'], 'slashMultipleBps') ?? DEFAULTS.slashMultipleBps,
+    ),
+    disputeBond: amount('disputeBond', pick(values['dispute-bond'], 'disputeBond') ?? DEFAULTS.disputeBond),
+    minCompletionPayment: amount(
+      'minCompletionPayment',
+      pick(values['min-completion-payment'], 'minCompletionPayment') ?? DEFAULTS.minCompletionPayment,
+    ),
     disputeWindowSecs: integer(
       'disputeWindowSecs',
       pick(values['dispute-window'], 'disputeWindowSecs') ?? DEFAULTS.disputeWindowSecs,
@@ -125,6 +141,10 @@ export async function main(argv: string[]): Promise<DeployReport> {
     exitCooldownSecs: integer(
       'exitCooldownSecs',
       pick(values['exit-cooldown'], 'exitCooldownSecs') ?? DEFAULTS.exitCooldownSecs,
+    ),
+    governanceDelaySecs: integer(
+      'governanceDelaySecs',
+      pick(values['governance-delay'], 'governanceDelaySecs') ?? DEFAULTS.governanceDelaySecs,
     ),
     arbiter: key('arbiter', pick(values.arbiter, 'arbiter') ?? deployer.publicKey.toBase58()),
     treasury: key('treasury', pick(values.treasury, 'treasury') ?? deployer.publicKey.toBase58()),

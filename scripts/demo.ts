@@ -111,7 +111,9 @@ async function main(): Promise<void> {
   step('The consumer closes the lease (synkti job stop): final settlement and refund')
   const duringLease = await balances(c, new PublicKey(lease))
   const stop = await synkti(c, ['job', 'stop', lease])
-  progress(`closed: ${stop.outcome}; paid ${stop.payout} + fee ${stop.fee} now, refund ${stop.refund}`)
+  progress(
+    `closed: ${stop.outcome}; final ${stop.payout} + fee ${stop.fee} held for the dispute window, refund ${stop.refund}`,
+  )
   const after = await balances(c)
 
   step('Summary')
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
   )
   for (const p of c.providers) {
     console.log(
-      `    ${`${p.spec.name} (payout)`.padEnd(38)}${fmt(before.providers[p.spec.name] ?? 0n).padStart(12)} ${fmt(after.providers[p.spec.name] ?? 0n).padStart(12)}`,
+      `    ${`${p.spec.name} (payout + held)`.padEnd(38)}${fmt(before.providers[p.spec.name] ?? 0n).padStart(12)} ${fmt(after.providers[p.spec.name] ?? 0n).padStart(12)}`,
     )
   }
   console.log(
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
   for (const p of c.providers) {
     const r = (await c.world.client.fetchProvider(p.provider)).reputation
     console.log(
-      `    ${p.spec.name.padEnd(10)} completed ${r.leasesCompleted}, handed off ${r.failoversHandedOff}, taken ${r.failoversTaken}, seconds served ${r.secondsServed}, earned ${r.earned}`,
+      `    ${p.spec.name.padEnd(10)} completed ${r.leasesCompleted}, handed off ${r.failoversHandedOff}, taken ${r.failoversTaken}, seconds served ${r.secondsSelfAttested} self-attested + ${r.secondsVerified} on receipts, earned ${r.earned}`,
     )
   }
   const conserved = total(before) === total(after)

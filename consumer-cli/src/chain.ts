@@ -1,6 +1,6 @@
 /**
  * Chain reads the market client does not offer as one call: a consumer's leases (memcmp on the
- * consumer field), a provider named by its account or its operator, a free lease nonce, and the
+ * consumer field), a provider named by its account or its operator, and the
  * flat view of a lease that commands print.
  */
 import type { PublicKey } from '@solana/web3.js'
@@ -12,15 +12,13 @@ import {
   findEvent,
   isNetworkFailure,
   type Lease,
-  leaseAddress,
   type MarketClient,
   type MarketEvent,
   type MarketEventName,
   type Provider,
   RpcUnreachableError,
 } from '@synkti/market'
-import { NONCE_ATTEMPTS } from './constants.js'
-import { LeaseNonceCollisionError, ProviderNotFoundError } from './errors.js'
+import { ProviderNotFoundError } from './errors.js'
 
 /** Runs a raw connection call, turning a dead RPC into RpcUnreachableError. */
 export async function rpc<T>(client: MarketClient, call: () => Promise<T>): Promise<T> {
@@ -51,30 +49,17 @@ export function findProvider(providers: Provider[], value: string, market: Publi
   return found
 }
 
-/**
- * A nonce whose lease address is unused: random u64s collide with an existing lease of the
- * same consumer with negligible odds, but a collision must not cost the user a failed send.
- */
-export async function freeNonce(
-  client: MarketClient,
-  consumer: PublicKey,
-  draw: () => bigint,
-): Promise<{ nonce: bigint; lease: PublicKey }> {
-  for (let attempt = 0; attempt < NONCE_ATTEMPTS; attempt++) {
-    const nonce = draw()
-    const lease = leaseAddress(consumer, nonce, client.programId)
-    if ((await rpc(client, () => client.connection.getAccountInfo(lease))) === null) return { nonce, lease }
-  }
-  throw new LeaseNonceCollisionError(NONCE_ATTEMPTS)
-}
-
 export interface LeaseView {
   address: string
   market: string
   consumer: string
   provider: string
-  nonce: bigint
+  /** the market's lease id (the address's seed; never reused) */
+  id: bigint
   status: Lease['status']['kind']
+  /** why it ended, when it has */
+  outcome: string | null
+  endedAt: number | null
   pricePerSecond: bigint
   maxPricePerSecond: bigint
   deposited: bigint
@@ -95,10 +80,12 @@ export function leaseView(lease: Lease): LeaseView {
     market: lease.market.toBase58(),
     consumer: lease.consumer.toBase58(),
     provider: lease.provider.toBase58(),
-    nonce: lease.nonce,
+    id: lease.id,
     status: lease.status.kind,
+    outcome: lease.status.kind === 'ended' ? lease.status.outcome : null,
+    endedAt: lease.status.kind === 'ended' ? lease.status.at : null,
     pricePerSecond: lease.pricePerSecond,
-    maxPricePerSecond: lease.maxPricePerSecond,
+    maxPricePerSecond: lease.policy.maxPricePerSecond,
     deposited: lease.deposited,
     spent,
     remaining: lease.deposited - spent,

@@ -53,6 +53,3 @@ export const WAIT_MARGIN_SEC = 60
 
 /** `job logs` without `--follow` prints what arrives until the stream is quiet this long. */
 export const LOGS_QUIET_MS = 1_000
-
-/** Nonces drawn for a new lease before giving up on collisions (the first and one retry). */
-export const NONCE_ATTEMPTS = 2

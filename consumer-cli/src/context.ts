@@ -3,7 +3,6 @@
  * market client, the wallet, the market, a P2P node, progress output, randomness and time.
  * Commands take these as `deps`, so each can be driven by a test without a terminal.
  */
-import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Keypair } from '@solana/web3.js'
 import { loadKeypair, MarketClient } from '@synkti/market'
@@ -24,18 +23,12 @@ export interface Deps {
   p2p(identity?: PeerIdentity): Promise<SynktiNode>
   /** a progress line for humans (stderr); silent with --json */
   progress(line: string): void
-  /** a random u64 lease nonce */
-  nonce(): bigint
   /** resolves after `ms`, rejects when `signal` aborts first */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
   now(): number
 }
 
 export interface RunContext extends Deps, AsyncDisposable {}
-
-export function randomNonce(): bigint {
-  return randomBytes(8).readBigUInt64LE(0)
-}
 
 export function createDeps(config: Config, io: Io): RunContext {
   const client = new MarketClient({ rpcUrl: config.cluster.url })
@@ -64,7 +57,6 @@ export function createDeps(config: Config, io: Io): RunContext {
     progress: (line) => {
       if (!config.json) io.stderr(`${line}\n`)
     },
-    nonce: randomNonce,
     sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? {} : { signal }),
     now: () => Date.now(),
     async [Symbol.asyncDispose]() {

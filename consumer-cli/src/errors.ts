@@ -145,15 +145,6 @@ export class ProviderNotFoundError extends CliError {
   }
 }
 
-export class LeaseNonceCollisionError extends CliError {
-  override name = 'LeaseNonceCollisionError'
-  readonly exitClass = 'chain'
-  readonly remedy = 'run the command again (each attempt draws new random nonces)'
-  constructor(readonly attempts: number) {
-    super(`the lease addresses of ${attempts} random nonces are all taken`)
-  }
-}
-
 // --- network ---------------------------------------------------------------------------------
 
 export class PeersUnreachableError extends CliError {

@@ -103,10 +103,15 @@ function providersText(r: ProvidersResult): string {
   return out.join('\n')
 }
 
+/** `active`, or for an ended lease why it ended (`ended: completed`). */
+function leaseState(l: LeaseView): string {
+  return l.outcome === null ? l.status : `ended: ${l.outcome}`
+}
+
 function leaseRows(leases: LeaseView[]): string[][] {
   return leases.map((l) => [
     l.address,
-    l.status,
+    leaseState(l),
     l.provider,
     String(l.deposited),
     String(l.remaining),
@@ -123,7 +128,7 @@ function leaseListText(r: LeaseListResult): string {
 function statusText(r: StatusResult): string {
   const l = r.lease
   const lines = [
-    `lease     ${l.address} (${l.status})`,
+    `lease     ${l.address} (${leaseState(l)}${l.endedAt === null ? '' : ` at ${iso(l.endedAt)}`})`,
     `provider  ${l.provider} (operator ${r.operator})${l.migrationCount > 0 ? `, after ${l.migrationCount} failover(s)` : ''}`,
     `escrow    deposited ${l.deposited}, spent ${l.spent}, remaining ${l.remaining} at ${l.pricePerSecond}/s; settled until ${iso(l.settledUntil)}`,
   ]
@@ -180,7 +185,7 @@ export function renderText(result: CommandResult): string {
     case 'lease-reclaim':
       return `reclaimed ${result.lease} from ${result.provider} (stalled): refunded ${result.refund}\nsignature ${result.signature}`
     case 'dispute-open':
-      return `dispute opened on ${result.lease}: ${result.frozen} frozen until the arbiter rules\nreason sha256 ${result.reasonHash}\nsignature ${result.signature}`
+      return `dispute opened on ${result.lease}: ${result.frozen} frozen until the arbiter rules, bond ${result.bond} posted\nreason sha256 ${result.reasonHash}\nsignature ${result.signature}`
     case 'doctor':
       return doctorText(result)
   }

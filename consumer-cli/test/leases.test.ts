@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { freeNonce } from '../src/chain.js'
 import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties, passTime } from './support/chain.js'
 import { json, keypairFile, type Ran, runBin, runMain, tempDir } from './support/cli.js'
 
@@ -133,19 +132,6 @@ describe('synkti lease reclaim', () => {
     const text = await runMain(['lease', 'reclaim', id, ...own])
     expect(text.code).toBe(4)
     expect(text.stderr).toMatch(/^error AccountNotFoundError: /)
-  })
-})
-
-describe('lease nonces', () => {
-  it('a nonce whose lease exists is redrawn once, then the collision is named', async () => {
-    const owner = await parties.consumer(m, 1_000_000n)
-    await parties.openLease(owner, p, 5n, 1_000n)
-    const draws = [5n, 6n]
-    const free = await freeNonce(client, owner.kp.publicKey, () => draws.shift() as bigint)
-    expect(free.nonce).toBe(6n)
-    await expect(freeNonce(client, owner.kp.publicKey, () => 5n)).rejects.toMatchObject({
-      name: 'LeaseNonceCollisionError',
-    })
   })
 })
 

@@ -14,8 +14,10 @@ const lease: LeaseView = {
   market: address(),
   consumer: address(),
   provider: address(),
-  nonce: 18_446_744_073_709_551_615n,
+  id: 18_446_744_073_709_551_615n,
   status: 'active',
+  outcome: null,
+  endedAt: null,
   pricePerSecond: 1_000n,
   maxPricePerSecond: 2_000n,
   deposited: 3_600_000n,
@@ -33,7 +35,7 @@ describe('--json', () => {
     expect(out.endsWith('\n')).toBe(true)
     expect(out.trim().split('\n')).toHaveLength(1)
     const parsed = JSON.parse(out)
-    expect(parsed.leases[0].nonce).toBe('18446744073709551615')
+    expect(parsed.leases[0].id).toBe('18446744073709551615')
     expect(parsed.leases[0].remaining).toBe('3000000')
     expect(parsed.error).toBeUndefined()
     const failed = JSON.parse(renderJson(null, describeError(new MarketNotSetError())))
@@ -117,7 +119,6 @@ describe('text', () => {
       operator: 'OP',
       pricePerSecond: 1_000n,
       deposit: 3_600_000n,
-      nonce: 7n,
       signature: 'sig',
       state: 'healthy',
       endpoint: 'http://127.0.0.1:9000',

@@ -190,7 +190,7 @@ describe('synkti job run', () => {
     const lease = await client.fetchLease(new PublicKey(out.lease as string))
     expect(lease.status.kind).toBe('active')
     expect(Buffer.from(lease.jobSpecHash)).toEqual(Buffer.from(jobSpecHash(spec)))
-    expect(lease.maxPricePerSecond).toBe(2_000n)
+    expect(lease.policy.maxPricePerSecond).toBe(2_000n)
     const submitted = peerA.submissions.at(-1)
     expect(submitted?.consumer).toBe(c.kp.publicKey.toBase58())
     expect(submitted?.spec).toEqual(JSON.parse(JSON.stringify(spec)))

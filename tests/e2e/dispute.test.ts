@@ -6,10 +6,11 @@ import type { RunningProvider } from './harness/provider.js'
 import { assemble, type Balances, balances, type Cast, DEMO_PROVIDERS, SPEC, synkti, total } from './harness/story.js'
 
 /**
- * Disputes, end to end: the consumer opens one with the CLI while the provider serves, which
- * freezes the lease's unsettled escrow (the node's attestations wait); the market's arbiter rules.
- * Two leases, one ruling each way: `refund` (all escrow back, the provider slashed) and
- * `release` (the provider paid up to the dispute, the rest back). Both mints are conserved.
+ * Disputes, end to end: the consumer opens one with the CLI while the provider serves, posting
+ * the market's bond; billing stops and the lease's unsettled escrow is frozen (the node stops the
+ * job and its attestations wait); the lease's arbiter rules. Two leases, one ruling each way:
+ * `refund` (held pay clawed back, escrow and bond back, a bounded slash) and `release` (the
+ * provider paid up to the dispute plus the bond, the rest back). Both mints are conserved.
  */
 
 const DEPOSIT = 10_000_000n
@@ -42,9 +43,13 @@ interface Disputed {
   lease: PublicKey
   /** escrow frozen by the dispute, as the CLI reported it */
   frozen: bigint
-  /** the provider's payout balance when the dispute opened (what it had attested) */
+  /** the provider's payout and earnings vault when the dispute opened (what it had attested) */
   paid: bigint
+  bond: bigint
 }
+
+const providerBalance = async (p: RunningProvider) =>
+  (await cast.world.balance(p.payout)) + (await cast.world.balance(p.earningsVault))
 
 /** A lease served and attested at least once, then disputed by the consumer with the CLI. */
 async function serveThenDispute(p: RunningProvider, reason: string): Promise<Disputed> {
@@ -62,10 +67,19 @@ async function serveThenDispute(p: RunningProvider, reason: string): Promise<Dis
   expect(onChain.status.kind).toBe('disputed')
   expect(opened.lease).toBe(lease.toBase58())
   const frozen = BigInt(String(opened.frozen))
+  const bond = BigInt(String(opened.bond))
+  expect(bond).toBe(cast.world.params.disputeBond)
+  expect(onChain.bond).toBe(bond)
   expect(frozen).toBe(onChain.deposited - onChain.paidToProviders - onChain.feesPaid)
-  expect(frozen).toBe(await cast.world.balance(onChain.escrow))
+  expect(await cast.world.balance(onChain.escrow)).toBe(frozen + bond)
 
-  // frozen: the node's next attestation waits on the ruling instead of paying itself
+  // billing stopped: the node stops the job, and its next attestation waits on the ruling
+  await p.proc.waitFor(
+    'the job stopped for the dispute',
+    (l) => l.event === 'job-ended' && l.lease === lease.toBase58(),
+    120_000,
+    from,
+  )
   await p.proc.waitFor(
     'the attestation held by the dispute',
     (l) => l.event === 'settlement-deferred' && l.lease === lease.toBase58() && l.error === 'LeaseDisputedError',
@@ -74,8 +88,8 @@ async function serveThenDispute(p: RunningProvider, reason: string): Promise<Dis
   )
   const still = await cast.world.client.fetchLease(lease)
   expect(still.paidToProviders).toBe(onChain.paidToProviders)
-  expect(await cast.world.balance(onChain.escrow)).toBe(frozen)
-  return { lease, frozen, paid: await cast.world.balance(p.payout) }
+  expect(await cast.world.balance(onChain.escrow)).toBe(frozen + bond)
+  return { lease, frozen, bond, paid: await providerBalance(p) }
 }
 
 async function rule(lease: PublicKey, verdict: Verdict) {
@@ -83,7 +97,7 @@ async function rule(lease: PublicKey, verdict: Verdict) {
 }
 
 describe('a dispute resolved by the arbiter', () => {
-  it('refund: the consumer gets the frozen escrow back and a share of the provider’s stake', async () => {
+  it('refund: held pay clawed back, escrow and bond back, a slash bounded by what the lease paid', async () => {
     const p = provider(0)
     const disputed = await serveThenDispute(p, 'the endpoint answered with garbage')
     // a disputed lease cannot be closed around the arbiter
@@ -97,21 +111,32 @@ describe('a dispute resolved by the arbiter', () => {
     ).rejects.toMatchObject({ name: 'UnauthorizedError' })
 
     const consumerBefore = await cast.world.balance(cast.consumer.token)
+    const slashVaultBefore = (await stakeBalances(cast)).slashVault
     const staked = (await cast.world.client.fetchProvider(p.provider)).staked
+    const paidToCurrent = (await cast.world.client.fetchLease(disputed.lease)).paidToCurrent
     const ended = await rule(disputed.lease, 'refund')
 
     expect(ended.outcome).toBe('refunded')
     expect(ended.payout).toBe(0n)
     expect(ended.fee).toBe(0n)
-    expect(ended.refund).toBe(disputed.frozen)
-    expect(ended.slashed).toBe((staked * BigInt(cast.world.params.slashBps)) / 10_000n)
+    // the escrow (frozen balance and bond) comes back, and so does the self-attested pay held
+    expect(ended.refund).toBe(disputed.frozen + disputed.bond)
+    expect(ended.bond).toBe(disputed.bond)
+    expect(ended.clawedBack).toBe(paidToCurrent)
+    expect(ended.clawedBack).toBeGreaterThan(0n)
+    // a bounded multiple of what the lease paid, never more than the stake
+    const bound = (paidToCurrent * BigInt(cast.world.params.slashMultipleBps)) / 10_000n
+    expect(ended.slashed).toBe(bound < staked ? bound : staked)
     expect(ended.slashed).toBeGreaterThan(0n)
-    await expect(cast.world.client.fetchLease(disputed.lease)).rejects.toMatchObject({ name: 'AccountNotFoundError' })
+    // everything was clawed back: the consumer lost nothing, so the slash goes to the treasury
+    expect(ended.slashToConsumer).toBe(0n)
+    const record = await cast.world.client.fetchLease(disputed.lease)
+    expect(record.status).toMatchObject({ kind: 'ended', outcome: 'refunded' })
 
-    expect(await cast.world.balance(cast.consumer.token)).toBe(consumerBefore + disputed.frozen)
-    expect(await cast.world.balance(consumerStake)).toBe(ended.slashed)
-    // what the provider attested before the dispute stays paid
-    expect(await cast.world.balance(p.payout)).toBe(disputed.paid)
+    expect(await cast.world.balance(cast.consumer.token)).toBe(consumerBefore + ended.refund + ended.clawedBack)
+    expect(await cast.world.balance(consumerStake)).toBe(ended.slashToConsumer)
+    expect((await stakeBalances(cast)).slashVault).toBe(slashVaultBefore + ended.slashed - ended.slashToConsumer)
+    expect(await providerBalance(p)).toBe(disputed.paid - ended.clawedBack)
     const after = await cast.world.client.fetchProvider(p.provider)
     expect(after.staked).toBe(staked - ended.slashed)
     expect(after.reputation.disputesLost).toBe(1n)
@@ -119,7 +144,7 @@ describe('a dispute resolved by the arbiter', () => {
     expect(after.openLeases).toBe(0)
   })
 
-  it('release: the provider is paid up to the dispute, the rest goes back to the consumer', async () => {
+  it('release: the provider is paid up to the dispute and takes the bond, the rest goes back', async () => {
     const p = provider(1)
     const disputed = await serveThenDispute(p, 'I think I was overcharged')
     const lease = await cast.world.client.fetchLease(disputed.lease)
@@ -139,17 +164,20 @@ describe('a dispute resolved by the arbiter', () => {
     expect(ended.seconds).toBe(seconds)
     expect(ended.payout + ended.fee).toBe(seconds * lease.pricePerSecond)
     expect(ended.refund).toBe(disputed.frozen - ended.payout - ended.fee)
-    await expect(cast.world.client.fetchLease(disputed.lease)).rejects.toMatchObject({ name: 'AccountNotFoundError' })
+    expect(ended.bond).toBe(disputed.bond)
+    const record = await cast.world.client.fetchLease(disputed.lease)
+    expect(record.status).toMatchObject({ kind: 'ended', outcome: 'released' })
 
-    expect(await cast.world.balance(p.payout)).toBe(disputed.paid + ended.payout)
-    expect(await cast.world.balance(feeVault)).toBe(feesBefore + ended.fee)
+    // the final interval is held (payout and fee, in the earnings vault); the bond is paid out
+    expect(await providerBalance(p)).toBe(disputed.paid + ended.payout + ended.fee + disputed.bond)
+    expect(await cast.world.balance(feeVault)).toBe(feesBefore)
     expect(await cast.world.balance(cast.consumer.token)).toBe(consumerBefore + ended.refund)
     const after = await cast.world.client.fetchProvider(p.provider)
     expect(after.staked).toBe(staked)
     expect(after.reputation.disputesWon).toBe(1n)
     expect(after.reputation.disputesLost).toBe(0n)
     expect(after.reputation.leasesCompleted).toBe(1n)
-    expect(after.reputation.earned).toBe(disputed.paid + ended.payout)
+    expect(after.reputation.earned).toBe(lease.paidToProviders + ended.payout)
   })
 
   it('both mints are conserved across the two rulings', async () => {
@@ -158,6 +186,6 @@ describe('a dispute resolved by the arbiter', () => {
     expect(after.consumer).toBeLessThan(before.consumer)
     const stakeAfter = await stakeBalances(cast, [consumerStake])
     expect(stakeTotal(stakeAfter)).toBe(stakeTotal(stakeBefore))
-    expect(stakeAfter.others[0]).toBeGreaterThan(0n)
+    expect(stakeAfter.slashVault).toBeGreaterThan(stakeBefore.slashVault)
   })
 })

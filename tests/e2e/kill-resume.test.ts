@@ -128,18 +128,21 @@ describe.each([
       (sum, [name, now]) => sum + now - (before.providers[name] ?? 0n),
       0n,
     )
-    // what the lease records as paid is exactly what the providers' accounts received
-    expect(paidOut).toBe(onChain.paidToProviders)
-    expect(during.feeVault - before.feeVault).toBe(onChain.feesPaid)
+    // what the lease records as paid is exactly what the providers' accounts received: all held
+    // (payout and fee) in the earnings vaults until the dispute window passes
+    expect(paidOut).toBe(onChain.paidToProviders + onChain.feesPaid)
+    expect(during.feeVault).toBe(before.feeVault)
     expect(during.escrow).toBe(onChain.deposited - onChain.paidToProviders - onChain.feesPaid)
 
     const stop = await synkti(cast, ['job', 'stop', lease])
     expect(stop.outcome).toBe('completed')
     const after = await balances(cast)
     expect(total(after)).toBe(total(before))
+    // each provider's reputation counts its pay, not the market's fee held beside it
     for (const p of cast.providers) {
-      const earned = (after.providers[p.spec.name] ?? 0n) - (before.providers[p.spec.name] ?? 0n)
-      expect((await cast.world.client.fetchProvider(p.provider)).reputation.earned).toBe(earned)
+      const account = await cast.world.client.fetchProvider(p.provider)
+      const held = account.held.reduce((a, t) => a + t.payout, 0n)
+      expect(account.reputation.earned).toBe(held + account.unclaimed)
     }
   })
 })

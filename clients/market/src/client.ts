@@ -11,15 +11,24 @@ import { UnexpectedTransactionError } from './errors.js'
 import { findProviders, type ProviderFilters } from './find.js'
 import { createProgram, type MarketProgram } from './idl.js'
 import { type DecodedInstruction, decodeInstructions } from './inspect.js'
-import { MarketInstructions, type OpenLeaseTerms, type ProviderSettings } from './instructions.js'
 import {
+  type LeaseEndAccounts,
+  MarketInstructions,
+  type MarketKeyUpdate,
+  type OpenLeaseTerms,
+  type ProviderSettings,
+} from './instructions.js'
+import {
+  earningsVaultAddress,
   escrowAddress,
   feeVaultAddress,
   leaseAddress,
   marketAddress,
   providerAddress,
+  slashVaultAddress,
   stakeVaultAddress,
 } from './pda.js'
+import { receiptInstruction } from './receipt.js'
 import {
   buildTransaction,
   missingSigners,
@@ -30,7 +39,7 @@ import {
   transactionFromBytes,
   transactionToBytes,
 } from './send.js'
-import type { Capabilities, Lease, Market, MarketParams, Provider, Verdict } from './types.js'
+import type { Capabilities, Lease, Market, MarketParams, MigrationPolicy, Provider, Receipt, Verdict } from './types.js'
 
 export interface MarketClientInit {
   /** JSON-RPC endpoint; default the local chain, http://127.0.0.1:8899. */
@@ -52,15 +61,32 @@ export interface TxOptions {
 export interface MigrateLeaseParams {
   lease: PublicKey
   newProvider: PublicKey
-  /** Unix seconds the service changed hands; between the lease's settledUntil and now. */
+  /** Unix seconds the service changed hands; after the current provider started, not after now. */
   handoffAt: number
+  /** The consumer's key, when the lease's policy requires its signature. */
+  consumer?: PublicKey
 }
+
+/** A receipt with the receipt signer's signature, as the gateway hands it to the node. */
+export interface SignedReceipt {
+  receipt: Receipt
+  signature: Uint8Array
+  /** The lease's receipt signer (the consumer's key unless the lease named a gateway key). */
+  signer: PublicKey
+}
+
+/** The consent a lease gets unless the consumer says otherwise: providers may fail it over among
+ * themselves up to 64 times, never to a provider dearer than the price cap. */
+export const DEFAULT_MAX_MIGRATIONS = 64
+
+/** How many times `openLease` retries when another lease took the market's next id first. */
+const OPEN_LEASE_ATTEMPTS = 5
 
 /** Immutable fields of a provider, cached: they never change after registration. */
 interface ProviderKeys {
   market: PublicKey
-  payout: PublicKey
   stakeVault: PublicKey
+  earningsVault: PublicKey
 }
 
 export class MarketClient {
@@ -70,7 +96,8 @@ export class MarketClient {
   /** The build-only layer: every instruction with explicit accounts. */
   readonly instructions: MarketInstructions
   private readonly ctx: SendContext
-  // Markets never change their mints or vault, providers never their payout: safe to cache.
+  // Markets never change their mints or vaults, providers never their vaults: safe to cache.
+  // (Keys that rotate — arbiter, operator, payout — are always read fresh.)
   private readonly markets = new Map<string, Market>()
   private readonly providerKeys = new Map<string, ProviderKeys>()
 
@@ -130,7 +157,7 @@ export class MarketClient {
   /** Everything an instruction on a lease needs: the lease, its market and its current provider. */
   private async leaseContext(address: PublicKey) {
     const lease = await this.fetchLease(address)
-    const [market, provider] = await Promise.all([this.market(lease.market), this.providerOf(lease.provider)])
+    const [market, provider] = await Promise.all([this.market(lease.market), this.fetchProvider(lease.provider)])
     return { lease, market, provider }
   }
 
@@ -160,17 +187,49 @@ export class MarketClient {
     return this.one(ix, [p.creator], p)
   }
 
+  /** The market's authority proposes new keys; they apply after the governance delay. */
+  updateMarket(
+    p: {
+      authority: Signer
+      market: PublicKey
+      arbiter?: PublicKey
+      treasury?: PublicKey
+      newAuthority?: PublicKey
+    } & TxOptions,
+  ): Promise<TxResult> {
+    const update: MarketKeyUpdate = {
+      ...(p.arbiter !== undefined ? { arbiter: p.arbiter } : {}),
+      ...(p.treasury !== undefined ? { treasury: p.treasury } : {}),
+      ...(p.newAuthority !== undefined ? { authority: p.newAuthority } : {}),
+    }
+    const ix = this.instructions.updateMarket({ authority: p.authority.publicKey, market: p.market }, update)
+    return this.one(ix, [p.authority], p)
+  }
+
+  /** Anyone applies a proposed update once its delay has passed. */
+  applyMarketUpdate(p: { signer: Signer; market: PublicKey } & TxOptions): Promise<TxResult> {
+    return this.one(this.instructions.applyMarketUpdate({ market: p.market }), [p.signer], p)
+  }
+
+  /** Collected fees (`vault: 'fees'`, payment mint) or slashes (`'slashes'`, stake mint) to the treasury. */
   async withdrawFees(
-    p: { treasury: Signer; market: PublicKey; amount: bigint; destination?: PublicKey } & TxOptions,
+    p: {
+      treasury: Signer
+      market: PublicKey
+      amount: bigint
+      vault?: 'fees' | 'slashes'
+      destination?: PublicKey
+    } & TxOptions,
   ): Promise<TxResult> {
     const m = await this.market(p.market)
+    const [vault, mint] = p.vault === 'slashes' ? [m.slashVault, m.stakeMint] : [m.feeVault, m.mint]
     const ix = this.instructions.withdrawFees(
       {
         treasury: p.treasury.publicKey,
         market: p.market,
-        feeVault: m.feeVault,
-        mint: m.mint,
-        destination: p.destination ?? getAssociatedTokenAddressSync(m.mint, p.treasury.publicKey, true),
+        vault,
+        mint,
+        destination: p.destination ?? getAssociatedTokenAddressSync(mint, p.treasury.publicKey, true),
       },
       p.amount,
     )
@@ -179,36 +238,92 @@ export class MarketClient {
 
   // ── providers ─────────────────────────────────────────────────────────────
 
+  /**
+   * Registers provider `index` (default 0) of `authority`: both the authority and the operator
+   * (the node's key) sign. Returns the provider's address.
+   */
   async registerProvider(
     p: {
       authority: Signer
+      operator: Signer
       market: PublicKey
-      operator: PublicKey
+      index?: number
       capabilities: Capabilities
       pricePerSecond: bigint
       payout?: PublicKey
     } & TxOptions,
-  ): Promise<TxResult> {
+  ): Promise<TxResult & { provider: PublicKey }> {
     const m = await this.market(p.market)
+    const index = p.index ?? 0
     const ix = this.instructions.registerProvider(
       {
         authority: p.authority.publicKey,
+        operator: p.operator.publicKey,
         market: p.market,
         stakeMint: m.stakeMint,
+        mint: m.mint,
         payout: p.payout ?? getAssociatedTokenAddressSync(m.mint, p.authority.publicKey, true),
       },
-      { operator: p.operator, capabilities: p.capabilities, pricePerSecond: p.pricePerSecond },
+      { index, capabilities: p.capabilities, pricePerSecond: p.pricePerSecond },
+    )
+    const result = await this.one(ix, [p.authority, p.operator], p)
+    return { ...result, provider: providerAddress(p.market, p.authority.publicKey, index, this.programId) }
+  }
+
+  /** Capabilities, price, or (with `payout`) the account payouts go to. */
+  async updateProvider(
+    p: { authority: Signer; provider: PublicKey; payout?: PublicKey } & ProviderSettings & TxOptions,
+  ): Promise<TxResult> {
+    const keys = await this.providerOf(p.provider)
+    const settings: ProviderSettings = {
+      ...(p.capabilities !== undefined ? { capabilities: p.capabilities } : {}),
+      ...(p.pricePerSecond !== undefined ? { pricePerSecond: p.pricePerSecond } : {}),
+    }
+    const ix = this.instructions.updateProvider(
+      {
+        authority: p.authority.publicKey,
+        market: keys.market,
+        provider: p.provider,
+        ...(p.payout !== undefined ? { newPayout: p.payout } : {}),
+      },
+      settings,
     )
     return this.one(ix, [p.authority], p)
   }
 
-  updateProvider(p: { authority: Signer; provider: PublicKey } & ProviderSettings & TxOptions): Promise<TxResult> {
-    const settings: ProviderSettings = {
-      ...(p.operator !== undefined ? { operator: p.operator } : {}),
-      ...(p.capabilities !== undefined ? { capabilities: p.capabilities } : {}),
-      ...(p.pricePerSecond !== undefined ? { pricePerSecond: p.pricePerSecond } : {}),
-    }
-    const ix = this.instructions.updateProvider({ authority: p.authority.publicKey, provider: p.provider }, settings)
+  /** Moves the provider to a new operator key; the authority and the new operator sign. */
+  async rotateOperator(
+    p: { authority: Signer; provider: PublicKey; newOperator: Signer } & TxOptions,
+  ): Promise<TxResult> {
+    const provider = await this.fetchProvider(p.provider)
+    const ix = this.instructions.rotateOperator({
+      authority: p.authority.publicKey,
+      newOperator: p.newOperator.publicKey,
+      market: provider.market,
+      provider: p.provider,
+      oldOperator: provider.operator,
+    })
+    return this.one(ix, [p.authority, p.newOperator], p)
+  }
+
+  /** Vests matured held pay and sends `amount` (default: all unclaimed) to `destination`. */
+  async claimEarnings(
+    p: { authority: Signer; provider: PublicKey; amount?: bigint; destination?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const keys = await this.providerOf(p.provider)
+    const m = await this.market(keys.market)
+    const ix = this.instructions.claimEarnings(
+      {
+        authority: p.authority.publicKey,
+        market: keys.market,
+        provider: p.provider,
+        earningsVault: keys.earningsVault,
+        feeVault: m.feeVault,
+        mint: m.mint,
+        destination: p.destination ?? getAssociatedTokenAddressSync(m.mint, p.authority.publicKey, true),
+      },
+      p.amount ?? null,
+    )
     return this.one(ix, [p.authority], p)
   }
 
@@ -263,26 +378,57 @@ export class MarketClient {
 
   // ── leases ────────────────────────────────────────────────────────────────
 
-  /** Opens a lease on `provider`; the lease address is `leaseAddress(consumer, nonce)`. */
+  /**
+   * Opens a lease on `provider` at the market's next lease id (retried if another lease takes
+   * that id first). The policy defaults to letting providers fail the lease over among
+   * themselves (`DEFAULT_MAX_MIGRATIONS`) within `maxPricePerSecond`.
+   */
   async openLease(
-    p: { consumer: Signer; provider: PublicKey; consumerToken?: PublicKey } & OpenLeaseTerms & TxOptions,
+    p: {
+      consumer: Signer
+      provider: PublicKey
+      jobSpecHash: Uint8Array
+      deposit: bigint
+      maxPricePerSecond: bigint
+      policy?: Partial<MigrationPolicy>
+      receiptSigner?: PublicKey
+      consumerToken?: PublicKey
+    } & TxOptions,
   ): Promise<TxResult & { lease: PublicKey; escrow: PublicKey }> {
     const keys = await this.providerOf(p.provider)
-    const m = await this.market(keys.market)
     const consumer = p.consumer.publicKey
-    const lease = leaseAddress(consumer, p.nonce, this.programId)
-    const ix = this.instructions.openLease(
-      {
-        consumer,
-        market: keys.market,
-        provider: p.provider,
-        mint: m.mint,
-        consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(m.mint, consumer, true),
+    const terms: OpenLeaseTerms = {
+      jobSpecHash: p.jobSpecHash,
+      deposit: p.deposit,
+      policy: {
+        maxPricePerSecond: p.policy?.maxPricePerSecond ?? p.maxPricePerSecond,
+        maxMigrations: p.policy?.maxMigrations ?? DEFAULT_MAX_MIGRATIONS,
+        providersMayMigrate: p.policy?.providersMayMigrate ?? true,
       },
-      { nonce: p.nonce, jobSpecHash: p.jobSpecHash, maxPricePerSecond: p.maxPricePerSecond, deposit: p.deposit },
-    )
-    const result = await this.one(ix, [p.consumer], p)
-    return { ...result, lease, escrow: escrowAddress(lease, this.programId) }
+      ...(p.receiptSigner !== undefined ? { receiptSigner: p.receiptSigner } : {}),
+    }
+    for (let attempt = 1; ; attempt++) {
+      const m = await this.fetchMarket(keys.market)
+      const lease = leaseAddress(keys.market, m.leaseCount, this.programId)
+      const ix = this.instructions.openLease(
+        {
+          consumer,
+          market: keys.market,
+          provider: p.provider,
+          lease,
+          mint: m.mint,
+          consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(m.mint, consumer, true),
+        },
+        terms,
+      )
+      try {
+        const result = await this.one(ix, [p.consumer], p)
+        return { ...result, lease, escrow: escrowAddress(lease, this.programId) }
+      } catch (err) {
+        const taken = (err as Error).name === 'StaleLeaseIdError' || (err as Error).name === 'AccountAlreadyExistsError'
+        if (!taken || attempt >= OPEN_LEASE_ATTEMPTS) throw err
+      }
+    }
   }
 
   async acceptLease(p: { operator: Signer; lease: PublicKey } & TxOptions): Promise<TxResult> {
@@ -296,9 +442,16 @@ export class MarketClient {
     return this.one(ix, [p.operator], p)
   }
 
-  async attestUsage(p: { operator: Signer; lease: PublicKey; until: number } & TxOptions): Promise<TxResult> {
+  /**
+   * Attests service up to `until`. With `receipt` (the consumer's signed receipt) the payment is
+   * final at once; without, `until` may not pass the last activity plus the gap and the payment
+   * is held until the dispute window has passed.
+   */
+  async attestUsage(
+    p: { operator: Signer; lease: PublicKey; until: number; receipt?: SignedReceipt } & TxOptions,
+  ): Promise<TxResult> {
     const { lease, market, provider } = await this.leaseContext(p.lease)
-    const ix = this.instructions.attestUsage(
+    const attest = this.instructions.attestUsage(
       {
         operator: p.operator.publicKey,
         market: lease.market,
@@ -306,12 +459,20 @@ export class MarketClient {
         lease: p.lease,
         escrow: lease.escrow,
         payout: provider.payout,
+        earningsVault: provider.earningsVault,
         feeVault: market.feeVault,
         mint: market.mint,
       },
       p.until,
+      p.receipt?.receipt ?? null,
     )
-    return this.one(ix, [p.operator], p)
+    const ixs = p.receipt
+      ? [
+          receiptInstruction(p.receipt.signer, p.lease, lease.provider, p.receipt.receipt, p.receipt.signature),
+          await attest,
+        ]
+      : [await attest]
+    return this.send(ixs, [p.operator], p.feePayer)
   }
 
   async topUpLease(
@@ -341,12 +502,13 @@ export class MarketClient {
       {
         oldOperator,
         newOperator,
+        ...(p.consumer !== undefined ? { consumer: p.consumer } : {}),
         market: lease.market,
         oldProvider: lease.provider,
         newProvider: p.newProvider,
         lease: p.lease,
         escrow: lease.escrow,
-        oldPayout: provider.payout,
+        oldEarningsVault: provider.earningsVault,
         feeVault: market.feeVault,
         mint: market.mint,
       },
@@ -354,12 +516,17 @@ export class MarketClient {
     )
   }
 
-  /** Hand-off when both operator keys are at hand (tests, a single operator running both nodes). */
+  /** Hand-off when every key is at hand (tests, a single operator running both nodes). */
   async migrateLease(
-    p: { oldOperator: Signer; newOperator: Signer } & MigrateLeaseParams & TxOptions,
+    p: { oldOperator: Signer; newOperator: Signer; consumerSigner?: Signer } & Omit<MigrateLeaseParams, 'consumer'> &
+      TxOptions,
   ): Promise<TxResult> {
-    const ix = await this.migrateInstruction(p.oldOperator.publicKey, p.newOperator.publicKey, p)
-    return this.send([ix], [p.oldOperator, p.newOperator], p.feePayer)
+    const consumer = p.consumerSigner
+    const ix = await this.migrateInstruction(p.oldOperator.publicKey, p.newOperator.publicKey, {
+      ...p,
+      ...(consumer ? { consumer: consumer.publicKey } : {}),
+    })
+    return this.send([ix], [p.oldOperator, p.newOperator, ...(consumer ? [consumer] : [])], p.feePayer)
   }
 
   /**
@@ -401,13 +568,33 @@ export class MarketClient {
     return this.one(ix, [p.consumer], p)
   }
 
-  async openDispute(p: { consumer: Signer; lease: PublicKey; reasonHash: Uint8Array } & TxOptions): Promise<TxResult> {
-    const lease = await this.fetchLease(p.lease)
+  /** Contests a lease (active, or ended within the window), posting the market's bond. */
+  async openDispute(
+    p: { consumer: Signer; lease: PublicKey; evidenceHash: Uint8Array; consumerToken?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const { lease, market } = await this.leaseContext(p.lease)
     const ix = this.instructions.openDispute(
-      { consumer: p.consumer.publicKey, market: lease.market, lease: p.lease },
-      p.reasonHash,
+      {
+        consumer: p.consumer.publicKey,
+        market: lease.market,
+        lease: p.lease,
+        escrow: lease.escrow,
+        consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(market.mint, lease.consumer, true),
+        mint: market.mint,
+      },
+      p.evidenceHash,
     )
     return this.one(ix, [p.consumer], p)
+  }
+
+  /** Either party (consumer, provider authority or operator) records evidence on an open dispute. */
+  async addEvidence(p: { signer: Signer; lease: PublicKey; evidenceHash: Uint8Array } & TxOptions): Promise<TxResult> {
+    const lease = await this.fetchLease(p.lease)
+    const ix = this.instructions.addEvidence(
+      { signer: p.signer.publicKey, provider: lease.provider, lease: p.lease },
+      p.evidenceHash,
+    )
+    return this.one(ix, [p.signer], p)
   }
 
   async resolveDispute(
@@ -427,6 +614,7 @@ export class MarketClient {
         consumerStakeToken:
           p.consumerStakeToken ?? getAssociatedTokenAddressSync(market.stakeMint, lease.consumer, true),
         stakeVault: provider.stakeVault,
+        slashVault: market.slashVault,
         stakeMint: market.stakeMint,
       },
       p.verdict,
@@ -446,21 +634,39 @@ export class MarketClient {
     return this.one(ix, [p.caller], p)
   }
 
+  /** Anyone removes an ended lease's record once its dispute window has passed (rent to the consumer). */
+  async finalizeLease(
+    p: { caller: Signer; lease: PublicKey; consumerToken?: PublicKey } & TxOptions,
+  ): Promise<TxResult> {
+    const { lease, market } = await this.leaseContext(p.lease)
+    const ix = this.instructions.finalizeLease({
+      caller: p.caller.publicKey,
+      consumer: lease.consumer,
+      market: lease.market,
+      provider: lease.provider,
+      lease: p.lease,
+      escrow: lease.escrow,
+      consumerToken: p.consumerToken ?? getAssociatedTokenAddressSync(market.mint, lease.consumer, true),
+      mint: market.mint,
+    })
+    return this.one(ix, [p.caller], p)
+  }
+
   private leaseEndAccounts(
     address: PublicKey,
     lease: Lease,
     market: Market,
-    provider: ProviderKeys,
+    provider: Provider,
     consumerToken?: PublicKey,
-  ) {
+  ): LeaseEndAccounts {
     return {
-      consumer: lease.consumer,
       market: lease.market,
       provider: lease.provider,
       lease: address,
       escrow: lease.escrow,
       consumerToken: consumerToken ?? getAssociatedTokenAddressSync(market.mint, lease.consumer, true),
       payout: provider.payout,
+      earningsVault: provider.earningsVault,
       feeVault: market.feeVault,
       mint: market.mint,
     }
@@ -507,13 +713,13 @@ export class MarketClient {
   /** Addresses of a market's accounts, derived. */
   static marketAccounts(creator: PublicKey, mint: PublicKey) {
     const market = marketAddress(creator, mint)
-    return { market, feeVault: feeVaultAddress(market) }
+    return { market, feeVault: feeVaultAddress(market), slashVault: slashVaultAddress(market) }
   }
 
   /** Addresses of a provider's accounts, derived. */
-  static providerAccounts(market: PublicKey, authority: PublicKey) {
-    const provider = providerAddress(market, authority)
-    return { provider, stakeVault: stakeVaultAddress(provider) }
+  static providerAccounts(market: PublicKey, authority: PublicKey, index = 0) {
+    const provider = providerAddress(market, authority, index)
+    return { provider, stakeVault: stakeVaultAddress(provider), earningsVault: earningsVaultAddress(provider) }
   }
 }
 

@@ -25,7 +25,18 @@ export const SEEDS = {
   stakeVault: bytesConstant('STAKE_VAULT_SEED'),
   lease: bytesConstant('LEASE_SEED'),
   escrow: bytesConstant('ESCROW_SEED'),
+  slashVault: bytesConstant('SLASH_VAULT_SEED'),
+  earningsVault: bytesConstant('EARNINGS_VAULT_SEED'),
+  operator: bytesConstant('OPERATOR_SEED'),
 } as const
+
+/** The prefix every usage receipt is signed over. */
+export const RECEIPT_DOMAIN = bytesConstant('RECEIPT_DOMAIN')
+export const MIN_DISPUTE_WINDOW_SECS = Number(constant('MIN_DISPUTE_WINDOW_SECS'))
+export const MAX_DISPUTE_WINDOW_SECS = Number(constant('MAX_DISPUTE_WINDOW_SECS'))
+export const MIN_ATTESTATION_GAP_SECS = Number(constant('MIN_ATTESTATION_GAP_SECS'))
+export const MAX_COOLDOWN_SECS = Number(constant('MAX_COOLDOWN_SECS'))
+export const MAX_SLASH_MULTIPLE_BPS = Number(constant('MAX_SLASH_MULTIPLE_BPS'))
 
 export const MAX_FEE_BPS = Number(constant('MAX_FEE_BPS'))
 export const MAX_LABEL_LEN = Number(constant('MAX_LABEL_LEN'))

@@ -6,15 +6,17 @@
 import anchor, { type Program as AnchorProgram, type IdlTypes } from '@anchor-lang/core'
 import type { Connection } from '@solana/web3.js'
 import idlJson from '../idl/synkti_market.json' with { type: 'json' }
-import type { SynktiMarket } from './idl/synkti_market.js'
+import type { SynktiMarket, SynktiMarketIdl } from './idl/synkti_market.js'
 
-export type { SynktiMarket }
+export type { SynktiMarket, SynktiMarketIdl }
 export type MarketProgram = AnchorProgram<SynktiMarket>
 /** Anchor's decoded form of the IDL's types (BN for 64-bit integers, `{ variant: {} }` enums). */
 export type RawTypes = IdlTypes<SynktiMarket>
 
-export const IDL = idlJson as SynktiMarket
+/** The IDL as the JSON file holds it (snake_case names). */
+export const IDL = idlJson as SynktiMarketIdl
 
+/** Anchor converts the JSON to camelCase itself; its type is the camelCase one, as with `anchor build`. */
 export function createProgram(connection: Connection): MarketProgram {
-  return new anchor.Program<SynktiMarket>(IDL, { connection })
+  return new anchor.Program<SynktiMarket>(idlJson as SynktiMarket, { connection })
 }

@@ -5,16 +5,19 @@
  *
  * @example
  * ```ts
- * import { MarketClient, loadKeypair, leaseAddress } from '@synkti/market'
+ * import { MarketClient, loadKeypair, signReceipt } from '@synkti/market'
  *
  * const client = new MarketClient({ rpcUrl: 'http://127.0.0.1:8899' })
  * const consumer = await loadKeypair('~/.config/solana/id.json')
  * const [cheapest] = await client.findProviders({ market, gpuModel: 'H100', minVramGb: 80 })
  * const { lease, events } = await client.openLease({
- *   consumer, provider: cheapest.address, nonce: 1n, jobSpecHash, maxPricePerSecond: 1_200n, deposit: 3_600_000n,
+ *   consumer, provider: cheapest.address, jobSpecHash, maxPricePerSecond: 1_200n, deposit: 3_600_000n,
  * })
+ * // the consumer's gateway signs what it was served; the node attests with it and is paid at once
+ * const receipt = { from, until, requests: 42n, digest }
+ * const signature = signReceipt(consumer, lease, cheapest.address, receipt)
  * try {
- *   await client.attestUsage({ operator, lease, until })
+ *   await client.attestUsage({ operator, lease, until, receipt: { receipt, signature, signer: consumer.publicKey } })
  * } catch (err) {
  *   if (err.name === 'AttestationExceedsDepositError') console.error(err.remedy)
  * }
@@ -23,9 +26,11 @@
 export { decodeAccount, discriminatorFilter, fetchAccount } from './accounts.js'
 export {
   createMarketClient,
+  DEFAULT_MAX_MIGRATIONS,
   MarketClient,
   type MarketClientInit,
   type MigrateLeaseParams,
+  type SignedReceipt,
   type TxOptions,
 } from './client.js'
 export { chainNow } from './clock.js'
@@ -33,9 +38,15 @@ export { CAMEL_IDL, fromChain, toChain } from './codec.js'
 export {
   DEFAULT_COMMITMENT,
   DEFAULT_RPC_URL,
+  MAX_COOLDOWN_SECS,
+  MAX_DISPUTE_WINDOW_SECS,
   MAX_FEE_BPS,
   MAX_LABEL_LEN,
+  MAX_SLASH_MULTIPLE_BPS,
+  MIN_ATTESTATION_GAP_SECS,
+  MIN_DISPUTE_WINDOW_SECS,
   PROGRAM_ID,
+  RECEIPT_DOMAIN,
   SEEDS,
   U64_MAX,
 } from './constants.js'
@@ -60,11 +71,14 @@ export { type DecodedInstruction, decodeInstructions, type InstructionName } fro
 export * from './instructions.js'
 export { loadKeypair, parseKeypair, serializeKeypair } from './keypair.js'
 export {
+  earningsVaultAddress,
   escrowAddress,
   feeVaultAddress,
   leaseAddress,
   marketAddress,
+  operatorIndexAddress,
   providerAddress,
+  slashVaultAddress,
   stakeVaultAddress,
 } from './pda.js'
 export {
@@ -79,6 +93,7 @@ export {
   programErrorFromCode,
   programErrorSpec,
 } from './program-errors.js'
+export { RECEIPT_MESSAGE_LEN, receiptInstruction, receiptMessage, signReceipt, verifyReceipt } from './receipt.js'
 export { isNetworkFailure, programErrorCode, type TxResult, toClientError } from './send.js'
 export { createMintInstructions, fundTokenAccountInstructions, tokenBalance } from './tokens.js'
 export type * from './types.js'

@@ -1,5 +1,5 @@
 /**
- * Every refusal of the program as a typed error: the 36 `SynktiError` variants (codes 6000+,
+ * Every refusal of the program as a typed error: the `SynktiError` variants (codes 6000+,
  * messages from the IDL) and the Anchor framework errors this program's instructions raise.
  * `name` is `<Variant>Error`, e.g. `AttestationExceedsDepositError`; `remedy` says what to do.
  */
@@ -13,8 +13,9 @@ const SYNKTI_REMEDIES: Record<SynktiVariant, string> = {
   WrongMint: "use token accounts of the market's payment mint (or stake mint for stake)",
   WrongTokenAccount: 'pass the token account recorded on chain (fetch the account and use its fields)',
   FeeTooHigh: 'choose a protocol fee of at most 2000 bps',
-  SlashTooHigh: 'choose a slash ratio of at most 10000 bps',
-  InvalidDuration: 'set dispute window, attestation gap and exit cooldown to positive seconds',
+  SlashTooHigh: 'choose a slash multiple of at most 30000 bps (three times the disputed value)',
+  InvalidDuration:
+    'choose a dispute window of 1 h to 7 d, a gap of 10 s up to the window, a cooldown of window + gap up to 30 d and a governance delay of window up to 30 d',
   ZeroAmount: 'pass an amount greater than zero',
   ZeroPrice: 'set a price per second greater than zero: synkti-provider update --price <n>',
   InvalidLabel: 'use GPU model, region and zone labels of 1 to 32 bytes',
@@ -26,7 +27,7 @@ const SYNKTI_REMEDIES: Record<SynktiVariant, string> = {
   AlreadyExiting: 'nothing to do: the provider is exiting; withdraw after the cooldown',
   NotExiting: 'begin the exit first: synkti-provider exit',
   CooldownNotElapsed: "wait until the provider's unlock time (fetchProvider → status.unlockAt)",
-  OpenLeasesRemain: 'close or hand off the open leases first',
+  OpenLeasesRemain: 'close or hand off the open leases first (synkti-provider status lists them)',
   InsufficientStake: 'deposit more stake: synkti-provider stake --amount <n>',
   WithdrawExceedsStake: "withdraw at most the provider's staked amount",
   PriceAboveCap: 'raise the price cap of the lease or choose a cheaper provider',
@@ -44,7 +45,32 @@ const SYNKTI_REMEDIES: Record<SynktiVariant, string> = {
   LeaseNotStalled: "wait until the market's attestation gap has passed since the last activity",
   DisputeWindowClosed: 'the window to dispute the last settlement has passed',
   DisputeWindowOpen: "wait until the dispute window has passed, or ask the market's arbiter to rule",
-  InsufficientFees: 'withdraw at most the fee vault balance',
+  InsufficientFees: 'withdraw at most the vault balance',
+  MinStakeZero: 'set a minimum stake greater than zero',
+  DisputeBondZero: 'set a dispute bond greater than zero',
+  LeaseEnded: 'the lease has ended: see synkti lease list for its outcome; nothing more can be done to it',
+  AttestationPastGap:
+    "attest at most up to the lease's last activity plus the market's attestation gap, or attest with the consumer's receipt",
+  LeaseStalled: 'the lease stalled: attest with a consumer receipt, close it, or let the consumer reclaim it',
+  DepositBelowInterval: "deposit at least one attestation gap at the provider's price (price × gap): synkti job top-up",
+  SelfDealing: "lease from another provider: a provider's own authority or operator cannot be its consumer",
+  ConsumerConsentRequired: "the lease's policy needs the consumer's signature: ask the consumer to move it",
+  MigrationLimitReached: 'the lease used every hand-off its policy allows: close it and open a new one',
+  ZeroLengthHandoff: 'the new provider must serve for at least a second before handing the lease on',
+  OperatorTaken:
+    'this operator key already serves a provider in this market: generate a new key (synkti-provider keygen)',
+  AccountAlreadyExists: 'the account exists already: use it, or choose another index',
+  StaleLeaseId: "another lease took the market's next id: open again (the client retries this itself)",
+  InvalidReceipt:
+    "sign the receipt with the lease's receipt signer and place its Ed25519 instruction just before the attestation",
+  ReceiptDoesNotCover: "attest only the period the receipt covers (from ≤ settledUntil, until ≤ the receipt's until)",
+  ExposureRemains:
+    'wait until every lease record is finalized (synkti-provider leases finalize) and held pay has vested (synkti-provider claim)',
+  LeaseNotEnded: 'only an ended lease can be finalized',
+  NoPendingUpdate: 'propose an update first (update_market)',
+  UpdateNotDue: "wait until the update's effective time (fetchMarket → pendingUpdate.effectiveAt)",
+  PayoutIsProgramVault: 'use a payment-mint account of your own as payout, not a market or provider vault',
+  InsufficientUnclaimed: 'claim at most the unclaimed earnings (fetchProvider → unclaimed)',
 }
 
 /** Anchor's own errors that this program's instructions are known to raise (codes from anchor-lang-error 1.2). */

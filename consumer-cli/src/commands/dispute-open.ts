@@ -1,6 +1,7 @@
 /**
- * `synkti dispute open ID --reason "…"`: freezes the unsettled escrow until the market's arbiter
- * rules. Only the reason's sha256 goes on chain; the text stays with the consumer as evidence.
+ * `synkti dispute open ID --reason "…"`: contests the lease (serving stops, the unsettled escrow
+ * is frozen) until the lease's arbiter rules, posting the market's dispute bond. Only the
+ * reason's sha256 goes on chain (as evidence hash); the text stays with the consumer.
  */
 import { createHash } from 'node:crypto'
 import type { PublicKey } from '@solana/web3.js'
@@ -21,6 +22,8 @@ export interface DisputeResult {
   reasonHash: string
   /** escrow frozen until the ruling */
   frozen: bigint
+  /** posted with the dispute: back on a refund, to the provider on a release */
+  bond: bigint
   openedAt: number
   signature: string
 }
@@ -33,14 +36,15 @@ export async function run(options: DisputeOptions, deps: Deps): Promise<DisputeR
   if (options.reason.trim() === '') throw new UsageError('--reason must say what went wrong', 'synkti dispute open')
   const consumer = await deps.wallet()
   const hash = reasonHash(options.reason)
-  const { signature, events } = await deps.client.openDispute({ consumer, lease: options.lease, reasonHash: hash })
+  const { signature, events } = await deps.client.openDispute({ consumer, lease: options.lease, evidenceHash: hash })
   const opened = eventData(events, 'DisputeOpened')
   return {
     kind: 'dispute-open',
     lease: options.lease.toBase58(),
     reason: options.reason,
-    reasonHash: Buffer.from(opened.reasonHash).toString('hex'),
+    reasonHash: Buffer.from(opened.evidenceHash).toString('hex'),
     frozen: opened.frozen,
+    bond: opened.bond,
     openedAt: opened.openedAt,
     signature,
   }

@@ -11,7 +11,7 @@ import { ProgramErrors } from '@synkti/market'
 import { type JsonObject, SynktiNode } from '@synkti/p2p'
 import type { Requirement } from '@synkti/planner'
 import { askJob } from '../ask.js'
-import { findProvider, freeNonce } from '../chain.js'
+import { findProvider } from '../chain.js'
 import { checkOffer, chooseOffer } from '../choose.js'
 import { DEFAULT_DEPOSIT_SECONDS, STATUS_POLL_MS, WAIT_MARGIN_SEC } from '../constants.js'
 import type { Deps } from '../context.js'
@@ -39,7 +39,6 @@ export interface RunResult {
   operator: string
   pricePerSecond: bigint
   deposit: bigint
-  nonce: bigint
   signature: string
   /** 'submitted' without --wait; the job's state once --wait returns */
   state: 'submitted' | JobView['state']
@@ -97,18 +96,16 @@ export async function run(options: RunOptions, deps: Deps): Promise<RunResult> {
           chooseOffer(offers, req, cap, rejected),
         )
   const deposit = depositFor(offer.pricePerSecond, options.deposit)
-  const { nonce, lease } = await freeNonce(deps.client, consumer.publicKey, deps.nonce)
-  const leaseId = lease.toBase58()
-
-  deps.progress(`opening lease ${leaseId} with ${offer.operator} at ${offer.pricePerSecond}/s, deposit ${deposit}`)
-  const { signature } = await deps.client.openLease({
+  deps.progress(`opening a lease with ${offer.operator} at ${offer.pricePerSecond}/s, deposit ${deposit}`)
+  const { signature, lease } = await deps.client.openLease({
     consumer,
     provider: new PublicKey(offer.provider),
-    nonce,
     jobSpecHash: jobSpecHash(spec),
     maxPricePerSecond: cap,
     deposit,
   })
+  const leaseId = lease.toBase58()
+  deps.progress(`opened lease ${leaseId}`)
   const base = {
     kind: 'job-run',
     lease: leaseId,
@@ -117,7 +114,6 @@ export async function run(options: RunOptions, deps: Deps): Promise<RunResult> {
     operator: offer.operator,
     pricePerSecond: offer.pricePerSecond,
     deposit,
-    nonce,
     signature,
   } as const
 

@@ -31,7 +31,8 @@ export function reputation(overrides: Partial<Reputation> = {}): Reputation {
     failoversTaken: 0n,
     disputesLost: 0n,
     disputesWon: 0n,
-    secondsServed: 0n,
+    secondsVerified: 0n,
+    secondsSelfAttested: 0n,
     earned: 0n,
     ...overrides,
   }
@@ -42,9 +43,11 @@ export function chainProvider(overrides: Partial<Provider> = {}): Provider {
     address: key(),
     market: key(),
     authority: key(),
+    index: 0,
     operator: key(),
     payout: key(),
     stakeVault: key(),
+    earningsVault: key(),
     capabilities: {
       gpuModel: 'L4',
       gpuCount: 1,
@@ -58,10 +61,15 @@ export function chainProvider(overrides: Partial<Provider> = {}): Provider {
     staked: 1_000_000n,
     status: { kind: 'active' },
     openLeases: 0,
+    leaseRecords: 0,
+    held: [],
+    unclaimed: 0n,
+    exposureEndedAt: 0,
     reputation: reputation(),
     registeredAt: 1,
     bump: 255,
     stakeVaultBump: 255,
+    earningsVaultBump: 255,
     ...overrides,
   }
 }

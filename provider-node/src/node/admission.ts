@@ -56,7 +56,9 @@ export function admitJob(
   if (claim.consumer !== undefined && lease.consumer.toBase58() !== claim.consumer) {
     throw new ConsumerMismatchError(claim.lease, claim.consumer, lease.consumer.toBase58())
   }
-  if (lease.status.kind === 'disputed') throw new LeaseNotServableError(claim.lease, 'disputed')
+  if (lease.status.kind === 'disputed' || lease.status.kind === 'ended') {
+    throw new LeaseNotServableError(claim.lease, lease.status.kind)
+  }
   if (!Buffer.from(jobSpecHash(spec)).equals(Buffer.from(lease.jobSpecHash))) {
     throw new SpecHashMismatchError(claim.lease)
   }

@@ -290,9 +290,10 @@ export class ProviderNode implements AsyncDisposable {
   }
 
   /**
-   * The chain is the truth about leases: a job whose lease was closed (by its consumer, a
-   * reclaim or a dispute ruling) or that now pays another provider outside a failover is
-   * stopped, so its GPU is free for the next lease.
+   * The chain is the truth about leases: a job whose lease ended (closed by its consumer, a
+   * reclaim or a dispute ruling), is disputed (billing stopped when the dispute opened, so
+   * serving on would be free work) or now pays another provider outside a failover is stopped,
+   * so its GPU is free for the next lease.
    */
   private async reconcileLeases(): Promise<void> {
     const moving = new Set([...this.failovers.values()].filter((f) => !isTerminal(f)).map((f) => f.lease))
@@ -301,7 +302,9 @@ export class ProviderNode implements AsyncDisposable {
       let reason: string | null = null
       try {
         const onChain = await this.client.fetchLease(new PublicKey(lease))
-        if (onChain.provider.toBase58() !== this.config.provider) reason = 'the lease pays another provider'
+        if (onChain.status.kind === 'ended') reason = `the lease ended (${onChain.status.outcome})`
+        else if (onChain.status.kind === 'disputed') reason = 'the lease is disputed: billing stopped'
+        else if (onChain.provider.toBase58() !== this.config.provider) reason = 'the lease pays another provider'
       } catch (err) {
         if ((err as Error).name === 'AccountNotFoundError') reason = 'the lease was closed'
         // an unreachable RPC says nothing about the lease: keep serving

@@ -334,7 +334,14 @@ class Loop implements SettlementLoop {
         lease = null
       }
       if (lease !== null) this.covered.set(item.lease, Math.max(this.covered.get(item.lease) ?? 0, lease.settledUntil))
-      const plan = planAttestation(item.until, lease, this.init.provider, now)
+      // An unknown gap (no RPC yet) cannot happen here: the lease was just read. Infinity defers to the chain.
+      const plan = planAttestation(
+        item.until,
+        lease,
+        this.init.provider,
+        now,
+        this.market.gapSecs ?? Number.POSITIVE_INFINITY,
+      )
       if (plan.kind === 'drop') return await this.drop(item, plan.reason, null)
       if (plan.kind === 'wait') return await this.defer(item, plan.error, false)
       const { signature, events } = await this.init.client.attestUsage({

@@ -7,8 +7,10 @@ import { isNetworkFailure, type Lease } from '@synkti/market'
 
 /** Why an item left the queue without a transaction: each makes the attestation moot. */
 export type DropReason =
-  /** The lease ended and its account is closed (the closing instruction settled it). */
+  /** The lease ended (its record may stay for the dispute window; the ending settled it). */
   | 'lease-closed'
+  /** The lease stalled (no activity within the gap): the chain no longer takes our word for it. */
+  | 'stalled'
   /** The lease migrated to another provider: the hand-off settled our share. */
   | 'migrated-away'
   /** The chain's `settledUntil` already reaches `until` (e.g. it confirmed before a crash). */
@@ -18,8 +20,11 @@ export type DropReason =
 export const MOOT_ERRORS: Readonly<Record<string, DropReason>> = {
   AccountNotFoundError: 'lease-closed',
   AccountNotInitializedError: 'lease-closed',
+  LeaseEndedError: 'lease-closed',
   WrongProviderError: 'migrated-away',
   AttestationNotAfterLastError: 'already-settled',
+  LeaseStalledError: 'stalled',
+  AttestationPastGapError: 'stalled',
 }
 
 export type Disposition =
@@ -44,19 +49,28 @@ export type AttestationPlan =
 
 /**
  * The attestation to send for an item covering up to `until`, given the lease on chain (null:
- * closed), this node's provider and chain time `now`. Mirrors the program's checks so that a
- * refusal is predicted, not paid for: what escrow cannot cover is attested up to what it can.
+ * closed), this node's provider, chain time `now` and the market's attestation gap. Mirrors the
+ * program's checks so that a refusal is predicted, not paid for: what escrow cannot cover is
+ * attested up to what it can, and our own word reaches at most the gap past the last activity.
  */
-export function planAttestation(until: number, lease: Lease | null, provider: PublicKey, now: number): AttestationPlan {
-  if (lease === null) return { kind: 'drop', reason: 'lease-closed' }
+export function planAttestation(
+  until: number,
+  lease: Lease | null,
+  provider: PublicKey,
+  now: number,
+  gapSecs: number,
+): AttestationPlan {
+  if (lease === null || lease.status.kind === 'ended') return { kind: 'drop', reason: 'lease-closed' }
   if (!lease.provider.equals(provider)) return { kind: 'drop', reason: 'migrated-away' }
   if (lease.settledUntil >= until) return { kind: 'drop', reason: 'already-settled' }
   if (lease.status.kind === 'open') return { kind: 'wait', error: 'LeaseNotActiveError' }
   if (lease.status.kind === 'disputed') return { kind: 'wait', error: 'LeaseDisputedError' }
+  const gapEnds = lease.lastActivityAt + gapSecs
+  if (now > gapEnds) return { kind: 'drop', reason: 'stalled' }
   const available = lease.deposited - lease.paidToProviders - lease.feesPaid
   const affordableSeconds = lease.pricePerSecond > 0n ? available / lease.pricePerSecond : 0n
   const affordableUntil = lease.settledUntil + Number(affordableSeconds)
-  const sendUntil = Math.min(until, now, affordableUntil)
+  const sendUntil = Math.min(until, now, affordableUntil, gapEnds)
   if (sendUntil <= lease.settledUntil) {
     return { kind: 'wait', error: until > now ? 'AttestationInFutureError' : 'AttestationExceedsDepositError' }
   }

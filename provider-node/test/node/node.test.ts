@@ -15,7 +15,6 @@ let c: ConsumerFx
 let a: ProviderNode
 let b: ProviderNode
 let consumer: SynktiNode
-let nonce = BigInt(Date.now())
 
 async function waitHealthy(node: ProviderNode, lease: string): Promise<string> {
   for (let i = 0; i < 200; i++) {
@@ -31,7 +30,6 @@ async function lease(spec = standinSpec(), deposit = 5_000_000n) {
   const opened = await client.openLease({
     consumer: c.kp,
     provider: spot.key,
-    nonce: nonce++,
     jobSpecHash: jobSpecHash(spec),
     maxPricePerSecond: 5_000n,
     deposit,
@@ -131,7 +129,6 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     const elsewhere = await client.openLease({
       consumer: c.kp,
       provider: steady.key,
-      nonce: nonce++,
       jobSpecHash: jobSpecHash(standinSpec()),
       maxPricePerSecond: 5_000n,
       deposit: 1_000_000n,

@@ -5,6 +5,8 @@ import { dispositionOf, planAttestation } from '../../src/settlement/index.js'
 
 const us = Keypair.generate().publicKey
 const key = () => Keypair.generate().publicKey
+/** The market's attestation gap: our own word reaches at most this far past the last activity. */
+const GAP = 5_000
 
 function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
   return {
@@ -12,20 +14,28 @@ function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
     market: key(),
     consumer: key(),
     provider,
-    nonce: 1n,
+    id: 1n,
+    receiptSigner: key(),
+    arbiter: key(),
     jobSpecHash: new Uint8Array(32),
     pricePerSecond: 1_000n,
-    maxPricePerSecond: 2_000n,
+    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
     escrow: key(),
     deposited: 1_000_000n,
     paidToProviders: 0n,
     feesPaid: 0n,
+    paidToCurrent: 0n,
+    held: [],
+    bond: 0n,
     openedAt: 900,
     acceptedAt: 1_000,
+    providerSince: 1_000,
     settledUntil: 1_000,
     lastActivityAt: 1_000,
     status: { kind: 'active' },
     migrationCount: 0,
+    consumerEvidence: new Uint8Array(32),
+    providerEvidence: new Uint8Array(32),
     bump: 255,
     escrowBump: 255,
     ...edit,
@@ -34,24 +44,26 @@ function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
 
 describe('planAttestation', () => {
   it('sends the whole item when escrow and the clock cover it', () => {
-    expect(planAttestation(1_300, lease(), us, 1_310)).toEqual({ kind: 'send', until: 1_300, partial: false })
+    expect(planAttestation(1_300, lease(), us, 1_310, GAP)).toEqual({ kind: 'send', until: 1_300, partial: false })
   })
 
   it('drops with the reason: closed, migrated away, already settled', () => {
-    expect(planAttestation(1_300, null, us, 1_310)).toEqual({ kind: 'drop', reason: 'lease-closed' })
-    expect(planAttestation(1_300, lease({}, key()), us, 1_310)).toEqual({ kind: 'drop', reason: 'migrated-away' })
-    expect(planAttestation(1_300, lease({ settledUntil: 1_300 }), us, 1_310)).toEqual({
+    expect(planAttestation(1_300, null, us, 1_310, GAP)).toEqual({ kind: 'drop', reason: 'lease-closed' })
+    expect(planAttestation(1_300, lease({}, key()), us, 1_310, GAP)).toEqual({ kind: 'drop', reason: 'migrated-away' })
+    expect(planAttestation(1_300, lease({ settledUntil: 1_300 }), us, 1_310, GAP)).toEqual({
       kind: 'drop',
       reason: 'already-settled',
     })
   })
 
   it('waits on a lease that is not active, naming the refusal a send would get', () => {
-    expect(planAttestation(1_300, lease({ status: { kind: 'open' } }), us, 1_310)).toEqual({
+    expect(planAttestation(1_300, lease({ status: { kind: 'open' } }), us, 1_310, GAP)).toEqual({
       kind: 'wait',
       error: 'LeaseNotActiveError',
     })
-    expect(planAttestation(1_300, lease({ status: { kind: 'disputed', openedAt: 1_200 } }), us, 1_310)).toEqual({
+    expect(
+      planAttestation(1_300, lease({ status: { kind: 'disputed', openedAt: 1_200, endedAt: null } }), us, 1_310, GAP),
+    ).toEqual({
       kind: 'wait',
       error: 'LeaseDisputedError',
     })
@@ -60,14 +72,29 @@ describe('planAttestation', () => {
   it('attests what escrow still covers and keeps the rest (partial)', () => {
     // 1_000_000 deposited, 700_000 paid + 17_500 fees: 282 whole seconds left at 1_000/s.
     const l = lease({ paidToProviders: 700_000n, feesPaid: 17_500n, settledUntil: 1_700 })
-    expect(planAttestation(2_100, l, us, 2_200)).toEqual({ kind: 'send', until: 1_982, partial: true })
+    expect(planAttestation(2_100, l, us, 2_200, GAP)).toEqual({ kind: 'send', until: 1_982, partial: true })
     const empty = lease({ paidToProviders: 975_000n, feesPaid: 25_000n, settledUntil: 2_000 })
-    expect(planAttestation(2_100, empty, us, 2_200)).toEqual({ kind: 'wait', error: 'AttestationExceedsDepositError' })
+    expect(planAttestation(2_100, empty, us, 2_200, GAP)).toEqual({
+      kind: 'wait',
+      error: 'AttestationExceedsDepositError',
+    })
+  })
+
+  it('drops an ended lease like a closed one', () => {
+    const ended = lease({ status: { kind: 'ended', outcome: 'completed', at: 1_200 } })
+    expect(planAttestation(1_300, ended, us, 1_310, GAP)).toEqual({ kind: 'drop', reason: 'lease-closed' })
+  })
+
+  it('never self-attests past the last activity plus the gap, and drops a stalled lease', () => {
+    // last activity 1_000, gap 600: our word reaches 1_600 at most
+    expect(planAttestation(2_000, lease(), us, 1_550, 600)).toEqual({ kind: 'send', until: 1_550, partial: true })
+    expect(planAttestation(1_700, lease(), us, 1_600, 600)).toEqual({ kind: 'send', until: 1_600, partial: true })
+    expect(planAttestation(2_000, lease(), us, 1_601, 600)).toEqual({ kind: 'drop', reason: 'stalled' })
   })
 
   it('never attests past the chain clock', () => {
-    expect(planAttestation(1_300, lease(), us, 1_250)).toEqual({ kind: 'send', until: 1_250, partial: true })
-    expect(planAttestation(1_300, lease(), us, 1_000)).toEqual({ kind: 'wait', error: 'AttestationInFutureError' })
+    expect(planAttestation(1_300, lease(), us, 1_250, GAP)).toEqual({ kind: 'send', until: 1_250, partial: true })
+    expect(planAttestation(1_300, lease(), us, 1_000, GAP)).toEqual({ kind: 'wait', error: 'AttestationInFutureError' })
   })
 })
 

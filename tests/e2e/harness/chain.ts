@@ -38,6 +38,8 @@ export const chainNow = (rpcUrl: string): Promise<number> => warpClock(rpcUrl, 0
 export interface StakeBalances {
   /** each provider's stake vault, by provider name */
   vaults: Record<string, bigint>
+  /** the market's slash vault: the treasury's share of slashes */
+  slashVault: bigint
   /** stake-mint accounts outside the providers (a consumer's, receiving slashed stake) */
   others: bigint[]
 }
@@ -48,11 +50,17 @@ export async function stakeBalances(cast: Cast, others: PublicKey[] = []): Promi
     const { stakeVault } = await cast.world.client.fetchProvider(p.provider)
     vaults[p.spec.name] = await cast.world.balance(stakeVault)
   }
-  return { vaults, others: await Promise.all(others.map((a) => cast.world.balance(a))) }
+  const { slashVault } = await cast.world.client.fetchMarket(cast.world.market)
+  return {
+    vaults,
+    slashVault: await cast.world.balance(slashVault),
+    others: await Promise.all(others.map((a) => cast.world.balance(a))),
+  }
 }
 
 export function stakeTotal(b: StakeBalances): bigint {
-  return Object.values(b.vaults).reduce((a, x) => a + x, 0n) + b.others.reduce((a, x) => a + x, 0n)
+  const vaults = Object.values(b.vaults).reduce((a, x) => a + x, 0n)
+  return vaults + b.slashVault + b.others.reduce((a, x) => a + x, 0n)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Keypair, PublicKey } from '@solana/web3.js'
-import { providerAddress } from '@synkti/market'
+import { earningsVaultAddress, providerAddress } from '@synkti/market'
 import { NODE, PROVIDER_BIN, REPO } from './paths.js'
 import { type Proc, type ProcessGroup, runJson } from './processes.js'
 import type { World } from './world.js'
@@ -31,8 +31,10 @@ export interface RunningProvider {
   operator: Keypair
   authority: Keypair
   provider: PublicKey
-  /** where the provider's earnings land (the authority's payment-token account) */
+  /** where the provider's final pay lands (the authority's payment-token account) */
   payout: PublicKey
+  /** the program's account for the provider's held (unvested) pay and unclaimed earnings */
+  earningsVault: PublicKey
   peerId: string
   addrs: string[]
   apiUrl: string | null
@@ -129,6 +131,7 @@ export async function registerProvider(world: World, spec: ProviderSpec): Promis
     authority: authority.keypair,
     provider: providerAddress(world.market, authority.keypair.publicKey),
     payout,
+    earningsVault: earningsVaultAddress(providerAddress(world.market, authority.keypair.publicKey)),
     configPath,
   }
 }

@@ -132,10 +132,10 @@ export async function respawnSpot(cast: Cast, progress: Progress, victim: Runnin
     .filter((p) => p !== victim && p.proc.running)
     .slice(0, 2)
     .flatMap((p) => p.addrs.slice(0, 1))
-  const { spec, operator, authority, provider, payout, configPath } = victim
+  const { spec, operator, authority, provider, payout, earningsVault, configPath } = victim
   const fresh = await runProvider(
     cast.group,
-    { spec: { ...spec, bootstrap }, operator, authority, provider, payout, configPath },
+    { spec: { ...spec, bootstrap }, operator, authority, provider, payout, earningsVault, configPath },
     START_TIMEOUT_MS,
   )
   cast.providers[index] = fresh

@@ -211,6 +211,7 @@ export async function synkti(
 
 export interface Balances {
   consumer: bigint
+  /** each provider's payout account plus its earnings vault (held pay, unvested fees, unclaimed) */
   providers: Record<string, bigint>
   feeVault: bigint
   escrow: bigint
@@ -221,7 +222,9 @@ export async function balances(cast: Cast, lease?: PublicKey): Promise<Balances>
   const feeVault = (await world.client.fetchMarket(world.market)).feeVault
   const escrow = lease === undefined ? null : escrowAddress(lease)
   const providers: Record<string, bigint> = {}
-  for (const p of cast.providers) providers[p.spec.name] = await world.balance(p.payout)
+  for (const p of cast.providers) {
+    providers[p.spec.name] = (await world.balance(p.payout)) + (await world.balance(p.earningsVault))
+  }
   return {
     consumer: await world.balance(cast.consumer.token),
     providers,

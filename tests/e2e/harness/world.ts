@@ -64,10 +64,13 @@ export async function createWorld(rpcUrl: string, edit: (p: MarketParams) => voi
   const params: MarketParams = {
     minStake: 1_000_000n,
     feeBps: 250,
-    slashBps: 5_000,
+    slashMultipleBps: 20_000,
+    disputeBond: 100_000n,
+    minCompletionPayment: 1_000n,
     disputeWindowSecs: 3_600,
     maxAttestationGapSecs: 600,
     exitCooldownSecs: 86_400,
+    governanceDelaySecs: 3_600,
     arbiter: arbiter.keypair.publicKey,
     treasury: treasury.keypair.publicKey,
   }

@@ -11,6 +11,8 @@ export interface RegisterOptions {
   operatorPath: string
   /** cold wallet owning the stake; default the operator key */
   authorityPath?: string
+  /** the provider's number under its authority (one per machine of a fleet); default 0 */
+  index?: number
   capability: Capability
   pricePerSecond: bigint
   /** total stake wanted in the provider's vault (base units); the difference is deposited */
@@ -38,7 +40,8 @@ export interface RegisterResult {
 export async function register(o: RegisterOptions): Promise<RegisterResult> {
   const operator = await loadKeypair(o.operatorPath)
   const authority: Keypair = o.authorityPath === undefined ? operator : await loadKeypair(o.authorityPath)
-  const provider = providerAddress(o.market, authority.publicKey)
+  const index = o.index ?? 0
+  const provider = providerAddress(o.market, authority.publicKey, index)
   const signatures: string[] = []
   let registered: RegisterResult['registered'] = 'already'
   const existing = await o.client.fetchProvider(provider).catch((err: Error) => {
@@ -49,7 +52,8 @@ export async function register(o: RegisterOptions): Promise<RegisterResult> {
     const { signature } = await o.client.registerProvider({
       authority,
       market: o.market,
-      operator: operator.publicKey,
+      operator,
+      index,
       capabilities: {
         gpuModel: o.capability.gpu.model,
         gpuCount: o.capability.gpu.count,
