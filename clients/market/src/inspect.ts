@@ -3,30 +3,12 @@ import anchor from '@anchor-lang/core'
 import type { PublicKey, Transaction } from '@solana/web3.js'
 import { CAMEL_IDL } from './codec.js'
 import { PROGRAM_ID } from './constants.js'
+import type { SynktiMarket } from './idl.js'
 
 const coder = new anchor.BorshCoder(CAMEL_IDL)
 
 /** Instruction names as the camelCase IDL (and Anchor's `methods`) spell them. */
-export type InstructionName =
-  | 'createMarket'
-  | 'withdrawFees'
-  | 'registerProvider'
-  | 'updateProvider'
-  | 'pauseProvider'
-  | 'resumeProvider'
-  | 'depositStake'
-  | 'beginExit'
-  | 'withdrawStake'
-  | 'openLease'
-  | 'acceptLease'
-  | 'attestUsage'
-  | 'topUpLease'
-  | 'migrateLease'
-  | 'closeLease'
-  | 'reclaimStalledLease'
-  | 'openDispute'
-  | 'resolveDispute'
-  | 'expireDispute'
+export type InstructionName = SynktiMarket['instructions'][number]['name']
 
 export interface DecodedInstruction {
   /** `unknown` for another program's instruction or data this IDL does not decode. */

@@ -94,3 +94,19 @@ export class FailoverDeadlineError extends Error {
     this.name = 'FailoverDeadlineError'
   }
 }
+
+/**
+ * The taker's migrate_lease transaction differs from the giver's plan in `field`: the giver
+ * refuses to co-sign (a forged or mistaken hand-off moves no lease).
+ */
+export class HandoffMismatchError extends Error {
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly got: string,
+    message = `hand-off transaction: ${field} is ${got}, the plan says ${expected}`,
+  ) {
+    super(message)
+    this.name = 'HandoffMismatchError'
+  }
+}

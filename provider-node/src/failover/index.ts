@@ -17,6 +17,7 @@
 export { DEFAULT_MAX_OFFERS, FAILOVER_PHASE_KINDS, FAILOVER_STATE_VERSION } from './constants.js'
 export * from './errors.js'
 export * from './executor.js'
+export * from './handoff-check.js'
 export * from './phases.js'
 export * from './planning.js'
 export { failoverStateSchema } from './schema.js'

@@ -1,10 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PublicKey } from '@solana/web3.js'
 import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
-import type { MarketClient } from '@synkti/market'
+import { chainNow, type MarketClient } from '@synkti/market'
 import { PeerUnreachableError, SynktiNode } from '@synkti/p2p'
 import { type Capability, fraction, gbPerSecond, seconds, totalVramGb, usdPerSecond } from '@synkti/planner'
-import type { FailoverCandidate, FailoverEffects, FailoverJob, FailoverTarget, PlanChoice } from '../failover/index.js'
+import {
+  checkHandoff,
+  type FailoverCandidate,
+  type FailoverEffects,
+  type FailoverJob,
+  type FailoverTarget,
+  type PlanChoice,
+} from '../failover/index.js'
 
 /** How often the giver asks the taker whether the job is there / healthy yet. */
 const POLL_MS = 250
@@ -19,6 +26,11 @@ const ASSUMED_BANDWIDTH_GBPS = 1
  * up to its TTL, and an offer to a dead node would cost a whole request timeout of the notice.
  */
 const PROBE_TIMEOUT_MS = 2_000
+/**
+ * The taker stamps the hand-off with the chain's time when it builds the transaction; the giver
+ * accepts it within this of its own reading (one offer's round trip, with room for a slow RPC).
+ */
+const HANDOFF_SKEW_SEC = 60
 
 function freeVramGb(capability: Capability, load: number): number {
   return totalVramGb(capability) * (1 - load)
@@ -28,7 +40,9 @@ export interface NodeFailoverDeps {
   client: MarketClient
   p2p: SynktiNode
   market: string
+  /** this node's operator key and provider account (base58) */
   self: string
+  selfProvider: string
   stopAdmitting(): void
   /** co-signs and submits the taker's migrate_lease; returns its signature */
   coSign(transaction: Uint8Array): Promise<string>
@@ -58,12 +72,22 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
     },
 
     async findCandidates(job, signal) {
-      const providers = await client.findProviders({ market: new PublicKey(deps.market) })
-      const others = providers.filter((p) => p.operator.toBase58() !== deps.self).slice(0, MAX_CANDIDATES)
+      const [providers, onChain] = await Promise.all([
+        client.findProviders({ market: new PublicKey(deps.market) }),
+        client.fetchLease(new PublicKey(lease())),
+      ])
+      // the consumer's policy caps the price at the chain's price, which is what the lease would pay
+      const cap = onChain.policy.maxPricePerSecond
+      const overCap = providers.filter((p) => p.pricePerSecond > cap).map((p) => p.operator.toBase58())
+      const others = providers
+        .filter((p) => p.operator.toBase58() !== deps.self && p.pricePerSecond <= cap)
+        .slice(0, MAX_CANDIDATES)
       const found = await Promise.allSettled(
         others.map(async (p): Promise<FailoverCandidate> => {
           const operator = p.operator.toBase58()
           const { record } = await p2p.getRecord(deps.market, operator, { signal })
+          // the record is the provider's word on capability, load and addresses; the price that
+          // would be paid is the chain's, so the planner ranks by that
           // the round trip from here stands for the distance to the consumer this node served
           const rttMs = await p2p.probe(operator, record.addresses, {
             signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
@@ -73,7 +97,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
             slot: {
               id: operator,
               capability: record.capability,
-              price: usdPerSecond(Number(record.pricePerSecond) / BASE_UNITS_PER_USD),
+              price: usdPerSecond(Number(p.pricePerSecond) / BASE_UNITS_PER_USD),
               bandwidth: gbPerSecond(ASSUMED_BANDWIDTH_GBPS),
               latency: seconds(rttMs / 1000),
               load: fraction(Math.min(1, record.load.gpuUtilization)),
@@ -91,6 +115,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
       deps.log('failover-candidates', {
         lease: lease(),
         registered: others.length,
+        overCap,
         reachable: candidates.map((c) => c.target.operator),
         unreachable,
       })
@@ -104,7 +129,21 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
       const outcome = await p2p.protocols.handoff(
         SynktiNode.peerIdOf(target.operator),
         { lease: request.lease, job: { spec: request.job.spec }, deadline: Math.ceil(request.deadline / 1000) },
-        (transaction) => deps.coSign(transaction),
+        async (transaction) => {
+          // the taker built this transaction: nothing in it is signed for before it matches our plan
+          checkHandoff(client.describeTransaction(transaction), {
+            programId: client.programId,
+            lease: new PublicKey(request.lease),
+            oldProvider: new PublicKey(deps.selfProvider),
+            oldOperator: new PublicKey(deps.self),
+            newProvider: new PublicKey(target.provider),
+            newOperator: new PublicKey(target.operator),
+            feePayer: new PublicKey(target.operator),
+            now: await chainNow(client.connection),
+            maxSkewSec: HANDOFF_SKEW_SEC,
+          })
+          return deps.coSign(transaction)
+        },
       )
       return outcome.accepted
         ? { accepted: true, migrateSignature: outcome.transactionSignature }

@@ -596,6 +596,7 @@ export class ProviderNode implements AsyncDisposable {
         p2p: this.p2p,
         market: this.config.market,
         self: this.address,
+        selfProvider: this.config.provider,
         plan: planWith(createPlanner()),
         log: (event, fields) => this.emit({ event, ...fields }),
         ...acts,
