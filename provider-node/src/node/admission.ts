@@ -7,6 +7,7 @@ import {
   JobDoesNotFitError,
   LeaseNotForThisProviderError,
   LeaseNotServableError,
+  LeaseUnfundedError,
   NodeNotAdmittingError,
   SpecHashMismatchError,
 } from './errors.js'
@@ -20,6 +21,15 @@ export interface AdmissionContext {
   allowCommands: readonly string[]
   /** VRAM (GB) the jobs already running here hold */
   usedVramGb: number
+  /** this node's price (base units per second): what a lease handed over would pay here */
+  pricePerSecond: bigint
+  /** the market's attestation gap: escrow must cover at least this long at the price */
+  gapSecs: number
+}
+
+/** Escrow left for service: deposits less what was paid out. */
+export function escrowAvailable(lease: Lease): bigint {
+  return lease.deposited - lease.paidToProviders - lease.feesPaid
 }
 
 /** A verified submission (or a hand-off offer): who asks, for which lease, with which spec. */
@@ -59,6 +69,10 @@ export function admitJob(
   if (lease.status.kind === 'disputed' || lease.status.kind === 'ended') {
     throw new LeaseNotServableError(claim.lease, lease.status.kind)
   }
+  // a hand-off would pay this node's price from then on; a submission pays the lease's
+  const price = expectedProvider === ctx.provider ? lease.pricePerSecond : ctx.pricePerSecond
+  const needed = price * BigInt(ctx.gapSecs)
+  if (escrowAvailable(lease) < needed) throw new LeaseUnfundedError(claim.lease, escrowAvailable(lease), needed)
   if (!Buffer.from(jobSpecHash(spec)).equals(Buffer.from(lease.jobSpecHash))) {
     throw new SpecHashMismatchError(claim.lease)
   }

@@ -69,6 +69,22 @@ export class NodeNotAdmittingError extends Error {
   }
 }
 
+/**
+ * The lease's escrow does not cover one attestation gap at the price this node would be paid:
+ * serving it would be work the chain may never pay for.
+ */
+export class LeaseUnfundedError extends Error {
+  override name = 'LeaseUnfundedError'
+  constructor(
+    readonly lease: string,
+    readonly available: bigint,
+    readonly needed: bigint,
+    message = `lease ${lease} holds ${available} in escrow, less than one attestation gap (${needed}): top it up first`,
+  ) {
+    super(message)
+  }
+}
+
 /** The lease is in a state where it cannot be served (disputed, already ended). */
 export class LeaseNotServableError extends Error {
   override name = 'LeaseNotServableError'

@@ -367,13 +367,16 @@ export class ProviderNode implements AsyncDisposable {
     return Math.min(1, this.jobs.usedVramGb() / totalVramGb(this.config.capability))
   }
 
-  private admissionContext(): AdmissionContext {
+  private async admissionContext(lease: Lease): Promise<AdmissionContext> {
+    const market = await this.client.fetchMarket(lease.market)
     return {
       provider: this.config.provider,
       capability: this.config.capability,
       admitting: this.admittingNow && this.context.role === 'worker',
       allowCommands: this.config.allowCommands,
       usedVramGb: this.jobs.usedVramGb(),
+      pricePerSecond: BigInt(this.config.pricePerSecond),
+      gapSecs: market.maxAttestationGapSecs,
     }
   }
 
@@ -393,7 +396,7 @@ export class ProviderNode implements AsyncDisposable {
       const admission = admitJob(
         { lease: request.lease, consumer: request.consumer, spec: request.spec },
         lease,
-        this.admissionContext(),
+        await this.admissionContext(lease),
       )
       let since = lease.settledUntil
       if (admission.accept) {
@@ -426,7 +429,7 @@ export class ProviderNode implements AsyncDisposable {
       const { spec } = admitJob(
         { lease: offer.lease, spec: offer.job.spec },
         lease,
-        this.admissionContext(),
+        await this.admissionContext(lease),
         lease.provider.toBase58(),
       )
       await this.gate('migrate', spec)

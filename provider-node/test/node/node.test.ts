@@ -210,13 +210,14 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
         p2p: a.p2p,
         market,
         self: a.address,
+        selfProvider: spot.key.toBase58(),
         stopAdmitting: () => undefined,
         coSign: () => Promise.reject(new Error('not offered')),
         drainOld: () => Promise.resolve(),
         plan: () => ({ ok: false, detail: 'not planned' }),
         log: (event, fields) => logged.push({ event, ...fields }),
       },
-      'lease-under-test',
+      await lease(),
     )
     const spec = standinSpec()
     const job = { jobId: 'job', spec, requirement: requirementOf(spec), expectedDurationSec: 60 }
