@@ -10,6 +10,8 @@ export const STATUS_PROTOCOL = `${PROTOCOL_PREFIX}/status/1.0.0`
 export const HANDOFF_PROTOCOL = `${PROTOCOL_PREFIX}/handoff/1.0.0`
 export const CHALLENGE_PROTOCOL = `${PROTOCOL_PREFIX}/challenge/1.0.0`
 export const LOGS_PROTOCOL = `${PROTOCOL_PREFIX}/logs/1.0.0`
+/** A consumer's usage receipt, handed to the node that serves its lease (it attests with it). */
+export const RECEIPT_PROTOCOL = `${PROTOCOL_PREFIX}/receipt/1.0.0`
 
 /** Namespace of provider records: `/synkti/provider/<market>/<operator>`. */
 export const PROVIDER_RECORD_NAMESPACE = 'provider'
@@ -46,6 +48,8 @@ export const MAX_MESSAGE_BYTES = {
   handoff: 16 * 1024,
   challenge: 4 * 1024,
   logs: 8 * 1024,
+  /** a receipt is ~600 bytes of JSON: addresses, times, a digest and a signature */
+  receipt: 2 * 1024,
 } as const
 
 /** Round-trip budget of one request/answer exchange. Failover has 120 s in total. */

@@ -62,6 +62,7 @@ export type {
   HandoffOfferBody,
   JobSubmitBody,
   JsonObject,
+  ReceiptSubmitMessage,
   StatusBody,
 } from './protocols/messages.js'
 export type {
@@ -71,6 +72,8 @@ export type {
   JobDecision,
   JobRequest,
   ProtocolHandlers,
+  ReceiptDecision,
+  ReceiptSubmission,
 } from './protocols/types.js'
 export type { Signed } from './protocols/verify.js'
 export {

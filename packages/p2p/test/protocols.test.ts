@@ -7,6 +7,7 @@ import {
   JOB_PROTOCOL,
   LOGS_PROTOCOL,
   type ProtocolHandlers,
+  RECEIPT_PROTOCOL,
   SIGNING_DOMAIN,
   STATUS_PROTOCOL,
   SynktiNode,
@@ -23,6 +24,7 @@ interface Seen {
   confirms: unknown[]
   nonces: Uint8Array[]
   errors: { name: string; protocol: string }[]
+  receipts: unknown[]
   logPulls: number
   logsFinished: boolean
 }
@@ -33,7 +35,16 @@ describe('direct protocols', () => {
   let client: SynktiNode
   let clientKey: Ed25519PrivateKey
   let lease: string
-  const seen: Seen = { jobs: [], offers: [], confirms: [], nonces: [], errors: [], logPulls: 0, logsFinished: false }
+  const seen: Seen = {
+    jobs: [],
+    offers: [],
+    confirms: [],
+    nonces: [],
+    errors: [],
+    receipts: [],
+    logPulls: 0,
+    logsFinished: false,
+  }
 
   const handlers: ProtocolHandlers = {
     job: async (request) => {
@@ -59,6 +70,12 @@ describe('direct protocols', () => {
       return { gpuModel: 'H100', matmulMs: 12.5 }
     },
     logs: (jobId, signal) => infiniteLog(jobId, signal),
+    receipt: async (submission) => {
+      seen.receipts.push(submission)
+      return submission.requests === '0'
+        ? { accepted: false, reason: 'InvalidReceiptError: nothing served' }
+        : { accepted: true }
+    },
   }
 
   async function* infiniteLog(jobId: string, signal: AbortSignal): AsyncGenerator<string> {
@@ -231,6 +248,39 @@ describe('direct protocols', () => {
         [json({ type: 'status-request', nonce: 'short' })],
         'MalformedMessageError',
       )
+    })
+  })
+
+  describe('/synkti/receipt/1.0.0', () => {
+    const receipt = () => ({
+      lease,
+      provider: lease,
+      from: 1_700_000_000,
+      until: 1_700_000_030,
+      requests: '42',
+      digest: Buffer.alloc(32, 3).toString('base64'),
+      signer: lease,
+      signature: Buffer.alloc(64, 9).toString('base64'),
+    })
+
+    it('hands the node the receipt as sent and passes its answer back', async () => {
+      expect(await client.protocols.submitReceipt(server.peerId, receipt())).toEqual({ accepted: true })
+      expect(seen.receipts.at(-1)).toMatchObject({ ...receipt(), remotePeer: client.peerId })
+      expect(await client.protocols.submitReceipt(server.peerId, { ...receipt(), requests: '0' })).toEqual({
+        accepted: false,
+        reason: 'InvalidReceiptError: nothing served',
+      })
+    })
+
+    it('rejects a digest or signature of the wrong length, and a non-decimal count, by name', async () => {
+      const bad = [
+        { ...receipt(), digest: 'AAAA' },
+        { ...receipt(), signature: Buffer.alloc(63).toString('base64') },
+        { ...receipt(), requests: '-1' },
+      ]
+      for (const r of bad) {
+        await expectServerError(RECEIPT_PROTOCOL, [json({ type: 'receipt-submit', ...r })], 'MalformedMessageError')
+      }
     })
   })
 

@@ -14,6 +14,8 @@ import {
   type JobRequest,
   type JsonObject,
   loadSolanaKeypair,
+  type ReceiptDecision,
+  type ReceiptSubmission,
   SynktiNode,
 } from '@synkti/p2p'
 import { createPlanner, totalVramGb } from '@synkti/planner'
@@ -42,7 +44,7 @@ import {
   requestsSampler,
   type Sampler,
 } from '../prognostics/index.js'
-import { createSettlementLoop, type SettlementLoop } from '../settlement/index.js'
+import { checkReceipt, createSettlementLoop, ReceiptBook, type SettlementLoop } from '../settlement/index.js'
 import { type AdmissionContext, admitJob } from './admission.js'
 import { ChainState } from './chain-state.js'
 import type { NodeConfig } from './config.js'
@@ -107,6 +109,7 @@ export class ProviderNode implements AsyncDisposable {
   private republishTimer: NodeJS.Timeout | undefined
   private leaseTimer: NodeJS.Timeout | undefined
   private spare: { operator: string; at: number } | null = null
+  private receipts?: ReceiptBook
   p2p!: SynktiNode
   context!: NodeContext
   api: RunningNodeApi | null = null
@@ -171,6 +174,8 @@ export class ProviderNode implements AsyncDisposable {
     this.leaseTimer = setInterval(() => void this.reconcileLeases(), CHAIN_REFRESH_MS)
     this.leaseTimer.unref()
     const privateKey = await loadSolanaKeypair(config.keypair)
+    const receipts = await ReceiptBook.open(config.stateDir)
+    this.receipts = receipts
     this.p2p = await SynktiNode.create({
       privateKey,
       listen: config.listen,
@@ -185,6 +190,7 @@ export class ProviderNode implements AsyncDisposable {
         },
         measure: async (nonce) => measure(nonce),
         logs: (jobId) => this.jobs.logs(jobId),
+        receipt: (submission) => this.onReceipt(submission),
       },
       onProtocolError: (err, protocol) => this.emit({ event: 'protocol-error', protocol, error: refusal(err) }),
     })
@@ -209,6 +215,7 @@ export class ProviderNode implements AsyncDisposable {
       provider: new PublicKey(config.provider),
       stateDir: config.stateDir,
       leases: () => this.jobs.served().map((s) => ({ lease: new PublicKey(s.lease), since: s.since })),
+      receipts,
       ...(config.settlementIntervalSec !== undefined ? { intervalSec: config.settlementIntervalSec } : {}),
       onEvent: (event) => {
         if (event.kind === 'attested') metrics.attestationsSent.inc({ outcome: 'ok' })
@@ -386,6 +393,24 @@ export class ProviderNode implements AsyncDisposable {
     } catch (err) {
       if ((err as Error).name === 'AccountNotFoundError') throw new UnknownLeaseError(address)
       throw err
+    }
+  }
+
+  /**
+   * `/synkti/receipt/1.0.0`: a consumer's usage receipt, kept if the chain would take it (this
+   * provider, the lease's receipt signer, a valid signature); the next attestation uses it.
+   */
+  async onReceipt(submission: ReceiptSubmission): Promise<ReceiptDecision> {
+    try {
+      const lease = await this.fetchLease(submission.lease)
+      const stored = checkReceipt(submission, lease, this.config.provider)
+      if (this.receipts === undefined) throw new Error('the node is not serving yet')
+      const kept = await this.receipts.put(stored)
+      this.emit({ event: 'receipt', lease: submission.lease, from: stored.from, until: stored.until, kept })
+      return { accepted: true }
+    } catch (err) {
+      this.emit({ event: 'receipt-refused', lease: submission.lease, reason: refusal(err) })
+      return { accepted: false, reason: refusal(err) }
     }
   }
 

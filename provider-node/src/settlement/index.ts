@@ -46,4 +46,5 @@ export {
   planAttestation,
 } from './outcome.js'
 export { type JournalEntry, type QueueItem, SettlementQueue } from './queue.js'
+export { checkReceipt, ReceiptBook, ReceiptRefusedError, type StoredReceipt, toSignedReceipt } from './receipts.js'
 export { attestationInterval, type DueAttestation, due, type IntervalInit, type LeaseRef } from './schedule.js'

@@ -20,6 +20,7 @@ import {
 import { SettlementLoopStoppedError } from './errors.js'
 import { type DropReason, dispositionOf, planAttestation } from './outcome.js'
 import { type QueueItem, SettlementQueue } from './queue.js'
+import { type ReceiptBook, toSignedReceipt } from './receipts.js'
 import { attestationInterval, due, type LeaseRef } from './schedule.js'
 
 export interface SettlementLoopInit {
@@ -32,6 +33,8 @@ export interface SettlementLoopInit {
   stateDir: string
   /** Leases this node serves right now. */
   leases: () => readonly LeaseRef[]
+  /** The consumers' receipts: an attestation they cover is paid at once, not held back. */
+  receipts?: ReceiptBook
   /** Seconds between attestations of one lease; at most the market's `maxAttestationGapSecs`. */
   intervalSec?: number
   /** Share of the gap when `intervalSec` is absent (default 0.5). */
@@ -56,6 +59,8 @@ export type SettlementEvent =
       fee: bigint
       /** Escrow or the clock covered less than the item: the rest stays queued. */
       partial: boolean
+      /** Backed by the consumer's receipt (paid at once) rather than held back. */
+      verified: boolean
     }
   | { kind: 'dropped'; lease: string; until: number; reason: DropReason; error: string | null }
   | { kind: 'deferred'; lease: string; until: number; error: string; network: boolean; retryAt: number }
@@ -334,20 +339,18 @@ class Loop implements SettlementLoop {
         lease = null
       }
       if (lease !== null) this.covered.set(item.lease, Math.max(this.covered.get(item.lease) ?? 0, lease.settledUntil))
+      const stored = this.init.receipts?.get(item.lease)
+      const receipt = stored?.provider === this.init.provider.toBase58() ? stored : undefined
       // An unknown gap (no RPC yet) cannot happen here: the lease was just read. Infinity defers to the chain.
-      const plan = planAttestation(
-        item.until,
-        lease,
-        this.init.provider,
-        now,
-        this.market.gapSecs ?? Number.POSITIVE_INFINITY,
-      )
+      const gap = this.market.gapSecs ?? Number.POSITIVE_INFINITY
+      const plan = planAttestation(item.until, lease, this.init.provider, now, gap, receipt)
       if (plan.kind === 'drop') return await this.drop(item, plan.reason, null)
       if (plan.kind === 'wait') return await this.defer(item, plan.error, false)
       const { signature, events } = await this.init.client.attestUsage({
         operator: this.init.operator,
         lease: address,
         until: plan.until,
+        ...(plan.verified && receipt !== undefined ? { receipt: toSignedReceipt(receipt) } : {}),
       })
       const attested = events.find((e) => e.name === 'UsageAttested')
       const data = attested?.name === 'UsageAttested' ? attested.data : undefined
@@ -374,6 +377,7 @@ class Loop implements SettlementLoop {
         payout: data?.payout ?? 0n,
         fee: data?.fee ?? 0n,
         partial: plan.partial,
+        verified: plan.verified,
       })
       return { outcome: 'attested', network: false }
     } catch (err) {

@@ -42,8 +42,11 @@ export function dispositionOf(err: unknown): Disposition {
 
 export type AttestationPlan =
   | { kind: 'drop'; reason: DropReason }
-  /** Send now up to `until`; `partial` when that is short of the item (escrow or clock), which then stays. */
-  | { kind: 'send'; until: number; partial: boolean }
+  /**
+   * Send now up to `until`; `partial` when that is short of the item (escrow, clock, gap or
+   * receipt), which then stays; `verified` when the consumer's receipt backs it.
+   */
+  | { kind: 'send'; until: number; partial: boolean; verified: boolean }
   /** Nothing can be sent yet; `error` names the program error a send would raise. */
   | { kind: 'wait'; error: string }
 
@@ -59,20 +62,27 @@ export function planAttestation(
   provider: PublicKey,
   now: number,
   gapSecs: number,
+  receipt?: { from: number; until: number },
 ): AttestationPlan {
   if (lease === null || lease.status.kind === 'ended') return { kind: 'drop', reason: 'lease-closed' }
   if (!lease.provider.equals(provider)) return { kind: 'drop', reason: 'migrated-away' }
   if (lease.settledUntil >= until) return { kind: 'drop', reason: 'already-settled' }
   if (lease.status.kind === 'open') return { kind: 'wait', error: 'LeaseNotActiveError' }
   if (lease.status.kind === 'disputed') return { kind: 'wait', error: 'LeaseDisputedError' }
-  const gapEnds = lease.lastActivityAt + gapSecs
-  if (now > gapEnds) return { kind: 'drop', reason: 'stalled' }
   const available = lease.deposited - lease.paidToProviders - lease.feesPaid
   const affordableSeconds = lease.pricePerSecond > 0n ? available / lease.pricePerSecond : 0n
   const affordableUntil = lease.settledUntil + Number(affordableSeconds)
+  // the consumer's receipt vouches for what it covers: no gap cap, paid at once
+  if (receipt !== undefined && receipt.from <= lease.settledUntil && receipt.until > lease.settledUntil) {
+    const sendUntil = Math.min(until, now, affordableUntil, receipt.until)
+    if (sendUntil > lease.settledUntil)
+      return { kind: 'send', until: sendUntil, partial: sendUntil < until, verified: true }
+  }
+  const gapEnds = lease.lastActivityAt + gapSecs
+  if (now > gapEnds) return { kind: 'drop', reason: 'stalled' }
   const sendUntil = Math.min(until, now, affordableUntil, gapEnds)
   if (sendUntil <= lease.settledUntil) {
     return { kind: 'wait', error: until > now ? 'AttestationInFutureError' : 'AttestationExceedsDepositError' }
   }
-  return { kind: 'send', until: sendUntil, partial: sendUntil < until }
+  return { kind: 'send', until: sendUntil, partial: sendUntil < until, verified: false }
 }

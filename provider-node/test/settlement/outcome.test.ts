@@ -44,7 +44,12 @@ function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
 
 describe('planAttestation', () => {
   it('sends the whole item when escrow and the clock cover it', () => {
-    expect(planAttestation(1_300, lease(), us, 1_310, GAP)).toEqual({ kind: 'send', until: 1_300, partial: false })
+    expect(planAttestation(1_300, lease(), us, 1_310, GAP)).toEqual({
+      kind: 'send',
+      until: 1_300,
+      partial: false,
+      verified: false,
+    })
   })
 
   it('drops with the reason: closed, migrated away, already settled', () => {
@@ -72,7 +77,12 @@ describe('planAttestation', () => {
   it('attests what escrow still covers and keeps the rest (partial)', () => {
     // 1_000_000 deposited, 700_000 paid + 17_500 fees: 282 whole seconds left at 1_000/s.
     const l = lease({ paidToProviders: 700_000n, feesPaid: 17_500n, settledUntil: 1_700 })
-    expect(planAttestation(2_100, l, us, 2_200, GAP)).toEqual({ kind: 'send', until: 1_982, partial: true })
+    expect(planAttestation(2_100, l, us, 2_200, GAP)).toEqual({
+      kind: 'send',
+      until: 1_982,
+      partial: true,
+      verified: false,
+    })
     const empty = lease({ paidToProviders: 975_000n, feesPaid: 25_000n, settledUntil: 2_000 })
     expect(planAttestation(2_100, empty, us, 2_200, GAP)).toEqual({
       kind: 'wait',
@@ -87,13 +97,50 @@ describe('planAttestation', () => {
 
   it('never self-attests past the last activity plus the gap, and drops a stalled lease', () => {
     // last activity 1_000, gap 600: our word reaches 1_600 at most
-    expect(planAttestation(2_000, lease(), us, 1_550, 600)).toEqual({ kind: 'send', until: 1_550, partial: true })
-    expect(planAttestation(1_700, lease(), us, 1_600, 600)).toEqual({ kind: 'send', until: 1_600, partial: true })
+    expect(planAttestation(2_000, lease(), us, 1_550, 600)).toEqual({
+      kind: 'send',
+      until: 1_550,
+      partial: true,
+      verified: false,
+    })
+    expect(planAttestation(1_700, lease(), us, 1_600, 600)).toEqual({
+      kind: 'send',
+      until: 1_600,
+      partial: true,
+      verified: false,
+    })
     expect(planAttestation(2_000, lease(), us, 1_601, 600)).toEqual({ kind: 'drop', reason: 'stalled' })
   })
 
+  it('a receipt covering the last settlement backs the attestation: no gap cap, even when stalled', () => {
+    const receipt = { from: 1_000, until: 1_900 }
+    // last activity 1_000, gap 600: alone, the node could not attest past 1_600, and at 1_950 not at all
+    expect(planAttestation(2_000, lease(), us, 1_950, 600, receipt)).toEqual({
+      kind: 'send',
+      until: 1_900,
+      partial: true,
+      verified: true,
+    })
+    // a receipt that starts after the last settlement cannot be used: our own word, gap-capped
+    expect(planAttestation(1_500, lease(), us, 1_550, 600, { from: 1_100, until: 1_500 })).toEqual({
+      kind: 'send',
+      until: 1_500,
+      partial: false,
+      verified: false,
+    })
+    // one that ends at the last settlement adds nothing
+    expect(planAttestation(1_500, lease(), us, 1_550, 600, { from: 900, until: 1_000 })).toMatchObject({
+      verified: false,
+    })
+  })
+
   it('never attests past the chain clock', () => {
-    expect(planAttestation(1_300, lease(), us, 1_250, GAP)).toEqual({ kind: 'send', until: 1_250, partial: true })
+    expect(planAttestation(1_300, lease(), us, 1_250, GAP)).toEqual({
+      kind: 'send',
+      until: 1_250,
+      partial: true,
+      verified: false,
+    })
     expect(planAttestation(1_300, lease(), us, 1_000, GAP)).toEqual({ kind: 'wait', error: 'AttestationInFutureError' })
   })
 })

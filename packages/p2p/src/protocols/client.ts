@@ -7,6 +7,7 @@ import {
   JOB_PROTOCOL,
   LOGS_PROTOCOL,
   NONCE_BYTES,
+  RECEIPT_PROTOCOL,
   SIGNING_DOMAIN,
   STATUS_PROTOCOL,
 } from '../constants.js'
@@ -27,10 +28,13 @@ import {
   jobRejectedSchema,
   logLineSchema,
   logsEndSchema,
+  type ReceiptSubmitMessage,
+  receiptAcceptedSchema,
+  receiptRejectedSchema,
   type StatusBody,
   statusResponseSchema,
 } from './messages.js'
-import type { JobDecision } from './types.js'
+import type { JobDecision, ReceiptDecision } from './types.js'
 import { requireSignedBy, type Signed, signBody } from './verify.js'
 
 export interface ProtocolClientInit {
@@ -87,6 +91,18 @@ export class ProtocolClient {
       return reply.type === 'job-accepted'
         ? { accepted: true, jobId: reply.jobId }
         : { accepted: false, reason: reply.reason }
+    })
+  }
+
+  /** Hands a usage receipt to the node serving the lease; it answers whether it keeps it. */
+  async submitReceipt(peer: PeerId | Multiaddr, receipt: Omit<ReceiptSubmitMessage, 'type'>): Promise<ReceiptDecision> {
+    return this.session(peer, RECEIPT_PROTOCOL, async ({ channel, step }) => {
+      await channel.send({ type: 'receipt-submit', ...receipt }, step())
+      const reply = await channel.expectOneOf(
+        { 'receipt-accepted': receiptAcceptedSchema, 'receipt-rejected': receiptRejectedSchema },
+        step(),
+      )
+      return reply.type === 'receipt-accepted' ? { accepted: true } : { accepted: false, reason: reply.reason }
     })
   }
 

@@ -1,9 +1,17 @@
-import { CHALLENGE_PROTOCOL, HANDOFF_PROTOCOL, JOB_PROTOCOL, LOGS_PROTOCOL, STATUS_PROTOCOL } from '../constants.js'
+import {
+  CHALLENGE_PROTOCOL,
+  HANDOFF_PROTOCOL,
+  JOB_PROTOCOL,
+  LOGS_PROTOCOL,
+  RECEIPT_PROTOCOL,
+  STATUS_PROTOCOL,
+} from '../constants.js'
 import { UnknownMessageTypeError } from '../errors.js'
 import { handleChallenge } from './handlers/challenge.js'
 import { handleHandoffOffer } from './handlers/handoff-offer.js'
 import { handleJobSubmit } from './handlers/job-submit.js'
 import { handleLogsRequest } from './handlers/logs-request.js'
+import { handleReceiptSubmit } from './handlers/receipt-submit.js'
 import { handleStatusRequest } from './handlers/status-request.js'
 import type { MessageHandler, ProtocolHandlers } from './types.js'
 
@@ -14,6 +22,7 @@ export const DISPATCH: Readonly<Record<string, Readonly<Record<string, MessageHa
   [HANDOFF_PROTOCOL]: { 'handoff-offer': handleHandoffOffer },
   [CHALLENGE_PROTOCOL]: { challenge: handleChallenge },
   [LOGS_PROTOCOL]: { 'logs-request': handleLogsRequest },
+  [RECEIPT_PROTOCOL]: { 'receipt-submit': handleReceiptSubmit },
 }
 
 /** Which injected handler makes a protocol worth serving. */
@@ -23,6 +32,7 @@ export const PROTOCOL_HANDLER: Readonly<Record<string, keyof ProtocolHandlers>> 
   [HANDOFF_PROTOCOL]: 'handoff',
   [CHALLENGE_PROTOCOL]: 'measure',
   [LOGS_PROTOCOL]: 'logs',
+  [RECEIPT_PROTOCOL]: 'receipt',
 }
 
 export function handlerFor(protocol: string, type: string): MessageHandler {

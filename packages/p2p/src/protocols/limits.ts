@@ -4,6 +4,7 @@ import {
   JOB_PROTOCOL,
   LOGS_PROTOCOL,
   MAX_MESSAGE_BYTES,
+  RECEIPT_PROTOCOL,
   STATUS_PROTOCOL,
 } from '../constants.js'
 
@@ -13,6 +14,7 @@ const LIMITS: Readonly<Record<string, number>> = {
   [HANDOFF_PROTOCOL]: MAX_MESSAGE_BYTES.handoff,
   [CHALLENGE_PROTOCOL]: MAX_MESSAGE_BYTES.challenge,
   [LOGS_PROTOCOL]: MAX_MESSAGE_BYTES.logs,
+  [RECEIPT_PROTOCOL]: MAX_MESSAGE_BYTES.receipt,
 }
 
 /** Largest single message on `protocol`, in bytes. */

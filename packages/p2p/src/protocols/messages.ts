@@ -115,3 +115,36 @@ export type HandoffOfferBody = z.infer<typeof handoffOfferBodySchema>
 export type HandoffAcceptBody = z.infer<typeof handoffAcceptBodySchema>
 export type HandoffConfirmBody = z.infer<typeof handoffConfirmBodySchema>
 export type ChallengeBody = z.infer<typeof challengeBodySchema>
+
+// --- /synkti/receipt/1.0.0 ------------------------------------------------------------------
+
+const u64Decimal = z.string().regex(/^(0|[1-9][0-9]{0,19})$/, 'a u64 in decimal')
+const bytes = (n: number) =>
+  z
+    .string()
+    .max(128)
+    .refine((s) => isBase64(s) && decodeBase64(s).length === n, `${n} bytes, base64`)
+
+/**
+ * A usage receipt as the consumer's key (or its gateway's) signed it for the chain: the
+ * signature is over the program's receipt message, not this JSON, and the node checks it
+ * against the lease's receipt signer before attesting with it.
+ */
+export const receiptSubmitSchema = z.strictObject({
+  type: z.literal('receipt-submit'),
+  lease: solanaAddressSchema,
+  /** the provider account the receipt names (the one serving the lease) */
+  provider: solanaAddressSchema,
+  from: unixSeconds,
+  until: unixSeconds,
+  requests: u64Decimal,
+  digest: bytes(32),
+  signer: solanaAddressSchema,
+  signature: bytes(64),
+})
+export type ReceiptSubmitMessage = z.infer<typeof receiptSubmitSchema>
+export const receiptAcceptedSchema = z.strictObject({ type: z.literal('receipt-accepted') })
+export const receiptRejectedSchema = z.strictObject({
+  type: z.literal('receipt-rejected'),
+  reason: z.string().max(512),
+})

@@ -1,7 +1,13 @@
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
 import type { Clock } from '../record/codec.js'
 import type { MessageChannel } from './channel.js'
-import type { HandoffConfirmBody, HandoffOfferBody, JobSubmitBody, JsonObject } from './messages.js'
+import type {
+  HandoffConfirmBody,
+  HandoffOfferBody,
+  JobSubmitBody,
+  JsonObject,
+  ReceiptSubmitMessage,
+} from './messages.js'
 
 /** A job submission whose consumer signature has been verified. */
 export interface JobRequest extends JobSubmitBody {
@@ -22,6 +28,13 @@ export interface HandoffConfirmation extends HandoffConfirmBody {
   remotePeer: PeerId
 }
 
+/** A usage receipt as it arrived (not yet checked against the chain: the node does that). */
+export interface ReceiptSubmission extends Omit<ReceiptSubmitMessage, 'type'> {
+  remotePeer: PeerId
+}
+
+export type ReceiptDecision = { accepted: true } | { accepted: false; reason: string }
+
 /**
  * Business logic injected by the package's user (provider-node). The package owns wire format,
  * signing, verification, limits and errors; a protocol without a handler is not served.
@@ -40,6 +53,8 @@ export interface ProtocolHandlers {
   measure?: (nonce: Uint8Array, signal: AbortSignal) => Promise<JsonObject>
   /** `/synkti/logs/1.0.0`: the lines of a job's log; pulled only as fast as the reader reads. */
   logs?: (jobId: string, signal: AbortSignal) => AsyncIterable<string>
+  /** `/synkti/receipt/1.0.0`: keep a consumer's usage receipt to attest with. */
+  receipt?: (submission: ReceiptSubmission, signal: AbortSignal) => Promise<ReceiptDecision>
 }
 
 /** What a server-side message handler gets for one inbound stream. */

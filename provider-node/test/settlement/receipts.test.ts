@@ -1,0 +1,104 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Keypair, type PublicKey } from '@solana/web3.js'
+import { type Lease, signReceipt } from '@synkti/market'
+import { describe, expect, it } from 'vitest'
+import { checkReceipt, ReceiptBook, type StoredReceipt } from '../../src/settlement/index.js'
+
+const key = () => Keypair.generate().publicKey
+const provider = key()
+const gateway = Keypair.generate()
+
+function lease(edit: Partial<Lease> = {}): Lease {
+  return {
+    address: key(),
+    market: key(),
+    id: 1n,
+    consumer: key(),
+    receiptSigner: gateway.publicKey,
+    provider,
+    arbiter: key(),
+    jobSpecHash: new Uint8Array(32),
+    pricePerSecond: 1_000n,
+    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
+    escrow: key(),
+    deposited: 1_000_000n,
+    paidToProviders: 0n,
+    feesPaid: 0n,
+    paidToCurrent: 0n,
+    held: [],
+    bond: 0n,
+    openedAt: 900,
+    acceptedAt: 1_000,
+    providerSince: 1_000,
+    settledUntil: 1_000,
+    lastActivityAt: 1_000,
+    status: { kind: 'active' },
+    migrationCount: 0,
+    consumerEvidence: new Uint8Array(32),
+    providerEvidence: new Uint8Array(32),
+    bump: 255,
+    escrowBump: 255,
+    ...edit,
+  }
+}
+
+/** A receipt as the gateway sends it, signed by `signer` for `(l, p)`. */
+function submission(l: Lease, signer = gateway, p: PublicKey = provider, until = 1_030) {
+  const receipt = { from: 1_000, until, requests: 7n, digest: new Uint8Array(32).fill(5) }
+  const signature = signReceipt(signer, l.address, p, receipt)
+  return {
+    lease: l.address.toBase58(),
+    provider: p.toBase58(),
+    from: receipt.from,
+    until: receipt.until,
+    requests: '7',
+    digest: Buffer.from(receipt.digest).toString('base64'),
+    signer: signer.publicKey.toBase58(),
+    signature: Buffer.from(signature).toString('base64'),
+  }
+}
+
+describe('checkReceipt: only receipts the chain would take are kept', () => {
+  it("keeps a receipt signed by the lease's receipt signer for this provider", () => {
+    const l = lease()
+    expect(checkReceipt(submission(l), l, provider.toBase58())).toMatchObject({ until: 1_030, requests: '7' })
+  })
+
+  it('refuses another signer, another provider, a forged signature, an empty period, an ended lease', () => {
+    const l = lease()
+    const me = provider.toBase58()
+    const refusals: [string, () => unknown][] = [
+      ['receipt signer', () => checkReceipt(submission(l, Keypair.generate()), l, me)],
+      ['another provider', () => checkReceipt(submission(l, gateway, key()), l, me)],
+      ['bad signature', () => checkReceipt({ ...submission(l), until: 1_031 }, l, me)],
+      ['no time', () => checkReceipt(submission(l, gateway, provider, 1_000), l, me)],
+      [
+        'ended',
+        () => checkReceipt(submission(l), lease({ status: { kind: 'ended', outcome: 'completed', at: 1 } }), me),
+      ],
+    ]
+    for (const [reason, check] of refusals) {
+      expect(check, reason).toThrow(
+        expect.objectContaining({ name: 'ReceiptRefusedError', reason: expect.stringContaining(reason) }),
+      )
+    }
+  })
+})
+
+describe('ReceiptBook', () => {
+  it('keeps the furthest-reaching receipt per lease, on disk across a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'receipts-'))
+    const l = lease()
+    const first = checkReceipt(submission(l, gateway, provider, 1_030), l, provider.toBase58())
+    const later = checkReceipt(submission(l, gateway, provider, 1_060), l, provider.toBase58())
+    const book = await ReceiptBook.open(dir)
+    expect(await book.put(later)).toBe(true)
+    expect(await book.put(first)).toBe(false)
+    const reopened = await ReceiptBook.open(dir)
+    expect(reopened.get(l.address.toBase58())).toEqual<StoredReceipt>(later)
+    await reopened.forget(l.address.toBase58())
+    expect((await ReceiptBook.open(dir)).get(l.address.toBase58())).toBeUndefined()
+  })
+})
