@@ -39,18 +39,19 @@ export function columnMinima(cost: Float64Array, rows: number, cols: number): Co
 }
 
 /**
- * Row reduction: u(i) = min over j of c(i,j), v = 0, and each row takes a free column at its
- * minimum when there is one (a free one wins among equal minima). Valid for rows < cols too:
- * free columns keep v = 0.
+ * Row reduction: u(i) = min over j of c(i,j) − v(j), and each row takes a free column at its
+ * minimum when there is one (a free one wins among equal minima). With v = 0 it is valid for
+ * rows < cols too: free columns keep v = 0. With prices in v (a square problem) it starts the
+ * searches where the prices say each row belongs.
  */
 export function rowReductionStart(s: SearchState): SearchState {
-  const { cost, rows, cols, u, rowOfCol, colOfRow } = s
+  const { cost, rows, cols, u, v, rowOfCol, colOfRow } = s
   for (let i = 0; i < rows; i++) {
     const base = i * cols
     let lowest = Number.POSITIVE_INFINITY
     let freeAt = -1
     for (let j = 0; j < cols; j++) {
-      const c = cost[base + j]!
+      const c = cost[base + j]! - v[j]!
       if (c < lowest) {
         lowest = c
         freeAt = rowOfCol[j] === FREE ? j : -1
@@ -95,7 +96,7 @@ export function columnReductionStart(s: SearchState, minima?: ColumnMinima): Sea
   // Reduction transfer: a row that got one column lowers that column's v to its second best, so
   // other rows see it as less attractive.
   for (let i = 0; i < rows; i++) {
-    if (process.env.NO_TRANSFER || taken[i] !== 1) continue
+    if (taken[i] !== 1) continue
     const j1 = colOfRow[i]!
     const base = i * cols
     let second = Number.POSITIVE_INFINITY

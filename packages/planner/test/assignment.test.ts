@@ -9,7 +9,7 @@ import {
   solveAssignment,
   UNPLACED,
 } from '../src/index.js'
-import { bruteForce, integerTies, matrixOf, munkresOptimum, randomMatrix, rng } from './helpers.js'
+import { bruteForce, integerTies, matrixOf, munkresOptimum, productMatrix, randomMatrix, rng } from './helpers.js'
 
 const INF = Number.POSITIVE_INFINITY
 
@@ -90,6 +90,34 @@ describe('solveAssignment against munkres on medium matrices', () => {
     // Every row prefers the same few columns: each row's cheapest columns mislead, the dense search must finish.
     ['shared favourites 150', (next) => matrixOf(150, 150, (i, j) => j + next() * 3 + (i % 7))],
     ['negative costs 100', (next) => matrixOf(100, 100, () => -1000 + next() * 10)],
+    // Price × duration, the planner's own cost structure: every row wants the same columns and
+    // the dense searches alone would need Θ(n) scans per row (the auction prices take over).
+    ['price × duration 150', (next) => productMatrix(150, 150, next)],
+    ['price × duration 100×160', (next) => productMatrix(100, 160, next)],
+    ['price × duration 160×100', (next) => productMatrix(160, 100, next)],
+    [
+      'price × duration with forbidden pairs 150',
+      (next) => {
+        const m = productMatrix(150, 150, next)
+        return matrixOf(150, 150, (i, j) => (next() < 0.3 ? INF : m.data[i * 150 + j]!))
+      },
+    ],
+    [
+      'price × duration, and jobs competing for five slots 120×120',
+      (next) => {
+        const m = productMatrix(120, 120, next)
+        return matrixOf(120, 120, (i, j) => (i < 40 && j >= 5 ? INF : m.data[i * 120 + j]!))
+      },
+    ],
+    [
+      // found hard long before the last two rows show that not all can be placed: the auction's
+      // price war over column 0 has to be cut short
+      'price × duration where the last two jobs fit only slot 0, 150',
+      (next) => {
+        const m = productMatrix(150, 150, next)
+        return matrixOf(150, 150, (i, j) => (i >= 148 && j > 0 ? INF : m.data[i * 150 + j]!))
+      },
+    ],
     // Hall's condition fails: 40 jobs fit only slots 0..4, so most of them stay unplaced.
     [
       'jobs competing for five slots 100×60',

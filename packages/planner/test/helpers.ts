@@ -28,6 +28,17 @@ export function integerTies(rows: number, cols: number, values: number, next: ()
   return matrixOf(rows, cols, () => Math.floor(next() * values))
 }
 
+/**
+ * The planner's cost structure: job duration × slot rate, plus a per-slot constant (what the
+ * transfer and preemption terms add). Every row ranks the columns the same way.
+ */
+export function productMatrix(rows: number, cols: number, next: () => number): CostMatrix {
+  const duration = Array.from({ length: rows }, () => 1 + next())
+  const rate = Array.from({ length: cols }, () => 1 + 3 * next())
+  const fixed = Array.from({ length: cols }, () => next())
+  return matrixOf(rows, cols, (i, j) => duration[i]! * rate[j]! + fixed[j]!)
+}
+
 /** Exhaustive optimum: most rows placed, then least cost. Exponential, for n ≤ 7 only. */
 export function bruteForce(m: CostMatrix): { placed: number; total: number } {
   let best = { placed: -1, total: INF }
