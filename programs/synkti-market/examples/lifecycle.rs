@@ -1,9 +1,11 @@
 //! `npm run demo` (until the full P2P demo lands): one lease's life on a real bank, printing
 //! every party's balances before and after, the reputation counters, and the conservation check.
 //!
-//! A consumer leases an H100 on a spot provider, which attests usage; the spot machine is
-//! reclaimed, the lease fails over to an on-demand provider (migrate_lease), which serves on;
-//! the consumer closes and gets the rest back.
+//! A consumer leases an H100 on a spot provider, which attests usage on the consumer's signed
+//! receipts (paid at once); the spot machine is reclaimed, the lease fails over to an on-demand
+//! provider (migrate_lease), which serves on and attests alone (held in its earnings vault until
+//! it vests); the consumer closes, gets the rest back, and the record is finalized after the
+//! dispute window.
 // The example borrows the test harness, of which it uses only a part.
 #![allow(deprecated, dead_code)]
 #[path = "../tests/bank/env.rs"]
@@ -26,11 +28,13 @@ struct Ledger<'a> {
 }
 
 impl Ledger<'_> {
-    async fn balances(&self, env: &mut Env) -> [(&'static str, u64); 4] {
+    async fn balances(&self, env: &mut Env) -> [(&'static str, u64); 6] {
         [
             ("consumer", env.balance(&self.c.token).await),
             ("spot provider", env.balance(&self.spot.payout).await),
+            ("spot held", env.balance(&self.spot.earnings_vault).await),
             ("standby provider", env.balance(&self.standby.payout).await),
+            ("standby held", env.balance(&self.standby.earnings_vault).await),
             ("market fees", env.balance(&self.m.fee_vault).await),
         ]
     }
@@ -53,15 +57,15 @@ async fn main() {
     let ledger = Ledger { m: &m, spot: &spot, standby: &standby, c: &c };
     let before = ledger.balances(&mut env).await;
 
-    let lease = env.active_lease(&m, &c, &spot, 1, DEPOSIT).await;
+    let lease = env.active_lease(&m, &c, &spot, DEPOSIT).await;
     step("consumer opened a lease with 3.6 tokens in escrow; the spot operator accepted");
     let start = env.now().await;
     for minute in 1..=3 {
         env.warp(60).await;
-        let ix = m.attest_ix(&spot, &lease, &spot.operator.pubkey(), start + 60 * minute);
-        Env::ok(env.send(&[ix], &[&spot.operator]).await);
+        let (from, until) = (start + 60 * (minute - 1), start + 60 * minute);
+        Env::ok(env.send(&m.attest_receipt_ixs(&c, &spot, &lease, from, until), &[&spot.operator]).await);
     }
-    step("spot operator attested 3 minutes of service");
+    step("spot operator attested 3 minutes of service on the consumer's receipts (paid at once)");
     env.warp(45).await;
     let handoff = env.now().await - 5;
     Env::ok(env.send(&[m.migrate_ix(&spot, &standby, &lease, handoff)], &[&spot.operator, &standby.operator]).await);
@@ -69,10 +73,13 @@ async fn main() {
     env.warp(120).await;
     let until = env.now().await;
     Env::ok(env.send(&[m.attest_ix(&standby, &lease, &standby.operator.pubkey(), until)], &[&standby.operator]).await);
-    step("standby attested 2 more minutes");
+    step("standby attested 2 more minutes on its own word (held until the dispute window passed)");
     env.warp(30).await;
     Env::ok(env.send(&[m.close_ix(&c, &standby, &lease, &c.kp.pubkey())], &[&c.kp]).await);
-    step("consumer closed the lease: final settlement and refund\n");
+    step("consumer closed the lease: final settlement and refund");
+    env.warp(3_601).await;
+    Env::ok(env.send(&[m.finalize_ix(&c.kp.pubkey(), &c, &standby, &lease)], &[&c.kp]).await);
+    step("after the dispute window: lease record finalized, rent back to the consumer\n");
 
     let after = ledger.balances(&mut env).await;
     println!("  {:<18} {:>12} {:>12} {:>12}", "party", "before", "after", "change");
@@ -85,8 +92,14 @@ async fn main() {
     for (name, p) in [("spot", &spot), ("standby", &standby)] {
         let r = env.account::<Provider>(&p.key).await.reputation;
         println!(
-            "\n  reputation {name:<8} completed={} failed={} handed_off={} taken={} seconds={} earned={}",
-            r.leases_completed, r.leases_failed, r.failovers_handed_off, r.failovers_taken, r.seconds_served, r.earned
+            "\n  reputation {name:<8} completed={} failed={} handed_off={} taken={} verified={} self={} earned={}",
+            r.leases_completed,
+            r.leases_failed,
+            r.failovers_handed_off,
+            r.failovers_taken,
+            r.seconds_verified,
+            r.seconds_self_attested,
+            r.earned
         );
     }
     let escrow_gone = !env.exists(&lease.escrow).await;

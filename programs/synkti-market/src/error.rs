@@ -17,10 +17,10 @@ pub enum SynktiError {
     #[msg("Protocol fee above the maximum (2000 bps)")]
     FeeTooHigh,
     /// 6004
-    #[msg("Slash ratio above 10000 bps")]
+    #[msg("Slash multiple above 30000 bps (three times the disputed value)")]
     SlashTooHigh,
     /// 6005
-    #[msg("Durations (dispute window, attestation gap, exit cooldown) must be positive")]
+    #[msg("Durations out of bounds: window 1 h..7 d, gap 10 s..window, cooldown window+gap..30 d, governance delay window..30 d")]
     InvalidDuration,
     /// 6006
     #[msg("Amount must be greater than zero")]
@@ -112,6 +112,69 @@ pub enum SynktiError {
     /// 6035
     #[msg("Fee vault holds less than requested")]
     InsufficientFees,
+    /// 6036
+    #[msg("The market's minimum stake must be greater than zero")]
+    MinStakeZero,
+    /// 6037
+    #[msg("The market's dispute bond must be greater than zero")]
+    DisputeBondZero,
+    /// 6038
+    #[msg("Lease has ended")]
+    LeaseEnded,
+    /// 6039
+    #[msg("Self-attested time is past the last activity plus the attestation gap")]
+    AttestationPastGap,
+    /// 6040
+    #[msg("Lease has stalled: nothing was settled within the attestation gap")]
+    LeaseStalled,
+    /// 6041
+    #[msg("Escrow does not cover one attestation gap at the lease's price")]
+    DepositBelowInterval,
+    /// 6042
+    #[msg("A provider's own authority or operator cannot lease from it")]
+    SelfDealing,
+    /// 6043
+    #[msg("The lease's policy requires the consumer's signature for a hand-off")]
+    ConsumerConsentRequired,
+    /// 6044
+    #[msg("The lease has used all the hand-offs its policy allows")]
+    MigrationLimitReached,
+    /// 6045
+    #[msg("The current provider has not served for a second yet")]
+    ZeroLengthHandoff,
+    /// 6046
+    #[msg("This operator key already serves a provider in this market")]
+    OperatorTaken,
+    /// 6047
+    #[msg("The account to create already exists")]
+    AccountAlreadyExists,
+    /// 6048
+    #[msg("The lease address is not the market's next lease id")]
+    StaleLeaseId,
+    /// 6049
+    #[msg("The usage receipt is missing, malformed, or not signed by the lease's receipt signer")]
+    InvalidReceipt,
+    /// 6050
+    #[msg("The usage receipt does not cover the attested period")]
+    ReceiptDoesNotCover,
+    /// 6051
+    #[msg("Stake is still exposed: lease records, disputes or unvested pay remain")]
+    ExposureRemains,
+    /// 6052
+    #[msg("Lease has not ended")]
+    LeaseNotEnded,
+    /// 6053
+    #[msg("The market has no pending update")]
+    NoPendingUpdate,
+    /// 6054
+    #[msg("The market update's delay has not elapsed")]
+    UpdateNotDue,
+    /// 6055
+    #[msg("A payout account cannot be one of the market's or provider's vaults")]
+    PayoutIsProgramVault,
+    /// 6056
+    #[msg("Claim exceeds the vested, unclaimed earnings")]
+    InsufficientUnclaimed,
 }
 
 impl From<crate::settlement::SettlementError> for anchor_lang::error::Error {

@@ -4,10 +4,12 @@
 use anchor_lang::prelude::*;
 
 pub mod constants;
+pub mod create;
 pub mod error;
 pub mod escrow;
 pub mod events;
 pub mod instructions;
+pub mod receipt;
 pub mod settlement;
 pub mod signer_seeds;
 pub mod state;
@@ -27,19 +29,39 @@ pub mod synkti_market {
         create_market::handler(ctx, params)
     }
 
-    /// Treasury withdraws collected protocol fees.
+    /// The market's authority proposes new keys (arbiter, treasury, authority), due after the delay.
+    pub fn update_market(ctx: Context<UpdateMarket>, update: MarketUpdate) -> Result<()> {
+        update_market::propose(ctx, update)
+    }
+
+    /// Anyone applies a proposed market update once its delay has passed.
+    pub fn apply_market_update(ctx: Context<ApplyMarketUpdate>) -> Result<()> {
+        update_market::apply(ctx)
+    }
+
+    /// Treasury withdraws collected protocol fees or slashes.
     pub fn withdraw_fees(ctx: Context<WithdrawFees>, amount: u64) -> Result<()> {
         withdraw_fees::handler(ctx, amount)
     }
 
-    /// Register a provider (authority = cold wallet) with its operator key, capabilities and price.
+    /// Register a provider (authority = cold wallet, operator = node key, both sign) with its price.
     pub fn register_provider(ctx: Context<RegisterProvider>, args: RegisterProviderArgs) -> Result<()> {
         register_provider::handler(ctx, args)
     }
 
-    /// Change operator key, capabilities or price (authority only).
+    /// Change capabilities, price or payout account (authority only).
     pub fn update_provider(ctx: Context<UpdateProvider>, args: UpdateProviderArgs) -> Result<()> {
         update_provider::handler(ctx, args)
+    }
+
+    /// Move a provider to a new operator key (authority and new operator sign).
+    pub fn rotate_operator(ctx: Context<RotateOperator>) -> Result<()> {
+        rotate_operator::handler(ctx)
+    }
+
+    /// Vest matured held pay and send unclaimed earnings where the authority says.
+    pub fn claim_earnings(ctx: Context<ClaimEarnings>, amount: Option<u64>) -> Result<()> {
+        claim_earnings::handler(ctx, amount)
     }
 
     /// Stop taking new leases (authority or operator).
@@ -62,7 +84,7 @@ pub mod synkti_market {
         begin_exit::handler(ctx)
     }
 
-    /// Withdraw stake after the cooldown, once no lease is open.
+    /// Withdraw stake after the cooldown, once nothing can claim it any more.
     pub fn withdraw_stake(ctx: Context<StakeTransfer>, amount: u64) -> Result<()> {
         withdraw_stake::handler(ctx, amount)
     }
@@ -77,9 +99,9 @@ pub mod synkti_market {
         accept_lease::handler(ctx)
     }
 
-    /// Operator attests service up to `until`; paid from escrow minus the protocol fee.
-    pub fn attest_usage(ctx: Context<AttestUsage>, until: i64) -> Result<()> {
-        attest_usage::handler(ctx, until)
+    /// Operator attests service up to `until`: paid at once with a receipt, else held back.
+    pub fn attest_usage(ctx: Context<AttestUsage>, args: AttestUsageArgs) -> Result<()> {
+        attest_usage::handler(ctx, args)
     }
 
     /// Consumer adds funds to the escrow.
@@ -102,12 +124,17 @@ pub mod synkti_market {
         reclaim_stalled_lease::handler(ctx)
     }
 
-    /// Consumer freezes an active lease within the dispute window.
-    pub fn open_dispute(ctx: Context<OpenDispute>, reason_hash: [u8; 32]) -> Result<()> {
-        open_dispute::handler(ctx, reason_hash)
+    /// Consumer contests an active lease, or one ended within the window, posting the bond.
+    pub fn open_dispute(ctx: Context<OpenDispute>, evidence_hash: [u8; 32]) -> Result<()> {
+        open_dispute::handler(ctx, evidence_hash)
     }
 
-    /// Arbiter rules: refund and slash, or release to the provider.
+    /// Either party records its evidence hash on an open dispute.
+    pub fn add_evidence(ctx: Context<AddEvidence>, evidence_hash: [u8; 32]) -> Result<()> {
+        add_evidence::handler(ctx, evidence_hash)
+    }
+
+    /// The lease's arbiter rules: refund (claw back, bounded slash) or release to the provider.
     pub fn resolve_dispute(ctx: Context<ResolveDispute>, verdict: Verdict) -> Result<()> {
         resolve_dispute::handler(ctx, verdict)
     }
@@ -115,5 +142,10 @@ pub mod synkti_market {
     /// Anyone ends a dispute the arbiter left past its window, in the provider's favour.
     pub fn expire_dispute(ctx: Context<ExpireDispute>) -> Result<()> {
         expire_dispute::handler(ctx)
+    }
+
+    /// Anyone removes an ended lease's record after its dispute window; rent to the consumer.
+    pub fn finalize_lease(ctx: Context<FinalizeLease>) -> Result<()> {
+        finalize_lease::handler(ctx)
     }
 }

@@ -22,9 +22,11 @@ pub struct Settlement {
     pub fee: u64,
 }
 
-/// The protocol's share of `gross`, rounded down so the provider never loses a unit to rounding.
+/// The protocol's share of `gross`, rounded up: splitting a lease into many tiny attestations
+/// must not shave the fee to zero (it never exceeds `gross`, since `fee_bps` ≤ 10,000).
 pub fn fee_of(gross: u64, fee_bps: u16) -> Result<u64, SettlementError> {
-    let fee = (gross as u128) * (fee_bps as u128) / (BPS_DENOMINATOR as u128);
+    let den = BPS_DENOMINATOR as u128;
+    let fee = ((gross as u128) * (fee_bps as u128)).div_ceil(den);
     u64::try_from(fee).map_err(|_| SettlementError::Overflow)
 }
 
@@ -81,10 +83,31 @@ pub fn settle_capped(
     charge(seconds, price_per_second, fee_bps)
 }
 
-/// The share of a provider's stake taken when a dispute goes against it.
-pub fn slash_of(staked: u64, slash_bps: u16) -> Result<u64, SettlementError> {
-    let slash = (staked as u128) * (slash_bps as u128) / (BPS_DENOMINATOR as u128);
-    u64::try_from(slash).map_err(|_| SettlementError::Overflow)
+/// The latest time a self-attestation may bill up to: never past now, never past the last
+/// activity plus the attestation gap (a provider cannot bill a silence).
+pub fn attestable_until(last_activity_at: i64, gap: i64, now: i64) -> i64 {
+    now.min(last_activity_at.saturating_add(gap))
+}
+
+/// When self-attested pay earned at `now` vests: the end of the next dispute-window bucket, so
+/// between one and two windows later. Bucketing keeps at most two unvested tranches alive.
+pub fn vests_at(now: i64, window: i64) -> i64 {
+    let bucket = now.div_euclid(window.max(1));
+    bucket.saturating_add(2).saturating_mul(window.max(1))
+}
+
+/// The slash of a refund verdict: a bounded multiple of the disputed value, never more than
+/// the stake. A dispute over nothing (nothing paid) slashes nothing.
+pub fn slash_of(disputed_value: u64, multiple_bps: u16, staked: u64) -> Result<u64, SettlementError> {
+    let slash = (disputed_value as u128) * (multiple_bps as u128) / (BPS_DENOMINATOR as u128);
+    Ok(u64::try_from(slash).unwrap_or(u64::MAX).min(staked))
+}
+
+/// How a slash is split: the consumer is made whole for what it lost and could not get back
+/// (`lost`), the rest goes to the treasury, so a claimant never profits from a verdict.
+pub fn split_slash(slash: u64, lost: u64) -> (u64, u64) {
+    let to_consumer = slash.min(lost);
+    (to_consumer, slash - to_consumer)
 }
 
 #[cfg(test)]
@@ -92,17 +115,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fee_rounds_down_in_the_providers_favour() {
-        assert_eq!(fee_of(999, 100).unwrap(), 9);
+    fn fee_rounds_up_so_tiny_attestations_still_pay_it() {
+        assert_eq!(fee_of(999, 100).unwrap(), 10);
         assert_eq!(fee_of(1_000, 100).unwrap(), 10);
+        assert_eq!(fee_of(1, 250).unwrap(), 1);
+        assert_eq!(fee_of(0, 250).unwrap(), 0);
+        // u64::MAX is a multiple of 5: a fifth of it is exact, nothing to round.
         assert_eq!(fee_of(u64::MAX, 2_000).unwrap(), u64::MAX / 5);
+        assert_eq!(fee_of(u64::MAX - 1, 2_000).unwrap(), u64::MAX / 5);
+        assert_eq!(fee_of(u64::MAX, 10_000).unwrap(), u64::MAX);
         assert_eq!(fee_of(12_345, 0).unwrap(), 0);
+    }
+
+    #[test]
+    fn attestable_until_is_capped_by_now_and_the_gap() {
+        assert_eq!(attestable_until(1_000, 600, 6_000), 1_600);
+        assert_eq!(attestable_until(1_000, 600, 1_300), 1_300);
+        assert_eq!(attestable_until(i64::MAX - 1, 600, i64::MAX), i64::MAX);
+    }
+
+    #[test]
+    fn pay_vests_between_one_and_two_windows_later() {
+        for now in [0i64, 1, 3_599, 3_600, 7_201, 1_700_000_123] {
+            let v = vests_at(now, 3_600);
+            assert!(v > now + 3_600 - 1 && v <= now + 7_200, "{now} -> {v}");
+            assert_eq!(v % 3_600, 0);
+        }
+        assert_eq!(vests_at(i64::MAX, 3_600), i64::MAX);
+    }
+
+    #[test]
+    fn slash_split_never_pays_the_claimant_more_than_it_lost() {
+        assert_eq!(split_slash(300, 100), (100, 200));
+        assert_eq!(split_slash(50, 100), (50, 0));
+        assert_eq!(split_slash(0, 100), (0, 0));
     }
 
     #[test]
     fn charge_splits_gross_into_payout_and_fee() {
         let s = charge(60, 1_000, 250).unwrap();
         assert_eq!(s, Settlement { seconds: 60, gross: 60_000, payout: 58_500, fee: 1_500 });
+        let s = charge(3, 7, 250).unwrap();
+        assert_eq!((s.payout, s.fee), (20, 1));
         assert_eq!(s.payout + s.fee, s.gross);
     }
 
@@ -142,9 +196,10 @@ mod tests {
     }
 
     #[test]
-    fn slash_takes_the_ratio_of_stake() {
-        assert_eq!(slash_of(1_000, 5_000).unwrap(), 500);
-        assert_eq!(slash_of(1_000, 10_000).unwrap(), 1_000);
-        assert_eq!(slash_of(u64::MAX, 10_000).unwrap(), u64::MAX);
+    fn slash_is_a_bounded_multiple_of_the_disputed_value() {
+        assert_eq!(slash_of(1_000, 20_000, 1_000_000).unwrap(), 2_000);
+        assert_eq!(slash_of(1_000, 20_000, 1_500).unwrap(), 1_500);
+        assert_eq!(slash_of(0, 30_000, 1_000_000).unwrap(), 0);
+        assert_eq!(slash_of(u64::MAX, 30_000, u64::MAX).unwrap(), u64::MAX);
     }
 }

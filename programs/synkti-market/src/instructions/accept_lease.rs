@@ -2,17 +2,18 @@ use anchor_lang::prelude::*;
 
 use crate::error::SynktiError;
 use crate::events::{emit_event, LeaseAccepted};
+use crate::instructions::open_lease::require_funded;
 use crate::state::{Lease, LeaseStatus, Market, Provider};
 
 #[derive(Accounts)]
 pub struct AcceptLease<'info> {
     pub operator: Signer<'info>,
     #[account(address = lease.market @ SynktiError::WrongMarket)]
-    pub market: Account<'info, Market>,
+    pub market: Box<Account<'info, Market>>,
     #[account(mut, has_one = operator @ SynktiError::Unauthorized)]
-    pub provider: Account<'info, Provider>,
+    pub provider: Box<Account<'info, Provider>>,
     #[account(mut, constraint = lease.provider == provider.key() @ SynktiError::WrongProvider)]
-    pub lease: Account<'info, Lease>,
+    pub lease: Box<Account<'info, Lease>>,
 }
 
 impl AcceptLease<'_> {
@@ -20,7 +21,7 @@ impl AcceptLease<'_> {
         require!(self.lease.status == LeaseStatus::Open, SynktiError::LeaseNotOpen);
         require!(self.provider.is_active(), SynktiError::ProviderNotActive);
         require!(self.provider.staked >= self.market.min_stake, SynktiError::InsufficientStake);
-        Ok(())
+        require_funded(self.lease.available()?, self.lease.price_per_second, self.market.max_attestation_gap_secs)
     }
 }
 
@@ -28,10 +29,10 @@ impl AcceptLease<'_> {
 pub fn handler(ctx: Context<AcceptLease>) -> Result<()> {
     ctx.accounts.validate()?;
     let now = Clock::get()?.unix_timestamp;
-    ctx.accounts.provider.lease_started()?;
     let lease = &mut ctx.accounts.lease;
     lease.status = LeaseStatus::Active;
     lease.accepted_at = now;
+    lease.provider_since = now;
     lease.settled_until = now;
     lease.last_activity_at = now;
     emit_event(LeaseAccepted { lease: lease.key(), provider: lease.provider, accepted_at: now });

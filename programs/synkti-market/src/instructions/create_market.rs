@@ -1,8 +1,8 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token::{Mint, Token, TokenAccount};
+use anchor_spl::token::{Mint, Token};
 
-use crate::constants::{FEE_VAULT_SEED, MARKET_SEED, MAX_FEE_BPS};
-use crate::error::SynktiError;
+use crate::constants::{FEE_VAULT_SEED, MARKET_SEED, SLASH_VAULT_SEED};
+use crate::create::{create_account, create_token_vault};
 use crate::events::{emit_event, MarketCreated};
 use crate::state::{Market, MarketParams};
 
@@ -10,69 +10,61 @@ use crate::state::{Market, MarketParams};
 pub struct CreateMarket<'info> {
     #[account(mut)]
     pub creator: Signer<'info>,
-    pub mint: Account<'info, Mint>,
-    pub stake_mint: Account<'info, Mint>,
-    #[account(
-        init,
-        payer = creator,
-        space = 8 + Market::INIT_SPACE,
-        seeds = [MARKET_SEED, creator.key().as_ref(), mint.key().as_ref()],
-        bump,
-    )]
-    pub market: Account<'info, Market>,
-    #[account(
-        init,
-        payer = creator,
-        seeds = [FEE_VAULT_SEED, market.key().as_ref()],
-        bump,
-        token::mint = mint,
-        token::authority = market,
-        token::token_program = token_program,
-    )]
-    pub fee_vault: Account<'info, TokenAccount>,
+    pub mint: Box<Account<'info, Mint>>,
+    pub stake_mint: Box<Account<'info, Mint>>,
+    /// CHECK: created here (pre-funding tolerated, see create.rs); seeds checked.
+    #[account(mut, seeds = [MARKET_SEED, creator.key().as_ref(), mint.key().as_ref()], bump)]
+    pub market: UncheckedAccount<'info>,
+    /// CHECK: the fee vault (payment mint), created here; seeds checked.
+    #[account(mut, seeds = [FEE_VAULT_SEED, market.key().as_ref()], bump)]
+    pub fee_vault: UncheckedAccount<'info>,
+    /// CHECK: the slash vault (stake mint), created here; seeds checked.
+    #[account(mut, seeds = [SLASH_VAULT_SEED, market.key().as_ref()], bump)]
+    pub slash_vault: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
 }
 
-impl CreateMarket<'_> {
-    fn validate(params: &MarketParams) -> Result<()> {
-        require!(params.fee_bps <= MAX_FEE_BPS, SynktiError::FeeTooHigh);
-        require!(params.slash_bps <= 10_000, SynktiError::SlashTooHigh);
-        require!(
-            params.dispute_window_secs > 0 && params.max_attestation_gap_secs > 0 && params.exit_cooldown_secs > 0,
-            SynktiError::InvalidDuration
-        );
-        Ok(())
-    }
-}
-
 pub fn handler(ctx: Context<CreateMarket>, params: MarketParams) -> Result<()> {
-    CreateMarket::validate(&params)?;
-    let market = &mut ctx.accounts.market;
-    market.set_inner(Market {
-        creator: ctx.accounts.creator.key(),
-        mint: ctx.accounts.mint.key(),
-        stake_mint: ctx.accounts.stake_mint.key(),
-        fee_vault: ctx.accounts.fee_vault.key(),
+    params.validate()?;
+    let a = &ctx.accounts;
+    let (creator, mint, market_key) = (a.creator.key(), a.mint.key(), a.market.key());
+    let market = Market {
+        creator,
+        mint,
+        stake_mint: a.stake_mint.key(),
+        fee_vault: a.fee_vault.key(),
+        slash_vault: a.slash_vault.key(),
+        authority: creator,
         arbiter: params.arbiter,
         treasury: params.treasury,
+        pending_update: None,
         min_stake: params.min_stake,
         fee_bps: params.fee_bps,
-        slash_bps: params.slash_bps,
+        slash_multiple_bps: params.slash_multiple_bps,
+        dispute_bond: params.dispute_bond,
+        min_completion_payment: params.min_completion_payment,
         dispute_window_secs: params.dispute_window_secs,
         max_attestation_gap_secs: params.max_attestation_gap_secs,
         exit_cooldown_secs: params.exit_cooldown_secs,
+        governance_delay_secs: params.governance_delay_secs,
         provider_count: 0,
         lease_count: 0,
         bump: ctx.bumps.market,
         fee_vault_bump: ctx.bumps.fee_vault,
-    });
-    emit_event(MarketCreated {
-        market: market.key(),
-        creator: market.creator,
-        mint: market.mint,
-        stake_mint: market.stake_mint,
-        params,
-    });
+        slash_vault_bump: ctx.bumps.slash_vault,
+    };
+    let payer = a.creator.to_account_info();
+    let market_seeds: &[&[u8]] = &[MARKET_SEED, creator.as_ref(), mint.as_ref(), &[market.bump]];
+    create_account(&payer, &a.market, &a.system_program, 8 + Market::INIT_SPACE, market_seeds, &market)?;
+    let authority = a.market.to_account_info();
+    for (vault, seed, bump, vault_mint) in [
+        (&a.fee_vault, FEE_VAULT_SEED, market.fee_vault_bump, a.mint.to_account_info()),
+        (&a.slash_vault, SLASH_VAULT_SEED, market.slash_vault_bump, a.stake_mint.to_account_info()),
+    ] {
+        let seeds: &[&[u8]] = &[seed, market_key.as_ref(), &[bump]];
+        create_token_vault(&payer, vault, &vault_mint, &authority, &a.system_program, &a.token_program, seeds)?;
+    }
+    emit_event(MarketCreated { market: market_key, creator, mint, stake_mint: market.stake_mint, params });
     Ok(())
 }

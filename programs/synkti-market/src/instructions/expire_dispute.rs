@@ -1,11 +1,11 @@
 use anchor_lang::prelude::*;
 
 use crate::error::SynktiError;
-use crate::escrow::settle_up_to;
-// A glob: the Accounts derive needs the composite's generated bumps type and client module too.
 use crate::events::{emit_event, LeaseEnded};
+// A glob: the Accounts derive needs the composite's generated bumps type and client module too.
 use crate::instructions::ending_lease::*;
-use crate::state::{LeaseOutcome, LeaseStatus};
+use crate::instructions::resolve_dispute::{disputed, release};
+use crate::state::LeaseOutcome;
 
 /// Anyone may call it: an arbiter who does not rule in time must not hold funds hostage.
 #[derive(Accounts)]
@@ -16,26 +16,25 @@ pub struct ExpireDispute<'info> {
 
 pub fn handler(ctx: Context<ExpireDispute>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let a = &ctx.accounts.ending;
-    let LeaseStatus::Disputed { opened_at } = a.lease.status else {
-        return err!(SynktiError::LeaseNotDisputed);
-    };
-    require!(now > opened_at.saturating_add(a.market.dispute_window_secs), SynktiError::DisputeWindowOpen);
-    let s = settle_up_to(&a.lease, &a.market, opened_at)?;
-    let refund = a.finish(&s)?;
-    let (lease_key, caller) = (a.lease.key(), ctx.accounts.caller.key());
-    let provider = &mut ctx.accounts.ending.provider;
-    provider.won_dispute(s.seconds, s.payout)?;
+    let caller = ctx.accounts.caller.key();
+    let e = &mut ctx.accounts.ending;
+    let (opened_at, ended_at) = disputed(e.lease.status)?;
+    require!(now > opened_at.saturating_add(e.market.dispute_window_secs), SynktiError::DisputeWindowOpen);
+    let bond = e.lease.bond;
+    let ended = release(e, opened_at, ended_at, now)?;
     emit_event(LeaseEnded {
-        lease: lease_key,
-        provider: provider.key(),
+        lease: e.lease.key(),
+        provider: e.provider.key(),
         by: caller,
         outcome: LeaseOutcome::Released,
-        seconds: s.seconds,
-        payout: s.payout,
-        fee: s.fee,
-        refund,
+        seconds: ended.settlement.seconds,
+        payout: ended.settlement.payout,
+        fee: ended.settlement.fee,
+        refund: ended.refund,
+        clawed_back: 0,
         slashed: 0,
+        slash_to_consumer: 0,
+        bond,
         at: now,
     });
     Ok(())

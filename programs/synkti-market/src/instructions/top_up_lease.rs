@@ -10,7 +10,7 @@ use crate::token_moves::deposit;
 pub struct TopUpLease<'info> {
     pub consumer: Signer<'info>,
     #[account(mut, has_one = consumer @ SynktiError::Unauthorized)]
-    pub lease: Account<'info, Lease>,
+    pub lease: Box<Account<'info, Lease>>,
     #[account(mut, address = lease.escrow @ SynktiError::WrongTokenAccount)]
     pub escrow: Account<'info, TokenAccount>,
     #[account(address = escrow.mint @ SynktiError::WrongMint)]
@@ -23,7 +23,11 @@ pub struct TopUpLease<'info> {
 pub fn handler(ctx: Context<TopUpLease>, amount: u64) -> Result<()> {
     require!(amount > 0, SynktiError::ZeroAmount);
     let a = &ctx.accounts;
-    require!(!matches!(a.lease.status, LeaseStatus::Disputed { .. }), SynktiError::LeaseDisputed);
+    match a.lease.status {
+        LeaseStatus::Disputed { .. } => return err!(SynktiError::LeaseDisputed),
+        LeaseStatus::Ended { .. } => return err!(SynktiError::LeaseEnded),
+        LeaseStatus::Open | LeaseStatus::Active => {}
+    }
     deposit(&a.token_program, &a.consumer_token, &a.escrow, &a.mint, &a.consumer, amount)?;
     let lease = &mut ctx.accounts.lease;
     lease.deposited = lease.deposited.checked_add(amount).ok_or(SynktiError::Overflow)?;

@@ -7,15 +7,18 @@ use crate::signer_seeds::PdaSigner;
 use crate::state::{Provider, ProviderStatus};
 use crate::token_moves::pay_out;
 
-/// Stake leaves only after the cooldown and once no lease depends on it: a dispute opened
-/// on the last lease must still find something to slash.
-fn validate(provider: &Provider, amount: u64, now: i64) -> Result<()> {
+/// Stake leaves only once nothing can still claim it: no lease record (open, disputed, or
+/// ended less than a dispute window ago), no unvested pay that a verdict could claw back; and
+/// only after the cooldown, counted from the exit and from the end of the last exposure.
+fn validate(provider: &Provider, cooldown: i64, amount: u64, now: i64) -> Result<()> {
     require!(amount > 0, SynktiError::ZeroAmount);
     let ProviderStatus::Exiting { unlock_at } = provider.status else {
         return err!(SynktiError::NotExiting);
     };
-    require!(now >= unlock_at, SynktiError::CooldownNotElapsed);
     require!(provider.open_leases == 0, SynktiError::OpenLeasesRemain);
+    require!(provider.lease_records == 0 && provider.held_total() == 0, SynktiError::ExposureRemains);
+    let unlock = unlock_at.max(provider.exposure_ended_at.saturating_add(cooldown));
+    require!(now >= unlock, SynktiError::CooldownNotElapsed);
     require!(amount <= provider.staked, SynktiError::WithdrawExceedsStake);
     Ok(())
 }
@@ -23,7 +26,7 @@ fn validate(provider: &Provider, amount: u64, now: i64) -> Result<()> {
 pub fn handler(ctx: Context<StakeTransfer>, amount: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let a = &ctx.accounts;
-    validate(&a.provider, amount, now)?;
+    validate(&a.provider, a.market.exit_cooldown_secs, amount, now)?;
     let signer = PdaSigner::provider(&a.provider);
     pay_out(
         &a.token_program,

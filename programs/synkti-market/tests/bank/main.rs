@@ -14,3 +14,4 @@ mod market;
 mod migrate;
 mod native_path;
 mod provider;
+mod tx_size;

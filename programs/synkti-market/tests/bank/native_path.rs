@@ -1,40 +1,34 @@
 //! The native path itself: CPIs reach the real token program, and the program's logs and
 //! events land in the transaction's logs as they would on a validator.
 use anchor_lang::Discriminator;
-use solana_signer::Signer;
 use synkti_market::events::LeaseOpened;
 
 use crate::env::Env;
-use crate::fixtures::ConsumerFx;
+use crate::fixtures::{ConsumerFx, LeaseFx};
 
-/// A fresh bank where a consumer with 50_000 opened a lease (nonce 1) with `deposit`.
-async fn opened(env: &mut Env, deposit: u64) -> (Vec<String>, ConsumerFx) {
+/// A fresh bank where a consumer with 50_000 opened the market's first lease with `deposit`.
+async fn opened(env: &mut Env, deposit: u64) -> (Vec<String>, ConsumerFx, LeaseFx) {
     let m = env.market().await;
     let p = env.provider(&m, 10, 1_000_000).await;
     let c = env.consumer(&m, 50_000).await;
-    let args = synkti_market::instructions::OpenLeaseArgs {
-        nonce: 1,
-        job_spec_hash: [1; 32],
-        max_price_per_second: 10,
-        deposit,
-    };
-    (Env::ok(env.try_open_lease(&m, &c, &p.key, args).await), c)
+    let lease = env.next_lease(&m).await;
+    (Env::ok(env.try_open_lease(&m, &c, &p.key, Env::lease_args(deposit)).await), c, lease)
 }
 
 #[tokio::test]
 async fn open_lease_moves_tokens_through_cpi_and_logs_instruction_and_event() {
     let mut env = Env::new().await;
-    let (logs, c) = opened(&mut env, 36_000).await;
+    let (logs, c, lease) = opened(&mut env, 36_000).await;
     assert_eq!(env.balance(&c.token).await, 14_000);
-    let lease = crate::fixtures::lease_pda(&c.kp.pubkey(), 1);
-    assert_eq!(env.balance(&crate::fixtures::escrow_pda(&lease)).await, 36_000);
+    assert_eq!(lease.id, 0);
+    assert_eq!(env.balance(&lease.escrow).await, 36_000);
     assert!(logs.iter().any(|l| l == "Program log: Instruction: OpenLease"), "{logs:#?}");
     let raw = logs.iter().find(|l| l.starts_with("Program data: ")).expect("event logged");
     assert!(raw.len() > "Program data: ".len() + LeaseOpened::DISCRIMINATOR.len());
     let evs = crate::env::events::<LeaseOpened>(&logs);
     assert_eq!(evs.len(), 1);
     let event = &evs[0];
-    assert_eq!((event.lease, event.deposit, event.price_per_second), (lease, 36_000, 10));
+    assert_eq!((event.lease, event.deposit, event.price_per_second), (lease.key, 36_000, 10));
 }
 
 /// Logs have the validator's shape: every `invoke [n]` at the depth the stack says, closed by
@@ -60,7 +54,7 @@ fn assert_validator_shaped(logs: &[String]) {
 #[tokio::test]
 async fn logs_have_the_validators_shape_with_cpis_and_events() {
     let mut env = Env::new().await;
-    let (logs, _) = opened(&mut env, 1_000).await;
+    let (logs, _, _) = opened(&mut env, 6_000).await;
     assert_validator_shaped(&logs);
     let ours = format!("Program {} invoke [1]", synkti_market::ID);
     assert_eq!(logs.iter().filter(|l| **l == ours).count(), 1, "{logs:#?}");
