@@ -120,10 +120,7 @@ pub fn vest<'info>(
 }
 
 /// Pays a provider's own claim (no receipt): the money leaves escrow into the earnings vault and
-/// is held there, on the provider and on the lease, until it vests. The provider's matured
-/// tranches must have been vested (`vest`) before; the lease's are dropped here, since nothing
-/// can claw them back any more: without that, a lease attested in a third window-sized bucket
-/// would find both of its tranches taken and could never be attested again.
+/// is held there, on the provider and on the lease, until it vests.
 pub fn hold_for_provider<'info>(
     escrow: &Escrow<'_, 'info>,
     earnings_vault: &Account<'info, TokenAccount>,
@@ -131,13 +128,12 @@ pub fn hold_for_provider<'info>(
     lease: &mut Lease,
     s: &Settlement,
     vests_at: i64,
-    now: i64,
 ) -> Result<()> {
     escrow.pay(earnings_vault.to_account_info(), s.gross)?;
-    take_vested(&mut lease.held, now);
     hold(&mut provider.held, vests_at, s.payout, s.fee)?;
     // The lease's tranches only mirror the provider's for a clawback: the vested ones are moot,
     // and dropping them keeps two slots enough (the provider's own are vested by `vest` first).
+    // Without it, a lease self-attested in a third window-sized bucket failed with Overflow.
     take_vested(&mut lease.held, Clock::get()?.unix_timestamp);
     hold(&mut lease.held, vests_at, s.payout, s.fee)?;
     lease.record_settlement(s.payout, s.fee)?;

@@ -80,7 +80,7 @@ pub fn handler(mut ctx: Context<AttestUsage>, args: AttestUsageArgs) -> Result<(
         }
         None => {
             let vests_at = settlement::vests_at(now, market.dispute_window_secs);
-            hold_for_provider(&escrow, &a.earnings_vault, &mut a.provider, &mut a.lease, &s, vests_at, now)?;
+            hold_for_provider(&escrow, &a.earnings_vault, &mut a.provider, &mut a.lease, &s, vests_at)?;
             vests_at
         }
     };

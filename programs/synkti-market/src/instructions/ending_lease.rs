@@ -71,7 +71,7 @@ impl<'info> EndingLease<'info> {
                 signer: PdaSigner::lease(&self.lease),
             };
             let vests_at = settlement::vests_at(now, self.market.dispute_window_secs);
-            hold_for_provider(&escrow, &self.earnings_vault, &mut self.provider, &mut self.lease, &s, vests_at, now)?;
+            hold_for_provider(&escrow, &self.earnings_vault, &mut self.provider, &mut self.lease, &s, vests_at)?;
             self.lease.settled_until = until.min(self.lease.settled_until.saturating_add(s.seconds as i64));
         }
         let refund = self.refund_rest()?;

@@ -84,7 +84,7 @@ pub fn handler(mut ctx: Context<MigrateLease>, handoff_at: i64) -> Result<()> {
             signer: crate::signer_seeds::PdaSigner::lease(&a.lease),
         };
         let vests_at = settlement::vests_at(now, a.market.dispute_window_secs);
-        hold_for_provider(&escrow, &a.old_earnings_vault, &mut a.old_provider, &mut a.lease, &s, vests_at, now)?;
+        hold_for_provider(&escrow, &a.old_earnings_vault, &mut a.old_provider, &mut a.lease, &s, vests_at)?;
     }
     let old = &mut a.old_provider;
     old.lease_stopped()?;
