@@ -101,8 +101,17 @@ export function effectiveRisk(slot: Slot, horizon: Seconds, risk: Risk, w: CostW
 export function candidateCost(job: Job, slot: Slot, risk: Risk, w: CostWeights): Candidate {
   const fit = fits(job.requirement, slot.capability)
   if (!fit.ok) return fit
+  return { ok: true, cost: costAtRisk(job, slot, effectiveRisk(slot, job.expectedDuration, risk, w), w) }
+}
+
+/**
+ * The cost of running `job` on `slot` (which it fits) given the preemption probability `p` from
+ * `effectiveRisk`. Apart from `p` it depends only on its arguments, so the planner can price all
+ * pairs, keep only the totals and the probabilities, and rebuild the breakdown of the pairs it
+ * places without asking the risk estimator again.
+ */
+export function costAtRisk(job: Job, slot: Slot, p: Fraction, w: CostWeights): CostBreakdown {
   const move = weightsTransfer(job, slot)
-  const p = effectiveRisk(slot, job.expectedDuration, risk, w)
   // A preemption costs the failover's downtime, which includes moving the weights again.
   const failoverOutage = (w.failoverBase + move) as Seconds
   const price = costOver(slot.price, job.expectedDuration)
@@ -111,5 +120,5 @@ export function candidateCost(job: Job, slot: Slot, risk: Risk, w: CostWeights):
   const latency = (slot.latency * costOver(w.latency, job.expectedDuration)) as Usd
   const load = (slot.load * costOver(w.load, job.expectedDuration)) as Usd
   const total = sumUsd(price, preemption, transfer, latency, load)
-  return { ok: true, cost: { price, preemption, transfer, latency, load, total, risk: p, transferTime: move } }
+  return { price, preemption, transfer, latency, load, total, risk: p, transferTime: move }
 }

@@ -1,19 +1,26 @@
 import { type Assignment, solveAssignment } from './assignment.js'
 import { greedyAssignment, naiveAssignment } from './baselines.js'
-import { type InfeasibleKind, type InfeasibleReason, validateCapability, validateRequirement } from './capability.js'
+import {
+  fits,
+  type InfeasibleKind,
+  type InfeasibleReason,
+  validateCapability,
+  validateRequirement,
+} from './capability.js'
 import { DEFAULT_WEIGHTS } from './constants.js'
 import {
   type CostBreakdown,
   type CostWeights,
-  candidateCost,
   checkWeights,
+  costAtRisk,
+  effectiveRisk,
   type Job,
   NO_RISK,
   type Risk,
   type Slot,
 } from './cost-model.js'
 import { DuplicateIdError, InvalidJobError, InvalidSlotError } from './errors.js'
-import type { Usd } from './units.js'
+import type { Fraction, Usd } from './units.js'
 
 export type Strategy = 'optimal' | 'greedy' | 'naive'
 
@@ -66,21 +73,7 @@ export function createPlanner(init: PlannerInit = {}): Planner {
       checkInputs(jobs, slots)
       const rows = jobs.length
       const cols = slots.length
-      const data = new Float64Array(rows * cols)
-      const breakdown: (CostBreakdown | undefined)[] = new Array(rows * cols)
-      const reasons: InfeasibleReason[][] = jobs.map(() => [])
-      jobs.forEach((job, i) => {
-        slots.forEach((slot, j) => {
-          const c = candidateCost(job, slot, risk, weights)
-          if (c.ok) {
-            data[i * cols + j] = c.cost.total
-            breakdown[i * cols + j] = c.cost
-          } else {
-            data[i * cols + j] = Number.POSITIVE_INFINITY
-            reasons[i]!.push(c.reason)
-          }
-        })
-      })
+      const { data, riskAt, refusals } = priceAll(jobs, slots, risk, weights)
       const matrix = { rows, cols, data }
       const solved: Assignment =
         strategy === 'optimal'
@@ -91,25 +84,62 @@ export function createPlanner(init: PlannerInit = {}): Planner {
       const placements = solved.pairs.map((p) => ({
         jobId: jobs[p.row]!.id,
         slotId: slots[p.col]!.id,
-        cost: breakdown[p.row * cols + p.col]!,
+        cost: costAtRisk(jobs[p.row]!, slots[p.col]!, riskAt[p.row * cols + p.col]! as Fraction, weights),
       }))
       const unplaced = solved.unassigned.map(({ row, cause }) => ({
         jobId: jobs[row]!.id,
         reason:
           cause.kind === 'outcompeted'
             ? ({ kind: 'outcompeted', feasibleSlots: cause.feasibleColumns } as const)
-            : noFeasibleSlot(reasons[row]!),
+            : noFeasibleSlot(refusals[row]),
       }))
       return { strategy, placements, totalCost: solved.total as Usd, unplaced }
     },
   }
 }
 
-function noFeasibleSlot(reasons: InfeasibleReason[]): UnplacedReason {
-  const byRule: Partial<Record<InfeasibleKind, number>> = {}
-  for (const r of reasons) byRule[r.kind] = (byRule[r.kind] ?? 0) + 1
-  const example = reasons[0]
-  return example === undefined ? { kind: 'no-feasible-slot', byRule } : { kind: 'no-feasible-slot', byRule, example }
+/** Why the slots refused one job: the first failing rule of each slot, counted, and the first refusal. */
+interface Refusals {
+  byRule: Partial<Record<InfeasibleKind, number>>
+  example: InfeasibleReason
+}
+
+/**
+ * The cost matrix of jobs × slots, and what the plan needs afterwards: the risk each priced pair
+ * used (a placement's breakdown is rebuilt from it) and per job the refusals. Nothing per pair is
+ * kept as an object: at 1,500 × 1,000 pairs, keeping 1.5 million breakdowns and reasons alive
+ * cost more garbage collection than the assignment itself.
+ */
+function priceAll(jobs: readonly Job[], slots: readonly Slot[], risk: Risk, weights: CostWeights) {
+  const cols = slots.length
+  const data = new Float64Array(jobs.length * cols)
+  const riskAt = new Float64Array(jobs.length * cols)
+  const refusals: (Refusals | undefined)[] = new Array(jobs.length)
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!
+    let refused: Refusals | undefined
+    for (let j = 0, k = i * cols; j < cols; j++, k++) {
+      const slot = slots[j]!
+      const fit = fits(job.requirement, slot.capability)
+      if (!fit.ok) {
+        data[k] = Number.POSITIVE_INFINITY
+        refused ??= { byRule: {}, example: fit.reason }
+        refused.byRule[fit.reason.kind] = (refused.byRule[fit.reason.kind] ?? 0) + 1
+        continue
+      }
+      const p = effectiveRisk(slot, job.expectedDuration, risk, weights)
+      riskAt[k] = p
+      data[k] = costAtRisk(job, slot, p, weights).total
+    }
+    refusals[i] = refused
+  }
+  return { data, riskAt, refusals }
+}
+
+function noFeasibleSlot(refused: Refusals | undefined): UnplacedReason {
+  return refused === undefined
+    ? { kind: 'no-feasible-slot', byRule: {} }
+    : { kind: 'no-feasible-slot', byRule: refused.byRule, example: refused.example }
 }
 
 function checkInputs(jobs: readonly Job[], slots: readonly Slot[]) {

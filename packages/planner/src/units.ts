@@ -34,4 +34,9 @@ export const costOver = (rate: UsdPerSecond, time: Seconds): Usd => (rate * time
 /** Size ÷ bandwidth = time. */
 export const transferTime = (size: Gigabytes, bandwidth: GbPerSecond): Seconds =>
   (size === 0 ? 0 : size / bandwidth) as Seconds
-export const sumUsd = (...xs: Usd[]): Usd => xs.reduce((a, b) => a + b, 0) as Usd
+/** Left to right from 0, the same order for every caller (the planner relies on equal sums). */
+export function sumUsd(...xs: Usd[]): Usd {
+  let total = 0
+  for (const x of xs) total += x
+  return total as Usd
+}
