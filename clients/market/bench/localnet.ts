@@ -1,12 +1,14 @@
 /**
  * `npm run bench:localnet [-- --lifecycles N]`: N lease life-cycles (open, accept, 10
- * attestations, close) through the client on a localnet of its own. Prints one line:
+ * attestations on the consumer's signed receipts, close, finalize after the dispute window)
+ * through the client on a localnet of its own. Prints one line:
  *
  *   localnet lifecycles=N tx=M tx_per_s=X p50_confirm_ms=Y fee_rent_share=Z
  *
  * Z = (signature fees paid by consumer and operator + rent not returned) of one life-cycle, as a
  * fraction of a 1-hour lease at 1 token/hour (1 token = 10^decimals base units), valuing the
  * payment token at 1 SOL (the chain has no price feed). Set-up transactions are not counted.
+ * Each attestation carries an Ed25519 instruction, whose signature is charged like one more.
  */
 import { parseArgs } from 'node:util'
 import { LAMPORTS_PER_SOL } from '@solana/web3.js'
@@ -65,15 +67,22 @@ async function main(): Promise<void> {
     let firstCycleCost = 0
     for (let i = 1; i <= lifecycles; i++) {
       const cycleStart = i === 1 ? lamportsBefore : 0
-      const { lease, acceptedAt } = await parties.activeLease(c, p, BigInt(i), 1_000_000n)
+      // The escrow must cover one attestation gap (600 s) at the price.
+      const { lease, acceptedAt } = await parties.activeLease(c, p, 1_000_000n)
       tx += 2
       for (let k = 1; k <= ATTESTATIONS; k++) {
         await warpClock(net.rpcUrl, 6)
-        await client.attestUsage({ operator: p.operator, lease, until: acceptedAt + 6 * k })
+        const until = acceptedAt + 6 * k
+        // The consumer's gateway signs what it was served; the node attests with it (paid at once).
+        const receipt = parties.receipt(c.kp, lease, p, acceptedAt + 6 * (k - 1), until)
+        await client.attestUsage({ operator: p.operator, lease, until, receipt })
         tx++
       }
       await client.closeLease({ signer: c.kp, lease })
-      tx++
+      // The record stays for the dispute window; finalizing returns the rent to the consumer.
+      await warpClock(net.rpcUrl, m.params.disputeWindowSecs + 1)
+      await client.finalizeLease({ caller: c.kp, lease })
+      tx += 2
       if (i === 1) firstCycleCost = cycleStart - (await lamports())
     }
     const elapsed = (performance.now() - started) / 1_000
@@ -85,7 +94,8 @@ async function main(): Promise<void> {
         `p50_confirm_ms=${median(confirms).toFixed(1)} fee_rent_share=${share.toPrecision(3)}`,
     )
     console.error(
-      `  one life-cycle costs ${firstCycleCost} lamports (${tx / lifecycles} signatures × fee + unrefunded rent); ` +
+      `  one life-cycle costs ${firstCycleCost} lamports ((${tx / lifecycles} transaction + ${ATTESTATIONS} receipt ` +
+        `signatures) × fee + unrefunded rent); ` +
         `${confirms.length} confirmations timed`,
     )
   } finally {

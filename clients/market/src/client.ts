@@ -28,7 +28,8 @@ import {
   slashVaultAddress,
   stakeVaultAddress,
 } from './pda.js'
-import { receiptInstruction } from './receipt.js'
+import { ProgramErrors } from './program-errors.js'
+import { receiptInstruction, verifyReceipt } from './receipt.js'
 import {
   buildTransaction,
   missingSigners,
@@ -445,12 +446,19 @@ export class MarketClient {
   /**
    * Attests service up to `until`. With `receipt` (the consumer's signed receipt) the payment is
    * final at once; without, `until` may not pass the last activity plus the gap and the payment
-   * is held until the dispute window has passed.
+   * is held until the dispute window has passed. A receipt whose signature does not verify is
+   * refused before sending (`InvalidReceiptError`, as the program names it).
    */
   async attestUsage(
     p: { operator: Signer; lease: PublicKey; until: number; receipt?: SignedReceipt } & TxOptions,
   ): Promise<TxResult> {
     const { lease, market, provider } = await this.leaseContext(p.lease)
+    const r = p.receipt
+    // A signature that does not verify fails in the Ed25519 program, before this program runs,
+    // with that program's bare error number: name it here as the program would.
+    if (r !== undefined && !verifyReceipt(r.signer, p.lease, lease.provider, r.receipt, r.signature)) {
+      throw new ProgramErrors.InvalidReceipt()
+    }
     const attest = this.instructions.attestUsage(
       {
         operator: p.operator.publicKey,

@@ -1,7 +1,8 @@
 /**
  * Between Anchor's decoded values and this package's domain values, driven by the IDL's types:
- * u64 ↔ bigint, i64 (times, durations) ↔ number of seconds, `[u8; 32]` ↔ Uint8Array,
- * fieldless enums ↔ camelCase strings, enums with data ↔ `{ kind, ...fields }`.
+ * u64 ↔ bigint, i64 (times, durations) ↔ number of seconds, `[u8; 32]` ↔ Uint8Array (other
+ * fixed-size arrays element by element), fieldless enums ↔ camelCase strings, enums with data ↔
+ * `{ kind, ...fields }`.
  * Anchor's coder does the bytes; this only changes the shape, so no layout is written by hand.
  */
 import anchor, { type BN, type Idl } from '@anchor-lang/core'
@@ -60,7 +61,12 @@ export function fromChain(type: IdlType, value: unknown, path = 'value'): unknow
         return value
     }
   }
-  if ('array' in type) return type.array[0] === 'u8' ? Uint8Array.from(value as number[]) : value
+  if ('array' in type) {
+    const [element] = type.array
+    if (element === 'u8') return Uint8Array.from(value as number[])
+    // Fixed-size arrays of anything else (e.g. the two held-pay tranches) convert element-wise.
+    return (value as unknown[]).map((v, i) => fromChain(element, v, `${path}[${i}]`))
+  }
   if ('option' in type) return value === null ? null : fromChain(type.option, value, path)
   if ('vec' in type) return (value as unknown[]).map((v, i) => fromChain(type.vec, v, `${path}[${i}]`))
   const def = typeDef(type.defined.name)
@@ -104,7 +110,11 @@ export function toChain(type: IdlType, value: unknown, path = 'value'): unknown 
     }
   }
   if ('array' in type) {
-    const [, len] = type.array
+    const [element, len] = type.array
+    if (element !== 'u8') {
+      if (!Array.isArray(value) || value.length !== len) throw new InvalidArgumentError(path, `expected ${len} items`)
+      return value.map((v, i) => toChain(element, v, `${path}[${i}]`))
+    }
     if (!(value instanceof Uint8Array) || value.length !== len)
       throw new InvalidArgumentError(path, `expected ${len} bytes`)
     return Array.from(value)

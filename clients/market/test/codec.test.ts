@@ -44,9 +44,32 @@ describe('domain ↔ Anchor shapes', () => {
       const raw = toChain(defined('providerStatus'), status)
       expect(fromChain(defined('providerStatus'), raw)).toEqual(status)
     }
-    expect(toChain(defined('leaseStatus'), { kind: 'disputed', openedAt: 9 })).toMatchObject({ disputed: {} })
+    const statuses = [
+      { kind: 'open' },
+      { kind: 'disputed', openedAt: 9, endedAt: null },
+      { kind: 'disputed', openedAt: 9, endedAt: 5 },
+      { kind: 'ended', outcome: 'exhausted', at: 1_700_000_000 },
+    ]
+    for (const status of statuses) {
+      expect(fromChain(defined('leaseStatus'), toChain(defined('leaseStatus'), status))).toEqual(status)
+    }
+    expect(toChain(defined('leaseStatus'), { kind: 'disputed', openedAt: 9 })).toMatchObject({
+      disputed: { endedAt: null },
+    })
     expect(fromChain(defined('leaseOutcome'), { refunded: {} })).toBe('refunded')
     expect(toChain(defined('verdict'), 'release')).toEqual({ release: {} })
+  })
+
+  it('converts fixed-size arrays of structs element by element (the two held-pay tranches)', () => {
+    const type = { array: [defined('tranche'), 2] as [{ defined: { name: string } }, number] }
+    const held = [
+      { vestsAt: 1_700_007_200, payout: 2n ** 60n, fee: 25n },
+      { vestsAt: 0, payout: 0n, fee: 0n },
+    ]
+    const raw = toChain(type, held, 'held') as { payout: { toString(): string } }[]
+    expect(raw.map((t) => t.payout.toString())).toEqual([String(2n ** 60n), '0'])
+    expect(fromChain(type, raw, 'held')).toEqual(held)
+    expect(() => toChain(type, held.slice(1), 'held')).toThrow(expect.objectContaining({ field: 'held' }))
   })
 
   it('round-trips market params with u64 as bigint and durations as numbers', () => {
@@ -54,10 +77,23 @@ describe('domain ↔ Anchor shapes', () => {
     expect(fromChain(defined('marketParams'), toChain(defined('marketParams'), params))).toEqual(params)
   })
 
-  it('leaves optional fields out as null (update_provider keeps what is not given)', () => {
+  it('leaves optional fields out as null (update_provider and update_market keep what is not given)', () => {
     const raw = toChain(defined('updateProviderArgs'), { pricePerSecond: 7n }) as Record<string, unknown>
-    expect(raw.operator).toBeNull()
     expect(raw.capabilities).toBeNull()
     expect(String(raw.pricePerSecond)).toBe('7')
+    const arbiter = Keypair.generate().publicKey
+    expect(toChain(defined('marketUpdate'), { arbiter })).toEqual({ arbiter, treasury: null, authority: null })
+  })
+
+  it('round-trips lease terms: the migration policy, an optional receipt signer, and receipts', () => {
+    const policy = { maxPricePerSecond: 1_500n, maxMigrations: 3, providersMayMigrate: false }
+    const terms = { jobSpecHash: new Uint8Array(32).fill(1), deposit: 600_000n, policy, receiptSigner: null }
+    expect(fromChain(defined('openLeaseArgs'), toChain(defined('openLeaseArgs'), terms))).toEqual(terms)
+    const receipt = { from: 10, until: 70, requests: 2n ** 63n, digest: new Uint8Array(32).fill(9) }
+    const args = { until: 70, receipt }
+    expect(fromChain(defined('attestUsageArgs'), toChain(defined('attestUsageArgs'), args))).toEqual(args)
+    expect(() => toChain(defined('migrationPolicy'), { ...policy, maxMigrations: 65_536 }, 'policy')).toThrow(
+      expect.objectContaining({ field: 'policy.maxMigrations' }),
+    )
   })
 })

@@ -2,7 +2,7 @@ import anchor from '@anchor-lang/core'
 import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { fieldOffset, matchesProvider, type Provider, providerFilters } from '../src/index.js'
-import { zeroReputation } from './support/parties.js'
+import { NO_TRANCHE, zeroReputation } from './support/parties.js'
 
 function provider(over: Partial<Provider> = {}): Provider {
   const key = Keypair.generate().publicKey
@@ -10,9 +10,11 @@ function provider(over: Partial<Provider> = {}): Provider {
     address: key,
     market: key,
     authority: key,
+    index: 0,
     operator: key,
     payout: key,
     stakeVault: key,
+    earningsVault: key,
     capabilities: {
       gpuModel: 'H100',
       gpuCount: 8,
@@ -26,18 +28,25 @@ function provider(over: Partial<Provider> = {}): Provider {
     staked: 1_000_000n,
     status: { kind: 'active' },
     openLeases: 0,
+    leaseRecords: 0,
+    held: [NO_TRANCHE, NO_TRANCHE],
+    unclaimed: 0n,
+    exposureEndedAt: 0,
     reputation: zeroReputation(),
     registeredAt: 0,
     bump: 255,
     stakeVaultBump: 255,
+    earningsVaultBump: 255,
     ...over,
   }
 }
 
 describe('provider search filters', () => {
-  it('computes on-chain offsets from the IDL layout: market after the discriminator, capabilities after five keys', () => {
+  it('computes on-chain offsets from the IDL layout: market after the discriminator, capabilities after six keys and the index', () => {
     expect(fieldOffset('provider', 'market')).toBe(8)
-    expect(fieldOffset('provider', 'capabilities')).toBe(8 + 5 * 32)
+    expect(fieldOffset('provider', 'index')).toBe(8 + 2 * 32)
+    // market, authority, index (u16), operator, payout, stake vault, earnings vault.
+    expect(fieldOffset('provider', 'capabilities')).toBe(8 + 6 * 32 + 2)
     // Fields after a variable-length one have no fixed offset.
     expect(() => fieldOffset('provider', 'pricePerSecond')).toThrow(/variable-size/)
   })

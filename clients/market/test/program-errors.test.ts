@@ -13,7 +13,7 @@ import {
 
 describe('program error table', () => {
   it('has a class for every SynktiError in the IDL, named after the variant, with its code and message', () => {
-    expect(IDL.errors).toHaveLength(36)
+    expect(IDL.errors).toHaveLength(57)
     for (const e of IDL.errors) {
       const err = programErrorFromCode(e.code)
       expect(err).toBeInstanceOf(ProgramError)
@@ -23,6 +23,39 @@ describe('program error table', () => {
       expect(err.message).toBe(e.msg)
       expect(err.remedy.length).toBeGreaterThan(10)
     }
+  })
+
+  it('numbers the v2 variants after v1’s, append-only', () => {
+    const v2 = [
+      'MinStakeZero',
+      'DisputeBondZero',
+      'LeaseEnded',
+      'AttestationPastGap',
+      'LeaseStalled',
+      'DepositBelowInterval',
+      'SelfDealing',
+      'ConsumerConsentRequired',
+      'MigrationLimitReached',
+      'ZeroLengthHandoff',
+      'OperatorTaken',
+      'AccountAlreadyExists',
+      'StaleLeaseId',
+      'InvalidReceipt',
+      'ReceiptDoesNotCover',
+      'ExposureRemains',
+      'LeaseNotEnded',
+      'NoPendingUpdate',
+      'UpdateNotDue',
+      'PayoutIsProgramVault',
+      'InsufficientUnclaimed',
+    ] as const
+    expect(v2.map((v) => new ProgramErrors[v]().code)).toEqual(v2.map((_, i) => 6036 + i))
+    expect(new ProgramErrors.InvalidReceipt()).toMatchObject({
+      name: 'InvalidReceiptError',
+      message: "The usage receipt is missing, malformed, or not signed by the lease's receipt signer",
+      remedy: expect.stringContaining('Ed25519 instruction'),
+    })
+    expect(isProgramError(programErrorFromCode(6041), 'DepositBelowIntervalError')).toBe(true)
   })
 
   it("covers the Anchor framework errors the program's tests hit, with Anchor's own numbers", () => {

@@ -20,7 +20,7 @@ describe('migrations/deploy.ts', () => {
     keypairPath = join(dir, 'deployer.json')
     await writeFile(keypairPath, serializeKeypair(deployer))
     paramsPath = join(dir, 'params.json')
-    await writeFile(paramsPath, JSON.stringify({ minStake: '2000000', feeBps: 100, disputeWindowSecs: 1_800 }))
+    await writeFile(paramsPath, JSON.stringify({ minStake: '2000000', feeBps: 100, disputeWindowSecs: 7_200 }))
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
@@ -45,8 +45,10 @@ describe('migrations/deploy.ts', () => {
       stakeMint,
       minStake: 2_000_000n,
       feeBps: 100,
-      slashBps: 5_000,
-      disputeWindowSecs: 1_800,
+      slashMultipleBps: 20_000,
+      disputeBond: 1_000_000n,
+      disputeWindowSecs: 7_200,
+      governanceDelaySecs: 86_400,
       arbiter: deployer.publicKey,
       treasury: deployer.publicKey,
     })

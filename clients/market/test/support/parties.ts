@@ -1,34 +1,46 @@
 /**
  * Parties of a market on a real chain, as programs/synkti-market/tests/bank/fixtures.rs sets
- * them up: a creator with fresh mints, providers staked and registered, consumers funded.
- * Every party is a fresh keypair funded by airdrop, so tests never share state.
+ * them up: a creator with fresh mints, providers staked and registered (authority and operator
+ * both sign), consumers funded. Every party is a fresh keypair funded by airdrop, so tests never
+ * share state.
  */
 import { randomBytes } from 'node:crypto'
-import { Keypair, LAMPORTS_PER_SOL, type PublicKey } from '@solana/web3.js'
+import { Keypair, LAMPORTS_PER_SOL, type PublicKey, type Signer } from '@solana/web3.js'
 import {
   type Capabilities,
   createMintInstructions,
+  earningsVaultAddress,
   feeVaultAddress,
   fundTokenAccountInstructions,
   type MarketClient,
   type MarketParams,
+  type MigrationPolicy,
   marketAddress,
   providerAddress,
+  type Receipt,
   type Reputation,
+  type SignedReceipt,
+  signReceipt,
+  slashVaultAddress,
   stakeVaultAddress,
+  type Tranche,
   tokenBalance,
 } from '../../src/index.js'
 
 export const DECIMALS = 6
 
+/** fixtures.rs `default_params`: 2.5 % fee, slash 2× the disputed value, bond 100_000, 1 h window, 10 min gap. */
 export function defaultParams(arbiter: PublicKey, treasury: PublicKey): MarketParams {
   return {
     minStake: 1_000_000n,
     feeBps: 250,
-    slashBps: 5_000,
+    slashMultipleBps: 20_000,
+    disputeBond: 100_000n,
+    minCompletionPayment: 1n,
     disputeWindowSecs: 3_600,
     maxAttestationGapSecs: 600,
     exitCooldownSecs: 86_400,
+    governanceDelaySecs: 3_600,
     arbiter,
     treasury,
   }
@@ -43,9 +55,25 @@ export function zeroReputation(): Reputation {
     failoversTaken: 0n,
     disputesLost: 0n,
     disputesWon: 0n,
-    secondsServed: 0n,
+    secondsVerified: 0n,
+    secondsSelfAttested: 0n,
     earned: 0n,
   }
+}
+
+/** An empty slot of a held-pay array (two per provider and per lease). */
+export const NO_TRANCHE: Tranche = { vestsAt: 0, payout: 0n, fee: 0n }
+
+/** The program's money rule (settlement.rs `charge`): the fee rounds up, the provider gets the rest. */
+export function charge(seconds: bigint, price: bigint, feeBps = 250n) {
+  const gross = seconds * price
+  const fee = (gross * feeBps + 9_999n) / 10_000n
+  return { gross, fee, payout: gross - fee }
+}
+
+/** settlement.rs `vests_at`: the end of the next dispute-window bucket after `now`. */
+export function vestsAt(now: number, window = 3_600): number {
+  return (Math.floor(now / window) + 2) * window
 }
 
 export function gpu(model = 'H100', region = 'eu-central-1'): Capabilities {
@@ -62,14 +90,17 @@ export interface MarketFx {
   mint: PublicKey
   stakeMint: PublicKey
   feeVault: PublicKey
+  slashVault: PublicKey
   params: MarketParams
 }
 
 export interface ProviderFx {
   authority: Keypair
   operator: Keypair
+  index: number
   key: PublicKey
   stakeVault: PublicKey
+  earningsVault: PublicKey
   payout: PublicKey
   stakeWallet: PublicKey
 }
@@ -78,6 +109,19 @@ export interface ConsumerFx {
   kp: Keypair
   token: PublicKey
   stakeToken: PublicKey
+}
+
+export interface ProviderOptions {
+  caps?: Capabilities
+  /** Register under this (already funded) authority: a fleet. */
+  authority?: Keypair
+  index?: number
+}
+
+export interface LeaseOptions {
+  maxPrice?: bigint
+  policy?: Partial<MigrationPolicy>
+  receiptSigner?: PublicKey
 }
 
 export class Parties {
@@ -126,6 +170,7 @@ export class Parties {
       mint,
       stakeMint,
       feeVault: feeVaultAddress(key),
+      slashVault: slashVaultAddress(key),
       params,
     }
   }
@@ -143,23 +188,37 @@ export class Parties {
     return account
   }
 
-  /** Registered at `price` per second with `stake` deposited (1_000_000_000 stake tokens in its wallet). */
-  async provider(m: MarketFx, price: bigint, stake: bigint, caps = gpu()): Promise<ProviderFx> {
-    const [authority, operator] = await Promise.all([this.funded(), this.funded(1)])
+  /**
+   * Registered at `price` per second with `stake` deposited (1_000_000_000 stake tokens minted to
+   * the authority's wallet first), under a fresh authority unless `opts.authority` (a fleet) is given.
+   */
+  async provider(m: MarketFx, price: bigint, stake: bigint, opts: ProviderOptions = {}): Promise<ProviderFx> {
+    const [authority, operator] = await Promise.all([opts.authority ?? this.funded(), this.funded(1)])
+    const index = opts.index ?? 0
     const [payout, stakeWallet] = await Promise.all([
       this.tokenAccount(m, authority.publicKey, m.mint, 0n),
       this.tokenAccount(m, authority.publicKey, m.stakeMint, 1_000_000_000n),
     ])
-    await this.client.registerProvider({
+    const { provider: key } = await this.client.registerProvider({
       authority,
+      operator,
       market: m.key,
-      operator: operator.publicKey,
-      capabilities: caps,
+      index,
+      capabilities: opts.caps ?? gpu(),
       pricePerSecond: price,
     })
-    const key = providerAddress(m.key, authority.publicKey)
+    if (!key.equals(providerAddress(m.key, authority.publicKey, index))) throw new Error('provider address differs')
     if (stake > 0n) await this.client.depositStake({ authority, provider: key, amount: stake })
-    return { authority, operator, key, stakeVault: stakeVaultAddress(key), payout, stakeWallet }
+    return {
+      authority,
+      operator,
+      index,
+      key,
+      stakeVault: stakeVaultAddress(key),
+      earningsVault: earningsVaultAddress(key),
+      payout,
+      stakeWallet,
+    }
   }
 
   async consumer(m: MarketFx, funds: bigint): Promise<ConsumerFx> {
@@ -178,24 +237,33 @@ export class Parties {
     return { m, p, c }
   }
 
-  async openLease(c: ConsumerFx, p: ProviderFx, nonce: bigint, deposit: bigint, maxPrice = 10_000n) {
+  /** Opens at the market's next id; a deposit must cover one attestation gap at the price (600 s by default). */
+  openLease(c: ConsumerFx, p: ProviderFx, deposit: bigint, opts: LeaseOptions = {}) {
     return this.client.openLease({
       consumer: c.kp,
       provider: p.key,
-      nonce,
       jobSpecHash: randomBytes(32),
-      maxPricePerSecond: maxPrice,
+      maxPricePerSecond: opts.maxPrice ?? 10_000n,
       deposit,
+      ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+      ...(opts.receiptSigner !== undefined ? { receiptSigner: opts.receiptSigner } : {}),
     })
   }
 
   /** Opened and accepted; returns the lease address and the acceptance time. */
-  async activeLease(c: ConsumerFx, p: ProviderFx, nonce: bigint, deposit: bigint) {
-    const { lease } = await this.openLease(c, p, nonce, deposit)
+  async activeLease(c: ConsumerFx, p: ProviderFx, deposit: bigint, opts: LeaseOptions = {}) {
+    const { lease } = await this.openLease(c, p, deposit, opts)
     const { events } = await this.client.acceptLease({ operator: p.operator, lease })
     const accepted = events.find((e) => e.name === 'LeaseAccepted')
     if (accepted?.name !== 'LeaseAccepted') throw new Error('no LeaseAccepted event')
     return { lease, acceptedAt: accepted.data.acceptedAt }
+  }
+
+  /** The receipt signer's signed receipt for `from..until` of `lease` on `p`, as a gateway hands it over. */
+  receipt(signer: Signer, lease: PublicKey, p: ProviderFx, from: number, until: number, requests = 42n): SignedReceipt {
+    const receipt: Receipt = { from, until, requests, digest: new Uint8Array(32).fill(3) }
+    const kp = Keypair.fromSecretKey(signer.secretKey)
+    return { receipt, signature: signReceipt(kp, lease, p.key, receipt), signer: signer.publicKey }
   }
 
   balance(account: PublicKey): Promise<bigint> {
