@@ -7,6 +7,7 @@ import type { PublicKey } from '@solana/web3.js'
 import { Command, CommanderError, Option } from 'commander'
 import { describeError } from './classify.js'
 import type * as disputeOpen from './commands/dispute-open.js'
+import type * as gateway from './commands/gateway.js'
 import type * as jobLogs from './commands/job-logs.js'
 import type * as jobRun from './commands/job-run.js'
 import type * as jobStatus from './commands/job-status.js'
@@ -32,6 +33,7 @@ export interface CommandOptions {
   'lease list': Record<string, never>
   'lease reclaim': leaseReclaim.ReclaimOptions
   'dispute open': disputeOpen.DisputeOptions
+  gateway: Omit<gateway.GatewayOptions, 'onEvent' | 'interrupted'>
   doctor: Record<string, never>
 }
 export type CommandName = keyof CommandOptions
@@ -40,6 +42,20 @@ export type Invoke = <N extends CommandName>(name: N, options: CommandOptions[N]
 
 const address = (what: string) => (value: string) => parseAddress(what, value)
 const amount = (what: string) => (value: string) => parseAmount(what, value)
+/** `host:port` on loopback: the gateway serves the consumer's own applications only. */
+function parseListen(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':')
+  const host = value.slice(0, at)
+  const port = Number(value.slice(at + 1))
+  if (at < 0 || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`--listen must be host:port, got ${JSON.stringify(value)}`)
+  }
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && host !== '[::1]') {
+    throw new UsageError(`--listen must be a loopback address (127.0.0.1, ::1), got ${host}`)
+  }
+  return { host: host.replace(/^\[|\]$/g, ''), port }
+}
+
 const positive = (what: string) => (value: string) => {
   const n = Number(value)
   if (!Number.isFinite(n) || n <= 0)
@@ -155,6 +171,49 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     )
 
   program
+    .command('gateway')
+    .argument('<id>', 'the lease (job id) to serve', address('lease'))
+    .description(
+      "the lease's own OpenAI-compatible endpoint on loopback: follows failovers, signs usage receipts, watches the escrow",
+    )
+    .option('--listen <host:port>', 'where to listen (loopback only)', '127.0.0.1:8080')
+    .option('--deadline <seconds>', 'how long a request is held while no endpoint answers', positive('--deadline'), 60)
+    .option('--warn-runway <seconds>', 'warn when the escrow lasts less than this', positive('--warn-runway'), 600)
+    .option('--auto-top-up <amount>', 'top up by this much when the runway is short', amount('--auto-top-up'))
+    .option('--max-spend <amount>', 'the most --auto-top-up may add in all', amount('--max-spend'))
+    .option('--receipt-every <seconds>', 'how often served time is receipted', positive('--receipt-every'), 10)
+    .action(
+      (
+        id: PublicKey,
+        o: {
+          listen: string
+          deadline: number
+          warnRunway: number
+          autoTopUp?: bigint
+          maxSpend?: bigint
+          receiptEvery: number
+        },
+        cmd: Command,
+      ) => {
+        const { host, port } = parseListen(o.listen)
+        return invoke(
+          'gateway',
+          {
+            lease: id,
+            host,
+            port,
+            deadlineSec: o.deadline,
+            warnRunwaySec: o.warnRunway,
+            receiptEverySec: o.receiptEvery,
+            ...(o.autoTopUp !== undefined ? { autoTopUp: o.autoTopUp } : {}),
+            ...(o.maxSpend !== undefined ? { maxSpend: o.maxSpend } : {}),
+          },
+          flagsOf(cmd),
+        )
+      },
+    )
+
+  program
     .command('doctor')
     .description('check keypair, RPC, SOL, market, payment tokens and peers; say how to fix each')
     .action((_o: unknown, cmd: Command) => invoke('doctor', {}, flagsOf(cmd)))
@@ -196,6 +255,17 @@ async function execute<N extends CommandName>(
       return {
         result: await (await import('./commands/dispute-open.js')).run(o as CommandOptions['dispute open'], deps),
       }
+    case 'gateway': {
+      const { run, eventLine } = await import('./commands/gateway.js')
+      const interrupted = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve())
+        process.once('SIGTERM', () => resolve())
+      })
+      const onEvent = deps.config.json
+        ? (e: Parameters<typeof eventLine>[0]) => io.stdout(`${JSON.stringify(e)}\n`)
+        : (e: Parameters<typeof eventLine>[0]) => io.stdout(`${eventLine(e)}\n`)
+      return { result: await run({ ...(o as CommandOptions['gateway']), onEvent, interrupted }, deps) }
+    }
     case 'doctor':
       return (await import('./commands/doctor.js')).run({}, deps)
   }

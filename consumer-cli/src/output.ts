@@ -8,6 +8,7 @@ import type { LeaseView } from './chain.js'
 import type { ErrorReport } from './classify.js'
 import type { DisputeResult } from './commands/dispute-open.js'
 import type { DoctorResult } from './commands/doctor.js'
+import type { GatewayResult } from './commands/gateway.js'
 import type { LogsResult } from './commands/job-logs.js'
 import type { RunResult } from './commands/job-run.js'
 import type { StatusResult } from './commands/job-status.js'
@@ -28,6 +29,7 @@ export type CommandResult =
   | LeaseListResult
   | ReclaimResult
   | DisputeResult
+  | GatewayResult
   | DoctorResult
 
 /** What a command hands back: its result and, when it printed something but still failed, why. */
@@ -186,6 +188,8 @@ export function renderText(result: CommandResult): string {
       return `reclaimed ${result.lease} from ${result.provider} (stalled): refunded ${result.refund}\nsignature ${result.signature}`
     case 'dispute-open':
       return `dispute opened on ${result.lease}: ${result.frozen} frozen until the arbiter rules, bond ${result.bond} posted\nreason sha256 ${result.reasonHash}\nsignature ${result.signature}`
+    case 'gateway':
+      return `gateway for ${result.lease} stopped: ${result.stopped}`
     case 'doctor':
       return doctorText(result)
   }
