@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import anchor from '@anchor-lang/core'
 import { describe, expect, it } from 'vitest'
 import {
@@ -71,6 +72,23 @@ describe('program error table', () => {
     expect(new Set(PROGRAM_ERRORS.map((e) => e.code)).size).toBe(PROGRAM_ERRORS.length)
     expect(new Set(PROGRAM_ERRORS.map((e) => e.variant)).size).toBe(PROGRAM_ERRORS.length)
     expect(new ProgramErrors.InsufficientStake().remedy).toBe('deposit more stake: synkti-provider stake --amount <n>')
+  })
+
+  it('is listed in the README, row for row: name, code, message (for the program’s own) and remedy', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const rows = readme
+      .split('\n')
+      .map((line) => /^\| `(\w+)Error`\s*\| (\d+)\s*\| (.*?)\s*\| (.*?)\s*\|$/.exec(line))
+      .filter((m) => m !== null)
+      .map(([, variant, code, when, remedy]) => ({ variant, code: Number(code), when, remedy }))
+    expect(rows.map((r) => r.variant)).toEqual(PROGRAM_ERRORS.map((e) => e.variant))
+    for (const [i, e] of PROGRAM_ERRORS.entries()) {
+      expect(rows[i]).toMatchObject({
+        code: e.code,
+        remedy: e.remedy,
+        ...(e.origin === 'synkti' ? { when: e.message } : {}),
+      })
+    }
   })
 
   it('gives unknown numbers an UnknownProgramError that keeps the code', () => {
