@@ -19,6 +19,9 @@
 //! registers a taken operator key, and a provider (index 1) whose payout account is closed, so
 //! everything final it earns is credited as unclaimed.
 //!
+//! The test prints how many operations of each kind went through (the rest were refused);
+//! `SYNKTI_DEBUG_OPS=1` prints every refusal.
+//!
 //! One bank serves all cases of a worker; each case gets fresh mints and a fresh market, so
 //! cases cannot see each other's money.
 use std::cell::RefCell;

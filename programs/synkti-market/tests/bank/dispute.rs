@@ -393,3 +393,27 @@ async fn add_evidence_by_either_party_and_not_by_a_stranger() {
     let ix = m.evidence_ix(&c.kp.pubkey(), &p, &live, [1; 32]);
     expect_err(env.send(&[ix], &[&c.kp]).await, E::LeaseNotDisputed);
 }
+
+/// A dispute over an ended lease that the arbiter releases: the provider takes the bond, the
+/// lease ends Released with nothing more settled, and its completion is not counted twice.
+#[tokio::test]
+async fn release_of_a_dispute_over_an_ended_lease_pays_only_the_bond() {
+    let (mut env, m, p, c) = parties().await;
+    let lease = env.active_lease(&m, &c, &p, DEPOSIT).await;
+    env.warp(100).await;
+    Env::ok(env.send(&[m.close_ix(&c, &p, &lease, &c.kp.pubkey())], &[&c.kp]).await);
+    env.warp(60).await;
+    Env::ok(env.send(&[m.dispute_ix(&c, &lease)], &[&c.kp]).await);
+    let ev = resolve(&mut env, &m, &c, &p, &lease, Verdict::Release).await;
+    assert_eq!((ev.outcome, ev.seconds, ev.refund, ev.bond), (LeaseOutcome::Released, 0, 0, BOND));
+    assert_eq!(env.balance(&p.payout).await, BOND);
+    assert_eq!(env.balance(&p.earnings_vault).await, 10_000);
+    assert_eq!(env.balance(&c.token).await, FUNDS - 10_000 - BOND);
+    let pr: Provider = env.account(&p.key).await;
+    assert_eq!((pr.reputation.leases_completed, pr.reputation.disputes_won, pr.open_leases), (1, 1, 0));
+    // Not disputable again; finalized a window after the verdict.
+    expect_err(env.send(&[m.dispute_ix(&c, &lease)], &[&c.kp]).await, E::LeaseNotActive);
+    env.warp(3_601).await;
+    Env::ok(env.send(&[m.finalize_ix(&c.kp.pubkey(), &c, &p, &lease)], &[&c.kp]).await);
+    assert_eq!(env.account::<Provider>(&p.key).await.lease_records, 0);
+}

@@ -33,7 +33,6 @@ pub type TxResult = Result<Vec<String>, Failure>;
 pub mod anchor_errors {
     pub const ACCOUNT_NOT_SIGNER: u32 = anchor_lang::error::ErrorCode::AccountNotSigner as u32;
     pub const ACCOUNT_NOT_INITIALIZED: u32 = anchor_lang::error::ErrorCode::AccountNotInitialized as u32;
-    pub const CONSTRAINT_SEEDS: u32 = anchor_lang::error::ErrorCode::ConstraintSeeds as u32;
     pub const CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT: u32 =
         anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount as u32;
     pub const ACCOUNT_DISCRIMINATOR_MISMATCH: u32 = anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch as u32;

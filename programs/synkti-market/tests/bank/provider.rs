@@ -69,6 +69,7 @@ async fn one_authority_registers_a_fleet_with_distinct_operators() {
     let a = env.fleet_provider(&m, &authority, 0, 10, 1_000_000).await;
     let b = env.fleet_provider(&m, &authority, 1, 12, 1_000_000).await;
     assert_ne!(a.key, b.key);
+    assert_eq!((a.index, b.index), (0, 1));
     let (pa, pb): (Provider, Provider) = (env.account(&a.key).await, env.account(&b.key).await);
     assert_eq!((pa.authority, pa.index, pb.authority, pb.index), (authority.pubkey(), 0, authority.pubkey(), 1));
     assert_ne!(pa.operator, pb.operator);
