@@ -147,6 +147,36 @@ describe('createPlanner', () => {
     expect(naive.placements[0]).toMatchObject({ jobId: 'small', slotId: 'h100' })
   })
 
+  it('asks the risk estimator once per feasible pair, and the breakdowns add up to the total', () => {
+    const slots = [
+      slot('a', { price: usdPerHour(1) }),
+      slot('b', { price: usdPerHour(2) }, { zone: 'us-east-1b' }),
+      slot('small', {}, { gpu: { model: 'L4', count: 1, vramGb: 24 } }),
+    ]
+    const jobs = [job('x', {}, 1), job('y', {}, 2), job('big', { vramGb: 70 }, 3)]
+    let asked = 0
+    const risk: Risk = {
+      riskOf: (s) => {
+        asked++
+        return (s.id === 'a' ? 0.2 : 0.01) as Fraction
+      },
+    }
+    const plan = createPlanner().plan({ jobs, slots, risk })
+    // 'big' does not fit 'small': 8 feasible pairs of 9
+    expect(asked).toBe(8)
+    const sum = plan.placements.reduce((acc, p) => acc + p.cost.total, 0)
+    expect(sum).toBe(plan.totalCost)
+    for (const p of plan.placements) {
+      const direct = candidateCost(
+        jobs.find((j) => j.id === p.jobId)!,
+        slots.find((s) => s.id === p.slotId)!,
+        risk,
+        DEFAULT_WEIGHTS,
+      )
+      expect(direct.ok && direct.cost).toEqual(p.cost)
+    }
+  })
+
   it('avoids the zone being preempted right now when the risk says so', () => {
     const slots = [
       slot('hot', { price: usdPerHour(1) }),
