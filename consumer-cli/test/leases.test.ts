@@ -27,10 +27,10 @@ const ok = (ran: Ran) => {
 
 describe('synkti lease list', () => {
   it("lists the wallet's leases and nobody else's, with their status and escrow", async () => {
-    const active = await parties.activeLease(c, p, 1n, 100_000n)
-    const open = await parties.openLease(c, p, 2n, 50_000n)
+    const active = await parties.activeLease(c, p, 1_000_000n)
+    const open = await parties.openLease(c, p, 700_000n)
     const other = await parties.consumer(m, 1_000_000n)
-    await parties.openLease(other, p, 1n, 10_000n)
+    await parties.openLease(other, p, 600_000n)
 
     const asJson = await runBin(['lease', 'list', '--json', ...flags])
     const asText = await runMain(['lease', 'list', ...flags])
@@ -41,8 +41,8 @@ describe('synkti lease list', () => {
     expect(listed.consumer).toBe(c.kp.publicKey.toBase58())
     const byAddress = Object.fromEntries(listed.leases.map((l) => [l.address, l]))
     expect(Object.keys(byAddress).sort()).toEqual([active.lease.toBase58(), open.lease.toBase58()].sort())
-    expect(byAddress[active.lease.toBase58()]).toMatchObject({ status: 'active', deposited: '100000' })
-    expect(byAddress[open.lease.toBase58()]).toMatchObject({ status: 'open', deposited: '50000' })
+    expect(byAddress[active.lease.toBase58()]).toMatchObject({ status: 'active', deposited: '1000000' })
+    expect(byAddress[open.lease.toBase58()]).toMatchObject({ status: 'open', deposited: '700000' })
 
     // the market filter is applied on chain: another market has none of these leases
     const elsewhere = json(await runMain(['lease', 'list', '--json', ...flags, '--market', c.token.toBase58()]))
@@ -62,18 +62,18 @@ describe('synkti lease list', () => {
 
 describe('synkti job top-up / stop / dispute open', () => {
   it('top-up adds escrow; stop settles and refunds; a closed lease is a named chain error', async () => {
-    const { lease } = await parties.activeLease(c, p, 10n, 100_000n)
+    const { lease } = await parties.activeLease(c, p, 1_000_000n)
     const id = lease.toBase58()
     const topped = ok(await runBin(['job', 'top-up', id, '--amount', '25_000', '--json', ...flags]))
-    expect(topped).toMatchObject({ kind: 'job-top-up', lease: id, amount: '25000', deposited: '125000' })
-    expect((await client.fetchLease(lease)).deposited).toBe(125_000n)
+    expect(topped).toMatchObject({ kind: 'job-top-up', lease: id, amount: '25000', deposited: '1025000' })
+    expect((await client.fetchLease(lease)).deposited).toBe(1_025_000n)
 
     const before = await parties.balance(c.token)
     const stopped = ok(await runBin(['job', 'stop', id, '--json', ...flags]))
     expect(stopped).toMatchObject({ kind: 'job-stop', lease: id })
     const refund = BigInt(stopped.refund as string)
     const paid = BigInt(stopped.payout as string) + BigInt(stopped.fee as string)
-    expect(refund + paid).toBe(125_000n)
+    expect(refund + paid).toBe(1_025_000n)
     expect(await parties.balance(c.token)).toBe(before + refund)
 
     const again = await runMain(['job', 'stop', id, ...flags])
@@ -83,7 +83,7 @@ describe('synkti job top-up / stop / dispute open', () => {
   })
 
   it('dispute open freezes the lease and stores the sha256 of the reason', async () => {
-    const { lease } = await parties.activeLease(c, p, 20n, 100_000n)
+    const { lease } = await parties.activeLease(c, p, 1_000_000n)
     const reason = 'endpoint returned 503 for ten minutes'
     const ran = await runBin(['dispute', 'open', lease.toBase58(), '--reason', reason, ...flags])
     expect(ran.code).toBe(0)
@@ -94,7 +94,7 @@ describe('synkti job top-up / stop / dispute open', () => {
 
     // someone else's lease: the program refuses, by name
     const other = await parties.consumer(m, 1_000_000n)
-    const theirs = await parties.activeLease(other, p, 1n, 10_000n)
+    const theirs = await parties.activeLease(other, p, 600_000n)
     const refused = await runMain(['dispute', 'open', theirs.lease.toBase58(), '--reason', 'x', '--json', ...flags])
     expect(refused.code).toBe(4)
     expect(json(refused).error?.name).toMatch(/Error$/)
@@ -113,7 +113,7 @@ describe('synkti lease reclaim', () => {
       parties.consumer(short, 1_000_000n),
     ])
     const own = ['-u', chain.rpcUrl, '-k', await keypairFile(consumer.kp), '--market', short.key.toBase58()]
-    const { lease } = await parties.activeLease(consumer, silent, 1n, 100_000n)
+    const { lease } = await parties.activeLease(consumer, silent, 1_000_000n)
     const id = lease.toBase58()
 
     const early = await runMain(['lease', 'reclaim', id, '--json', ...own])
@@ -125,8 +125,8 @@ describe('synkti lease reclaim', () => {
     const reclaimed = ok(await runBin(['lease', 'reclaim', id, '--json', ...own]))
     expect(reclaimed).toMatchObject({ kind: 'lease-reclaim', lease: id, provider: silent.key.toBase58() })
     // never attested: the whole deposit comes back
-    expect(reclaimed.refund).toBe('100000')
-    expect(await parties.balance(consumer.token)).toBe(before + 100_000n)
+    expect(reclaimed.refund).toBe('1000000')
+    expect(await parties.balance(consumer.token)).toBe(before + 1_000_000n)
     expect((await client.fetchProvider(silent.key)).reputation.leasesFailed).toBe(1n)
 
     const text = await runMain(['lease', 'reclaim', id, ...own])

@@ -118,7 +118,7 @@ describe('synkti providers', () => {
 
 describe('synkti job status / logs', () => {
   it('reads the lease on chain and the job from the provider that serves it', async () => {
-    const { lease } = await parties.activeLease(c, a, 100n, 50_000n)
+    const { lease } = await parties.activeLease(c, a, 700_000n)
     peerA.jobs.set(
       lease.toBase58(),
       jobView(lease.toBase58(), { state: 'healthy', endpoint: 'http://127.0.0.1:18001' }),
@@ -133,7 +133,7 @@ describe('synkti job status / logs', () => {
   })
 
   it('a lease its provider does not know is JobUnknownToProviderError, with the chain part printed', async () => {
-    const { lease } = await parties.activeLease(c, a, 101n, 50_000n)
+    const { lease } = await parties.activeLease(c, a, 700_000n)
     const ran = await runMain(['job', 'status', lease.toBase58(), ...flags])
     expect(ran.code).toBe(6)
     expect(ran.stdout).toContain(`lease     ${lease.toBase58()} (active)`)
@@ -141,7 +141,7 @@ describe('synkti job status / logs', () => {
   })
 
   it("streams the job's log lines to the end, or until quiet without --follow", async () => {
-    const { lease } = await parties.activeLease(c, a, 102n, 50_000n)
+    const { lease } = await parties.activeLease(c, a, 700_000n)
     peerA.logLines.splice(0, peerA.logLines.length, 'loading model', 'listening on 18002', 'E warning: slow disk')
     const ran = await runMain(['job', 'logs', lease.toBase58(), '--follow', ...flags])
     expect(ran.code, ran.stderr).toBe(0)
@@ -162,7 +162,7 @@ describe('synkti job status / logs', () => {
 
   it('a provider whose node is down: the chain part is printed, then ProviderUnreachableError (exit 5)', async () => {
     const offline = await parties.provider(m, 1_000n, 1_000_000n)
-    const { lease } = await parties.activeLease(c, offline, 1n, 10_000n)
+    const { lease } = await parties.activeLease(c, offline, 600_000n)
     const ran = await runMain(['job', 'status', lease.toBase58(), ...flags])
     expect(ran.code).toBe(5)
     expect(ran.stdout).toContain(

@@ -31,7 +31,7 @@ export interface DescribedTransaction {
   missingSigners: PublicKey[]
 }
 
-const eq = (a: PublicKey | undefined, b: PublicKey) => a !== undefined && a.equals(b)
+const eq = (a: PublicKey | undefined, b: PublicKey) => a?.equals(b) === true
 
 /**
  * Throws HandoffMismatchError naming the first field that differs from the plan: one

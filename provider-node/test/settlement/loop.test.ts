@@ -49,7 +49,7 @@ describe('settlement loop on localnet', () => {
   it('attests each lease at the interval; the payout grows by price × seconds − fee', async () => {
     const { p, c } = await parties.trio()
     // A large deposit (9 000 s) so that clock warps of concurrent test files cannot exhaust it.
-    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 9_000_000n)
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 9_000_000n)
     const events: SettlementEvent[] = []
     await using loop = await loopOf(p, [{ lease, since: acceptedAt }], { onEvent: (e) => events.push(e) })
     await loop.tick()
@@ -78,7 +78,7 @@ describe('settlement loop on localnet', () => {
 
   it('flush pays every served lease up to now, whatever the interval', async () => {
     const { p, c } = await parties.trio()
-    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 5_000_000n)
     await passTime(20)
     await using loop = await loopOf(p, [{ lease, since: acceptedAt }])
     expect(await loop.flush()).toMatchObject({ enqueued: 1, attested: 1 })
@@ -89,7 +89,7 @@ describe('settlement loop on localnet', () => {
 
   it('an item left queued after it confirmed (crash before removal) is dropped, not sent twice', async () => {
     const { p, c } = await parties.trio()
-    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 5_000_000n)
     await passTime(30)
     const first = await loopOf(p, [{ lease, since: acceptedAt }])
     await first.flush()
@@ -121,7 +121,7 @@ describe('settlement loop on localnet', () => {
   it('a lease migrated to another provider is dropped as migrated-away', async () => {
     const { m, p, c } = await parties.trio()
     const other = await parties.provider(m, 1_000n, 1_000_000n)
-    const { lease, acceptedAt } = await parties.activeLease(c, p, 1n, 5_000_000n)
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 5_000_000n)
     await passTime(10)
     // Queued for up to +8 s, but the lease changed hands at +5 s (which settled us up to then).
     await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), acceptedAt + 8, 1)
@@ -151,7 +151,7 @@ describe('settlement loop on localnet', () => {
 
   it('an item the chain cannot take yet stays, backing off, with the refusal named', async () => {
     const { p, c } = await parties.trio()
-    const { lease } = await parties.openLease(c, p, 1n, 5_000_000n) // opened, never accepted
+    const { lease } = await parties.openLease(c, p, 5_000_000n) // opened, never accepted
     const wall = { ms: Date.now() }
     const { settledUntil } = await client.fetchLease(lease)
     await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), settledUntil + 5, 1)

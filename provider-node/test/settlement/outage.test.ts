@@ -45,8 +45,8 @@ describe('settlement through an RPC outage', () => {
     const client = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
     const parties = new Parties(client)
     const { p, c } = await parties.trio()
-    const served = await parties.activeLease(c, p, 1n, 5_000_000n)
-    const closed = await parties.activeLease(c, p, 2n, 5_000_000n)
+    const served = await parties.activeLease(c, p, 5_000_000n)
+    const closed = await parties.activeLease(c, p, 5_000_000n)
     const leases = () => [
       { lease: served.lease, since: served.acceptedAt },
       { lease: closed.lease, since: closed.acceptedAt },
