@@ -118,7 +118,7 @@ describe('synkti providers', () => {
 
 describe('synkti job status / logs', () => {
   it('reads the lease on chain and the job from the provider that serves it', async () => {
-    const { lease } = await parties.activeLease(c, a, 700_000n)
+    const { lease } = await parties.activeLease(c, a, 800_000n)
     peerA.jobs.set(
       lease.toBase58(),
       jobView(lease.toBase58(), { state: 'healthy', endpoint: 'http://127.0.0.1:18001' }),
@@ -127,13 +127,13 @@ describe('synkti job status / logs', () => {
     expect(out).toMatchObject({
       kind: 'job-status',
       operator: a.operator.publicKey.toBase58(),
-      lease: { address: lease.toBase58(), status: 'active', deposited: '50000' },
+      lease: { address: lease.toBase58(), status: 'active', deposited: '800000' },
       node: { reachable: true, job: { state: 'healthy', endpoint: 'http://127.0.0.1:18001' } },
     })
   })
 
   it('a lease its provider does not know is JobUnknownToProviderError, with the chain part printed', async () => {
-    const { lease } = await parties.activeLease(c, a, 700_000n)
+    const { lease } = await parties.activeLease(c, a, 800_000n)
     const ran = await runMain(['job', 'status', lease.toBase58(), ...flags])
     expect(ran.code).toBe(6)
     expect(ran.stdout).toContain(`lease     ${lease.toBase58()} (active)`)
@@ -141,7 +141,7 @@ describe('synkti job status / logs', () => {
   })
 
   it("streams the job's log lines to the end, or until quiet without --follow", async () => {
-    const { lease } = await parties.activeLease(c, a, 700_000n)
+    const { lease } = await parties.activeLease(c, a, 800_000n)
     peerA.logLines.splice(0, peerA.logLines.length, 'loading model', 'listening on 18002', 'E warning: slow disk')
     const ran = await runMain(['job', 'logs', lease.toBase58(), '--follow', ...flags])
     expect(ran.code, ran.stderr).toBe(0)
@@ -176,14 +176,14 @@ describe('synkti job status / logs', () => {
 describe('synkti job run', () => {
   it('picks the provider that fits, opens the lease with the spec hash, submits, waits for the endpoint', async () => {
     const spec = parseJobSpec(await readFile(EXAMPLE_SPEC, 'utf8'))
-    const ran = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', '60000', '--wait', '--json', ...flags])
+    const ran = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', '800000', '--wait', '--json', ...flags])
     expect(ran.code, ran.stdout).toBe(0)
     const out = json(ran) as Record<string, string>
     expect(out).toMatchObject({
       kind: 'job-run',
       operator: a.operator.publicKey.toBase58(),
       provider: a.key.toBase58(),
-      deposit: '60000',
+      deposit: '800000',
       state: 'healthy',
       endpoint: 'http://127.0.0.1:18000',
     })
@@ -196,11 +196,12 @@ describe('synkti job run', () => {
     expect(submitted?.spec).toEqual(JSON.parse(JSON.stringify(spec)))
 
     // for people: progress on stderr, the endpoint as the last line of stdout
-    const human = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', '60000', '--wait', ...flags])
+    const human = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', '800000', '--wait', ...flags])
     expect(human.code, human.stderr).toBe(0)
     const progress = human.stderr.trim().split('\n')
-    expect(progress[0]).toMatch(/^opening lease \S+ with \S+ at 1200\/s, deposit 60000$/)
-    expect(progress[1]).toBe(`submitting llm-demo to ${a.operator.publicKey.toBase58()}`)
+    expect(progress[0]).toMatch(/^opening a lease with \S+ at 1200\/s, deposit 800000$/)
+    expect(progress[1]).toMatch(/^opened lease [1-9A-HJ-NP-Za-km-z]{32,44}$/)
+    expect(progress[2]).toBe(`submitting llm-demo to ${a.operator.publicKey.toBase58()}`)
     expect(progress.at(-1)).toMatch(/^healthy on \S+: http:\/\/127\.0\.0\.1:18000$/)
     expect(human.stdout.trim().split('\n').at(-1)).toBe('endpoint http://127.0.0.1:18000')
   })
@@ -219,7 +220,7 @@ describe('synkti job run', () => {
       const ran = await runMain(['job', 'run', EXAMPLE_SPEC, '--provider', declining.key.toBase58(), ...flags])
       expect(ran.code).toBe(6)
       expect(ran.stderr).toMatch(/^error JobRejectedError: provider \S+ declined the job: no GPU free$/m)
-      expect(ran.stderr.split('\n')[0]).toMatch(/^opening lease \S+ with \S+ at 800\/s, deposit 2880000$/)
+      expect(ran.stderr.split('\n')[0]).toMatch(/^opening a lease with \S+ at 800\/s, deposit 2880000$/)
       expect(ran.stderr).toContain('remedy: the lease was closed and the deposit refunded')
       expect(await parties.balance(c.token)).toBe(before)
     } finally {

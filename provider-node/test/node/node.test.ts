@@ -5,7 +5,7 @@ import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
-import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties } from '../support/chain.js'
+import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties, passTime } from '../support/chain.js'
 import { capability, nodeConfig, standinSpec } from '../support/nodes.js'
 
 let m: MarketFx
@@ -148,6 +148,8 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
       true,
     )
     await waitHealthy(a, address)
+    // v2 refuses a hand-off before the current provider has served one second (ZeroLengthHandoff)
+    await passTime(1)
     const outcome = await a.p2p.protocols.handoff(
       b.p2p.peerId,
       { lease: address, job: { spec: standinSpec() }, deadline: Math.floor(Date.now() / 1000) + 120 },
@@ -184,7 +186,11 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     const held = a.jobs.usedVramGb()
     await client.closeLease({ signer: c.kp, lease: new PublicKey(address) })
     for (let i = 0; i < 200 && a.jobs.view(address).state !== 'stopped'; i++) await sleep(100)
-    expect(a.jobs.view(address)).toMatchObject({ state: 'stopped', reason: 'the lease was closed', endpoint: null })
+    expect(a.jobs.view(address)).toMatchObject({
+      state: 'stopped',
+      reason: 'the lease ended (completed)',
+      endpoint: null,
+    })
     expect(a.jobs.usedVramGb()).toBe(held - 16)
   })
 

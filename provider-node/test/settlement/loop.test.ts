@@ -60,7 +60,7 @@ describe('settlement loop on localnet', () => {
     expect(first).toMatchObject({ enqueued: 1, attested: 1, deferred: 0, rpcDown: false })
     const [a1] = attestedIn(events)
     expect(a1!.until - acceptedAt).toBeGreaterThanOrEqual(300)
-    expect(await parties.balance(p.payout)).toBe(NET_PER_SECOND * BigInt(a1!.until - acceptedAt))
+    expect(await parties.earned(p)).toBe(NET_PER_SECOND * BigInt(a1!.until - acceptedAt))
     expect((await client.fetchLease(lease)).settledUntil).toBe(a1!.until)
 
     await passTime(300)
@@ -68,7 +68,7 @@ describe('settlement loop on localnet', () => {
     const [, a2] = attestedIn(events)
     expect(a2!.until - a1!.until).toBeGreaterThanOrEqual(300)
     expect(a2!.payout).toBe(NET_PER_SECOND * BigInt(a2!.until - a1!.until))
-    expect(await parties.balance(p.payout)).toBe(NET_PER_SECOND * BigInt(a2!.until - acceptedAt))
+    expect(await parties.earned(p)).toBe(NET_PER_SECOND * BigInt(a2!.until - acceptedAt))
     expect(loop.status()).toEqual({ queued: 0, lastAttestedAt: expect.any(Number), lastError: null })
     // The journal records exactly what was sent.
     expect((await loop.journal()).map((e) => [e.kind, e.until])).toEqual(
@@ -84,7 +84,7 @@ describe('settlement loop on localnet', () => {
     expect(await loop.flush()).toMatchObject({ enqueued: 1, attested: 1 })
     const settled = (await client.fetchLease(lease)).settledUntil
     expect(settled - acceptedAt).toBeGreaterThanOrEqual(20)
-    expect(await parties.balance(p.payout)).toBe(NET_PER_SECOND * BigInt(settled - acceptedAt))
+    expect(await parties.earned(p)).toBe(NET_PER_SECOND * BigInt(settled - acceptedAt))
   })
 
   it('an item left queued after it confirmed (crash before removal) is dropped, not sent twice', async () => {
@@ -95,7 +95,7 @@ describe('settlement loop on localnet', () => {
     await first.flush()
     await first.stop()
     const until = (await client.fetchLease(lease)).settledUntil
-    const paid = await parties.balance(p.payout)
+    const paid = await parties.earned(p)
     // The crash: the confirmed item is still on disk when the node comes back.
     await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), until, 1)
 
@@ -114,7 +114,7 @@ describe('settlement loop on localnet', () => {
       error: null,
     })
     await restarted.stop()
-    expect(await parties.balance(p.payout)).toBe(paid)
+    expect(await parties.earned(p)).toBe(paid)
     expect(restarted.status().queued).toBe(0)
   })
 
@@ -134,7 +134,7 @@ describe('settlement loop on localnet', () => {
       newProvider: other.key,
       handoffAt: acceptedAt + 5,
     })
-    const paid = await parties.balance(p.payout)
+    const paid = await parties.earned(p)
     expect(await loop.tick()).toMatchObject({ attested: 0, dropped: 1 })
     // (until may have grown to "now" if the chain clock passed an interval meanwhile.)
     expect((await loop.journal()).at(-1)).toMatchObject({
@@ -143,7 +143,7 @@ describe('settlement loop on localnet', () => {
       until: expect.toSatisfy((u: number) => u >= acceptedAt + 8),
       reason: 'migrated-away',
     })
-    expect(await parties.balance(p.payout)).toBe(paid)
+    expect(await parties.earned(p)).toBe(paid)
     // Not ours any more: a later interval queues nothing for it.
     await passTime(300)
     expect(await loop.tick()).toMatchObject({ enqueued: 0, attested: 0, dropped: 0 })

@@ -109,7 +109,7 @@ describe('settlement through an RPC outage', () => {
       [served.lease, closed.lease, served.lease].map((k) => k.toBase58()).sort(),
     )
     const closedFirst = attested.find((e) => e.lease === closed.lease.toBase58())!.until
-    expect(await parties.balance(p.payout)).toBe(
+    expect(await parties.earned(p)).toBe(
       NET_PER_SECOND * BigInt(settled.settledUntil - served.acceptedAt) +
         NET_PER_SECOND * BigInt(closedFirst - closed.acceptedAt) +
         ended.data.payout,

@@ -266,6 +266,15 @@ export class Parties {
     return { receipt, signature: signReceipt(kp, lease, p.key, receipt), signer: signer.publicKey }
   }
 
+  /**
+   * What `p` has earned net of fees, wherever it sits: paid out (receipt-backed or vested and
+   * claimed), vested and unclaimed in the earnings vault, or held there until its window passes.
+   */
+  async earned(p: ProviderFx): Promise<bigint> {
+    const [paid, account] = await Promise.all([this.balance(p.payout), this.client.fetchProvider(p.key)])
+    return paid + account.unclaimed + account.held.reduce((sum, t) => sum + t.payout, 0n)
+  }
+
   balance(account: PublicKey): Promise<bigint> {
     return tokenBalance(this.client.connection, account)
   }
