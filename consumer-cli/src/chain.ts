@@ -18,6 +18,7 @@ import {
   type Provider,
   RpcUnreachableError,
 } from '@synkti/market'
+import { type Dispute, type Ending, type Handoffs, leaseDispute, leaseEnding, leaseHandoffs } from './ending.js'
 import { ProviderNotFoundError } from './errors.js'
 
 /** Runs a raw connection call, turning a dead RPC into RpcUnreachableError. */
@@ -60,12 +61,16 @@ export interface LeaseView {
   /** why it ended, when it has */
   outcome: string | null
   endedAt: number | null
+  /** why and how it ended, with the money as the account records it */
+  ending: Ending | null
+  dispute: Dispute | null
+  handoffs: Handoffs | null
   pricePerSecond: bigint
   maxPricePerSecond: bigint
   deposited: bigint
   /** paid to providers plus protocol fees */
   spent: bigint
-  /** still in escrow */
+  /** still in escrow for service: 0 once ended (what came back is `ending.refunded`) */
   remaining: bigint
   openedAt: number
   acceptedAt: number
@@ -84,11 +89,14 @@ export function leaseView(lease: Lease): LeaseView {
     status: lease.status.kind,
     outcome: lease.status.kind === 'ended' ? lease.status.outcome : null,
     endedAt: lease.status.kind === 'ended' ? lease.status.at : null,
+    ending: leaseEnding(lease),
+    dispute: leaseDispute(lease),
+    handoffs: leaseHandoffs(lease),
     pricePerSecond: lease.pricePerSecond,
     maxPricePerSecond: lease.policy.maxPricePerSecond,
     deposited: lease.deposited,
     spent,
-    remaining: lease.deposited - spent,
+    remaining: lease.status.kind === 'ended' ? 0n : lease.deposited - spent,
     openedAt: lease.openedAt,
     acceptedAt: lease.acceptedAt,
     settledUntil: lease.settledUntil,

@@ -14,17 +14,19 @@ import type * as jobStatus from './commands/job-status.js'
 import type * as jobStop from './commands/job-stop.js'
 import type * as jobTopUp from './commands/job-top-up.js'
 import type * as leaseReclaim from './commands/lease-reclaim.js'
+import type * as marketPrices from './commands/market-prices.js'
 import type * as providers from './commands/providers.js'
 import { type GlobalFlags, parseAddress, parseAmount, resolveConfig } from './config.js'
 import { DEFAULT_CLUSTER, DEFAULT_KEYPAIR_PATH, ENV } from './constants.js'
 import type { Deps } from './context.js'
-import { EXIT_CODES, UsageError } from './errors.js'
+import { ConflictingOptionsError, EXIT_CODES, InvalidFilterError, UsageError } from './errors.js'
 import { type Io, processIo } from './io.js'
 import { type Outcome, renderErrorText, renderJson, renderText } from './output.js'
 
 /** Each command's parsed options, by the words that name it. */
 export interface CommandOptions {
   providers: providers.ProvidersOptions
+  'market prices': marketPrices.PricesOptions
   'job run': jobRun.RunOptions
   'job status': jobStatus.StatusOptions
   'job logs': Omit<jobLogs.LogsOptions, 'onLine'>
@@ -54,6 +56,40 @@ function parseListen(value: string): { host: string; port: number } {
     throw new UsageError(`--listen must be a loopback address (127.0.0.1, ::1), got ${host}`)
   }
   return { host: host.replace(/^\[|\]$/g, ''), port }
+}
+
+/** A GPU model or region as provider records carry them (@synkti/p2p: 1 to 64 characters). */
+const name = (what: string) => (value: string) => {
+  if (value.length === 0 || value.length > 64 || value.trim() !== value) throw new InvalidFilterError(what, value)
+  return value
+}
+
+/** `--for` takes the GPUs, regions and VRAM from the spec; `--min-stake` only means something with it. */
+function providersOptions(o: {
+  gpu?: string
+  region?: string
+  minVram?: number
+  for?: string
+  minStake?: bigint
+}): providers.ProvidersOptions {
+  if (o.for !== undefined) {
+    const filters: [string, unknown][] = [
+      ['--gpu', o.gpu],
+      ['--region', o.region],
+      ['--min-vram', o.minVram],
+    ]
+    const given = filters.find(([, value]) => value !== undefined)
+    if (given !== undefined) {
+      throw new ConflictingOptionsError(given[0], 'cannot go with --for: the spec says what the job needs', 'providers')
+    }
+    return { for: o.for, ...(o.minStake !== undefined ? { minStake: o.minStake } : {}) }
+  }
+  if (o.minStake !== undefined) throw new ConflictingOptionsError('--min-stake', 'needs --for <spec>', 'providers')
+  return {
+    ...(o.gpu !== undefined ? { gpu: o.gpu } : {}),
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    ...(o.minVram !== undefined ? { minVramGb: o.minVram } : {}),
+  }
 }
 
 const positive = (what: string) => (value: string) => {
@@ -95,16 +131,32 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
   program
     .command('providers')
     .description('verified providers of the market: DHT records joined with on-chain state')
-    .option('--gpu <model>', 'GPU model, e.g. H100')
-    .option('--region <region>', 'region, e.g. eu-central')
+    .option('--gpu <model>', 'GPU model, e.g. H100', name('--gpu'))
+    .option('--region <region>', 'region, e.g. eu-central', name('--region'))
     .option('--min-vram <gb>', 'minimum VRAM per GPU in GB', positive('--min-vram'))
-    .action((o: { gpu?: string; region?: string; minVram?: number }, cmd: Command) =>
+    .option('--for <spec>', 'a job spec: whether each provider fits it, and why not')
+    .option(
+      '--min-stake <amount>',
+      "with --for: the least stake you accept (the market's minimum applies anyway)",
+      amount('--min-stake'),
+    )
+    .action((o: { gpu?: string; region?: string; minVram?: number; for?: string; minStake?: bigint }, cmd: Command) =>
+      invoke('providers', providersOptions(o), flagsOf(cmd)),
+    )
+
+  program
+    .command('market')
+    .description('the market as a whole')
+    .command('prices')
+    .description('the going on-chain price per GPU model and region: min, median, max over verified providers')
+    .option('--gpu <model>', 'only this GPU model, e.g. H100', name('--gpu'))
+    .option('--region <region>', 'only this region, e.g. eu-central', name('--region'))
+    .action((o: { gpu?: string; region?: string }, cmd: Command) =>
       invoke(
-        'providers',
+        'market prices',
         {
           ...(o.gpu !== undefined ? { gpu: o.gpu } : {}),
           ...(o.region !== undefined ? { region: o.region } : {}),
-          ...(o.minVram !== undefined ? { minVramGb: o.minVram } : {}),
         },
         flagsOf(cmd),
       ),
@@ -230,8 +282,16 @@ async function execute<N extends CommandName>(
 ): Promise<Outcome> {
   const o = options as CommandOptions[CommandName]
   switch (name) {
-    case 'providers':
-      return { result: await (await import('./commands/providers.js')).run(o as CommandOptions['providers'], deps) }
+    case 'providers': {
+      const { for: spec, minStake, ...filters } = o as CommandOptions['providers']
+      if (spec === undefined) return { result: await (await import('./commands/providers.js')).run(filters, deps) }
+      const fit = await import('./commands/providers-for.js')
+      return { result: await fit.run({ spec, ...(minStake !== undefined ? { minStake } : {}) }, deps) }
+    }
+    case 'market prices':
+      return {
+        result: await (await import('./commands/market-prices.js')).run(o as CommandOptions['market prices'], deps),
+      }
     case 'job run':
       return { result: await (await import('./commands/job-run.js')).run(o as CommandOptions['job run'], deps) }
     case 'job status':

@@ -107,6 +107,35 @@ export class InvalidBootstrapAddressError extends CliError {
   }
 }
 
+/** Two options that cannot go together, or one that needs another. */
+export class ConflictingOptionsError extends CliError {
+  override name = 'ConflictingOptionsError'
+  readonly exitClass = 'usage'
+  readonly remedy: string
+  constructor(
+    readonly option: string,
+    readonly reason: string,
+    command: string,
+  ) {
+    super(`${option} ${reason}`)
+    this.remedy = `see synkti ${command} --help`
+  }
+}
+
+/** A GPU model or region filter that no provider record could carry. */
+export class InvalidFilterError extends CliError {
+  override name = 'InvalidFilterError'
+  readonly exitClass = 'usage'
+  readonly remedy =
+    'pass a name as provider records carry it, 1 to 64 characters without surrounding spaces (e.g. --gpu H100 --region eu-central)'
+  constructor(
+    readonly option: string,
+    readonly value: string,
+  ) {
+    super(`${option} ${JSON.stringify(value)} is not a GPU model or region name`)
+  }
+}
+
 // --- input -----------------------------------------------------------------------------------
 
 export class SpecFileNotFoundError extends CliError {

@@ -16,11 +16,17 @@ import type { StopResult } from './commands/job-stop.js'
 import type { TopUpResult } from './commands/job-top-up.js'
 import type { LeaseListResult } from './commands/lease-list.js'
 import type { ReclaimResult } from './commands/lease-reclaim.js'
+import type { PricesResult } from './commands/market-prices.js'
 import type { ProvidersResult } from './commands/providers.js'
+import type { ProviderFitResult } from './commands/providers-for.js'
+import { disputeSentence, endingSentence, handoffSentence, isoSeconds as iso } from './ending.js'
+import { describeMisfit } from './misfit.js'
 import type { Offer } from './offers.js'
 
 export type CommandResult =
   | ProvidersResult
+  | ProviderFitResult
+  | PricesResult
   | RunResult
   | StatusResult
   | LogsResult
@@ -78,8 +84,6 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), ...rows.map(line)].join('\n')
 }
 
-const iso = (unixSeconds: number) => (unixSeconds === 0 ? '-' : new Date(unixSeconds * 1000).toISOString())
-
 function gpuText(o: Offer): string {
   return `${o.capability.gpu.count}× ${o.capability.gpu.model} ${o.capability.gpu.vramGb}GB`
 }
@@ -105,6 +109,39 @@ function providersText(r: ProvidersResult): string {
   return out.join('\n')
 }
 
+function fitText(r: ProviderFitResult): string {
+  const fitting = r.providers.filter((p) => p.fits).length
+  const stake = r.minStake === null ? '' : `, stake at least ${r.minStake}`
+  const lines = [
+    `${fitting} of ${r.providers.length} provider(s) in market ${r.market} fit ${r.name} (${r.spec}; cap ${r.cap}/s${stake})`,
+  ]
+  for (const p of r.providers) {
+    const o = p.offer
+    const verdict = p.fits
+      ? `fits: ${o === null ? '' : `${gpuText(o)}, ${o.capability.region}, ${o.pricePerSecond}/s`}`
+      : `does not fit: ${p.reasons.map(describeMisfit).join('; ')}`
+    lines.push(`${p.operator}  ${verdict}`)
+  }
+  return lines.join('\n')
+}
+
+function pricesText(r: PricesResult): string {
+  const rows = r.groups.map((g) => [
+    `${g.gpuCount}× ${g.gpu}`,
+    g.region,
+    String(g.count),
+    String(g.min),
+    String(g.median),
+    String(g.max),
+  ])
+  const head =
+    rows.length === 0
+      ? `no verified provider with an active account in market ${r.market}`
+      : table(['GPU', 'REGION', 'PROVIDERS', 'MIN/S', 'MEDIAN/S', 'MAX/S'], rows)
+  const left = r.leftOut.length === 0 ? [] : [`${r.leftOut.length} provider(s) left out (synkti providers says why)`]
+  return [head, ...left].join('\n')
+}
+
 /** `active`, or for an ended lease why it ended (`ended: completed`). */
 function leaseState(l: LeaseView): string {
   return l.outcome === null ? l.status : `ended: ${l.outcome}`
@@ -122,9 +159,22 @@ function leaseRows(leases: LeaseView[]): string[][] {
   ])
 }
 
+/** What the chain says happened to a lease beyond its status: its end, its dispute, its hand-offs. */
+function leaseStory(l: LeaseView): string[] {
+  return [
+    ...(l.ending === null ? [] : [endingSentence(l.ending)]),
+    ...(l.dispute === null ? [] : [disputeSentence(l.dispute)]),
+    ...(l.handoffs === null ? [] : [handoffSentence(l.handoffs)]),
+  ]
+}
+
 function leaseListText(r: LeaseListResult): string {
   if (r.leases.length === 0) return `no leases of ${r.consumer}${r.market === null ? '' : ` in market ${r.market}`}`
-  return table(['LEASE', 'STATUS', 'PROVIDER', 'DEPOSITED', 'REMAINING', 'PRICE/S', 'OPENED'], leaseRows(r.leases))
+  const stories = r.leases.flatMap((l) => leaseStory(l).map((line) => `${l.address}: ${line}`))
+  return [
+    table(['LEASE', 'STATUS', 'PROVIDER', 'DEPOSITED', 'REMAINING', 'PRICE/S', 'OPENED'], leaseRows(r.leases)),
+    ...(stories.length === 0 ? [] : ['', ...stories]),
+  ].join('\n')
 }
 
 function statusText(r: StatusResult): string {
@@ -133,6 +183,9 @@ function statusText(r: StatusResult): string {
     `lease     ${l.address} (${leaseState(l)}${l.endedAt === null ? '' : ` at ${iso(l.endedAt)}`})`,
     `provider  ${l.provider} (operator ${r.operator})${l.migrationCount > 0 ? `, after ${l.migrationCount} failover(s)` : ''}`,
     `escrow    deposited ${l.deposited}, spent ${l.spent}, remaining ${l.remaining} at ${l.pricePerSecond}/s; settled until ${iso(l.settledUntil)}`,
+    ...(l.ending === null ? [] : [`why       ${endingSentence(l.ending)}`]),
+    ...(l.dispute === null ? [] : [`why       ${disputeSentence(l.dispute)}`]),
+    ...(l.handoffs === null ? [] : [`handoffs  ${handoffSentence(l.handoffs)}`]),
   ]
   const node = r.node
   if (!node.reachable) {
@@ -171,6 +224,10 @@ export function renderText(result: CommandResult): string {
   switch (result.kind) {
     case 'providers':
       return providersText(result)
+    case 'provider-fit':
+      return fitText(result)
+    case 'market-prices':
+      return pricesText(result)
     case 'lease-list':
       return leaseListText(result)
     case 'job-status':

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises'
+import { PublicKey } from '@solana/web3.js'
 import { parseJobSpec, requirementOf } from '@synkti/jobs'
 import { describe, expect, it } from 'vitest'
 import { checkOffer, chooseOffer, describeInfeasible } from '../src/choose.js'
 import { depositFor, discoveryFilters } from '../src/commands/job-run.js'
-import { joinOffers, matchesFilters } from '../src/offers.js'
+import { joinOffers, matchesFilters, rejection } from '../src/offers.js'
 import { EXAMPLE_SPEC } from './support/cli.js'
 import { address, capability, chainProvider, offer, record } from './support/fixtures.js'
 
@@ -24,10 +25,11 @@ describe('joining DHT records with the chain', () => {
   it('keeps operators registered and active in the market, with the chain price and reputation', () => {
     const market = address()
     const active = chainProvider({
+      market: new PublicKey(market),
       pricePerSecond: 1_500n,
       reputation: { ...chainProvider().reputation, leasesCompleted: 7n },
     })
-    const paused = chainProvider({ status: { kind: 'paused' } })
+    const paused = chainProvider({ market: new PublicKey(market), status: { kind: 'paused' } })
     const stranger = address()
     const { offers, rejected } = joinOffers(
       [
@@ -46,9 +48,53 @@ describe('joining DHT records with the chain', () => {
     })
     expect(offers[0]?.reputation.leasesCompleted).toBe(7n)
     expect(rejected).toEqual([
-      { operator: paused.operator.toBase58(), reason: 'paused on chain' },
-      { operator: stranger, reason: 'not registered in this market' },
+      {
+        operator: paused.operator.toBase58(),
+        provider: paused.address.toBase58(),
+        reason: 'paused on chain',
+        why: { kind: 'not-active', status: 'paused' },
+      },
+      { operator: stranger, provider: null, reason: 'not registered in this market', why: { kind: 'not-registered' } },
     ])
+  })
+
+  it("a record naming someone else's provider account is rejected, not joined by its signer", () => {
+    const market = address()
+    const mine = chainProvider({ market: new PublicKey(market) })
+    const theirs = chainProvider({ market: new PublicKey(market), pricePerSecond: 10n })
+    const signed = record(mine.operator.toBase58(), market)
+    const claims = { ...signed, record: { ...signed.record, provider: theirs.address.toBase58() } }
+    const { offers, rejected } = joinOffers([claims], [mine, theirs])
+    expect(offers).toEqual([])
+    expect(rejected).toEqual([
+      {
+        operator: mine.operator.toBase58(),
+        provider: theirs.address.toBase58(),
+        reason: `its record names provider account ${theirs.address.toBase58()}, whose operator is ${theirs.operator.toBase58()}`,
+        why: {
+          kind: 'operator-mismatch',
+          provider: theirs.address.toBase58(),
+          accountOperator: theirs.operator.toBase58(),
+        },
+      },
+    ])
+    // naming its own account, the same record joins; naming none that exists, it is unregistered
+    const own = { ...signed, record: { ...signed.record, provider: mine.address.toBase58() } }
+    expect(joinOffers([own], [mine, theirs]).offers.map((o) => o.provider)).toEqual([mine.address.toBase58()])
+    const nowhere = { ...signed, record: { ...signed.record, provider: address() } }
+    expect(joinOffers([nowhere], [mine]).rejected[0]?.why).toEqual({ kind: 'not-registered' })
+  })
+
+  it('a record for another market does not join an account of this one', () => {
+    const p = chainProvider()
+    const elsewhere = address()
+    const { offers, rejected } = joinOffers([record(p.operator.toBase58(), elsewhere)], [p])
+    expect(offers).toEqual([])
+    expect(rejected[0]?.why).toEqual({
+      kind: 'wrong-market',
+      recordMarket: elsewhere,
+      accountMarket: p.market.toBase58(),
+    })
   })
 
   it('filters on what the record offers, case-insensitively like discovery keys', () => {
@@ -76,11 +122,13 @@ describe('choosing a provider for a spec', () => {
     const tooSmall = offer({ capability: capability({ gpu: { model: 'T4', count: 1, vramGb: 8 } }) })
     const tooDear = offer({ pricePerSecond: 5_000n })
     const err = thrown(() =>
-      chooseOffer([tooSmall, tooDear], req, cap, [{ operator: 'x', reason: 'RecordNotFoundError' }]),
+      chooseOffer([tooSmall, tooDear], req, cap, [
+        rejection('x', null, { kind: 'no-record', error: 'RecordNotFoundError' }),
+      ]),
     )
     expect(err.name).toBe('NoSuitableProviderError')
     expect((err as unknown as { rejected: unknown }).rejected).toEqual([
-      { operator: 'x', reason: 'RecordNotFoundError' },
+      { operator: 'x', reason: 'no valid record on the DHT or unreachable (RecordNotFoundError)' },
       { operator: tooSmall.operator, reason: 'needs 16 GB of VRAM, its GPUs give 8 GB' },
       { operator: tooDear.operator, reason: 'charges 5000/s, above the cap of 2000/s' },
     ])

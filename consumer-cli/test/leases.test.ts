@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { isoSeconds } from '../src/ending.js'
 import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties, passTime } from './support/chain.js'
 import { json, keypairFile, type Ran, runBin, runMain, tempDir } from './support/cli.js'
 
@@ -80,6 +81,33 @@ describe('synkti job top-up / stop / dispute open', () => {
     expect(again.code).toBe(4)
     expect(again.stderr).toMatch(/^error LeaseEndedError: /)
     expect(again.stderr).toMatch(/\nremedy: /)
+
+    // the lease list and the status say why it ended, with the money as the account has it
+    const fee = BigInt(stopped.fee as string)
+    const listed = (ok(await runMain(['lease', 'list', '--json', ...flags])).leases as Record<string, unknown>[]).find(
+      (l) => l.address === id,
+    )
+    expect(listed).toMatchObject({
+      status: 'ended',
+      outcome: 'completed',
+      remaining: '0',
+      ending: {
+        outcome: 'completed',
+        reason: 'completed (closed after service)',
+        paid: String(paid),
+        fee: String(fee),
+        refunded: String(refund),
+        unrecorded: [],
+      },
+    })
+    const endedAt = (listed as { ending: { at: number } }).ending.at
+    const sentence = `ended ${isoSeconds(endedAt)}: completed (closed after service); paid ${paid} (fee ${fee}), refunded ${refund}`
+    const text = await runMain(['lease', 'list', ...flags])
+    expect(text.stdout).toContain(`\n${id}: ${sentence}`)
+    // an ended lease needs no provider to explain itself: no peers configured, still exit 0
+    const status = await runMain(['job', 'status', id, ...flags])
+    expect(status.code, status.stderr).toBe(0)
+    expect(status.stdout).toContain(`why       ${sentence}`)
   })
 
   it('dispute open freezes the lease and stores the sha256 of the reason', async () => {
@@ -132,6 +160,17 @@ describe('synkti lease reclaim', () => {
     const text = await runMain(['lease', 'reclaim', id, ...own])
     expect(text.code).toBe(4)
     expect(text.stderr).toMatch(/^error LeaseEndedError: /)
+
+    const status = ok(await runMain(['job', 'status', id, '--json', ...own]))
+    expect(status.lease).toMatchObject({
+      outcome: 'reclaimed',
+      ending: {
+        reason: 'reclaimed by the consumer: the provider stopped attesting (stalled)',
+        paid: '0',
+        refunded: '1000000',
+      },
+    })
+    expect(status.node).toMatchObject({ reachable: false, error: 'NoBootstrapError' })
   })
 })
 

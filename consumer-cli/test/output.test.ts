@@ -4,8 +4,11 @@ import { describeError } from '../src/classify.js'
 import type { DoctorResult } from '../src/commands/doctor.js'
 import type { RunResult } from '../src/commands/job-run.js'
 import type { StatusResult } from '../src/commands/job-status.js'
+import type { PricesResult } from '../src/commands/market-prices.js'
 import type { ProvidersResult } from '../src/commands/providers.js'
+import type { ProviderFitResult } from '../src/commands/providers-for.js'
 import { MarketNotSetError } from '../src/errors.js'
+import { rejection } from '../src/offers.js'
 import { renderJson, renderText, table } from '../src/output.js'
 import { address, capability, jobView, offer, reputation } from './support/fixtures.js'
 
@@ -18,6 +21,9 @@ const lease: LeaseView = {
   status: 'active',
   outcome: null,
   endedAt: null,
+  ending: null,
+  dispute: null,
+  handoffs: null,
   pricePerSecond: 1_000n,
   maxPricePerSecond: 2_000n,
   deposited: 3_600_000n,
@@ -69,7 +75,7 @@ describe('text', () => {
       market: lease.market,
       filters: {},
       providers: [o],
-      rejected: [{ operator: 'abc', reason: 'RecordNotFoundError' }],
+      rejected: [rejection('abc', null, { kind: 'no-record', error: 'RecordNotFoundError' })],
     }
     const lines = renderText(result).split('\n')
     expect(lines[0]).toBe(`1 verified provider(s) in market ${lease.market}`)
@@ -84,7 +90,7 @@ describe('text', () => {
       '9/1/0',
       '0',
     ])
-    expect(lines[3]).toBe('left out abc: RecordNotFoundError')
+    expect(lines[3]).toBe('left out abc: no valid record on the DHT or unreachable (RecordNotFoundError)')
   })
 
   it('job status: the chain, then what the provider signed', () => {
@@ -108,6 +114,110 @@ describe('text', () => {
     expect(text).toContain('endpoint  http://127.0.0.1:9000')
     const down = renderText({ ...result, node: { reachable: false, error: 'ProviderUnreachableError' } })
     expect(down).toContain('job       unknown: the provider could not be asked (ProviderUnreachableError)')
+  })
+
+  it('an ended lease says why, in the list and in its status; --json carries the same as data', () => {
+    const ended: LeaseView = {
+      ...lease,
+      status: 'ended',
+      outcome: 'completed',
+      endedAt: 1_790_000_100,
+      remaining: 0n,
+      ending: {
+        outcome: 'completed',
+        at: 1_790_000_100,
+        reason: 'completed (closed after service)',
+        paid: 123_000n,
+        fee: 3_075n,
+        refunded: 877_000n,
+        held: null,
+        unrecorded: [],
+      },
+      handoffs: { count: 1, lastAt: 1_790_000_000, paidToEarlier: 23_000n, paidToCurrent: 100_000n },
+    }
+    const sentence =
+      'ended 2026-09-21T14:15:00Z: completed (closed after service); paid 123000 (fee 3075), refunded 877000'
+    const list = renderText({ kind: 'lease-list', consumer: lease.consumer, market: null, leases: [lease, ended] })
+    const lines = list.split('\n')
+    expect(lines[2]?.split(/\s{2,}/)[1]).toBe('ended: completed')
+    expect(lines.slice(3)).toEqual([
+      '',
+      `${ended.address}: ${sentence}`,
+      `${ended.address}: handed off 1 time(s), last at 2026-09-21T14:13:20Z: earlier provider(s) were paid 23000, the current one 100000`,
+    ])
+    const status = renderText({
+      kind: 'job-status',
+      lease: ended,
+      operator: 'OP',
+      node: { reachable: false, error: 'X' },
+    })
+    expect(status).toContain(`lease     ${ended.address} (ended: completed at 2026-09-21T14:15:00Z)`)
+    expect(status).toContain(`why       ${sentence}`)
+    expect(status).toContain('handoffs  handed off 1 time(s)')
+    const parsed = JSON.parse(
+      renderJson({ kind: 'job-status', lease: ended, operator: 'OP', node: { reachable: false, error: 'X' } }),
+    )
+    expect(parsed.lease.ending).toEqual({
+      outcome: 'completed',
+      at: 1_790_000_100,
+      reason: 'completed (closed after service)',
+      paid: '123000',
+      fee: '3075',
+      refunded: '877000',
+      held: null,
+      unrecorded: [],
+    })
+  })
+
+  it('providers --for: one line per provider, with every reason it does not fit', () => {
+    const fits = offer({ pricePerSecond: 1_200n })
+    const result: ProviderFitResult = {
+      kind: 'provider-fit',
+      market: 'M',
+      spec: 'llm.yaml',
+      name: 'llm-demo',
+      cap: 2_000n,
+      marketMinStake: 1_000_000n,
+      minStake: null,
+      providers: [
+        { operator: fits.operator, provider: fits.provider, fits: true, offer: fits, reasons: [] },
+        {
+          operator: 'B',
+          provider: 'BP',
+          fits: false,
+          offer: null,
+          reasons: [
+            { kind: 'infeasible', rule: { kind: 'region', allowed: ['us-east'], have: 'eu-central' } },
+            { kind: 'price', price: 2_500n, cap: 2_000n },
+          ],
+        },
+      ],
+    }
+    expect(renderText(result).split('\n')).toEqual([
+      '1 of 2 provider(s) in market M fit llm-demo (llm.yaml; cap 2000/s)',
+      `${fits.operator}  fits: 1× L4 24GB, eu-central, 1200/s`,
+      'B  does not fit: needs a region among us-east, is in eu-central; charges 2500/s, above the cap of 2000/s',
+    ])
+    const parsed = JSON.parse(renderJson(result))
+    expect(parsed.providers[1].reasons[1]).toEqual({ kind: 'price', price: '2500', cap: '2000' })
+  })
+
+  it('market prices: a table per GPU and region, and how many were left out', () => {
+    const result: PricesResult = {
+      kind: 'market-prices',
+      market: 'M',
+      filters: {},
+      groups: [{ gpu: 'L4', gpuCount: 1, region: 'eu-central', count: 3, min: 1_000n, median: 1_200n, max: 1_500n }],
+      leftOut: [rejection('P', 'PA', { kind: 'not-active', status: 'paused' })],
+    }
+    expect(renderText(result).split('\n')).toEqual([
+      'GPU    REGION      PROVIDERS  MIN/S  MEDIAN/S  MAX/S',
+      '1× L4  eu-central  3          1000   1200      1500',
+      '1 provider(s) left out (synkti providers says why)',
+    ])
+    expect(renderText({ ...result, groups: [], leftOut: [] })).toBe(
+      'no verified provider with an active account in market M',
+    )
   })
 
   it('job run: the endpoint is the last line once healthy; otherwise how to follow', () => {

@@ -88,7 +88,7 @@ describe('synkti providers', () => {
         staked: string
         reputation: Record<string, string>
       }[]
-      rejected: { operator: string; reason: string }[]
+      rejected: { operator: string; reason: string; why: unknown }[]
     }
     expect(out.providers.map((p) => p.operator)).toEqual([a.operator.publicKey.toBase58()])
     expect(out.providers[0]).toMatchObject({ provider: a.key.toBase58(), pricePerSecond: '1200', staked: '1000000' })
@@ -96,7 +96,11 @@ describe('synkti providers', () => {
     const reasons = Object.fromEntries(out.rejected.map((r) => [r.operator, r.reason]))
     expect(reasons[b.operator.publicKey.toBase58()]).toBe('paused on chain')
     expect(reasons[stranger.operator]).toBe('not registered in this market')
-    expect(reasons[silent.operator]).toBe('RecordNotFoundError')
+    expect(reasons[silent.operator]).toBe('no valid record on the DHT or unreachable (RecordNotFoundError)')
+    expect(out.rejected.find((r) => r.operator === silent.operator)?.why).toEqual({
+      kind: 'no-record',
+      error: 'RecordNotFoundError',
+    })
   })
 
   it('without a complete capability key, walks the chain registry and fetches each record', async () => {
@@ -113,6 +117,107 @@ describe('synkti providers', () => {
     ])
     const none = json(await runMain(['providers', '--min-vram', '40', '--json', ...flags]))
     expect(none.providers).toEqual([])
+  })
+})
+
+describe('synkti providers --for', () => {
+  it('says of each provider whether it fits the spec, and every reason it does not', async () => {
+    const ran = await runMain(['providers', '--for', EXAMPLE_SPEC, '--json', ...flags])
+    expect(ran.code, ran.stderr).toBe(0)
+    const out = json(ran) as unknown as {
+      name: string
+      marketMinStake: string
+      providers: { operator: string; provider: string | null; fits: boolean; reasons: unknown[] }[]
+    }
+    expect(out).toMatchObject({ name: 'llm-demo', marketMinStake: '1000000' })
+    const byOperator = Object.fromEntries(out.providers.map((p) => [p.operator, p]))
+    expect(byOperator[a.operator.publicKey.toBase58()]).toMatchObject({
+      provider: a.key.toBase58(),
+      fits: true,
+      reasons: [],
+    })
+    expect(byOperator[b.operator.publicKey.toBase58()]).toMatchObject({
+      provider: b.key.toBase58(),
+      fits: false,
+      reasons: [{ kind: 'not-active', status: 'paused' }],
+    })
+
+    // out of region, under its price and above its stake: all three said at once
+    const dir = await tempDir()
+    const strict = join(dir, 'strict.yaml')
+    await writeFile(
+      strict,
+      (await readFile(EXAMPLE_SPEC, 'utf8'))
+        .replace('# regions: [eu-central]', 'regions: [us-east]')
+        .replace('perSecond: 2000', 'perSecond: 1000'),
+    )
+    const text = await runMain(['providers', '--for', strict, '--min-stake', '2_000_000', ...flags])
+    expect(text.code, text.stderr).toBe(0)
+    const lines = text.stdout.trim().split('\n')
+    expect(lines[0]).toBe(
+      `0 of 2 provider(s) in market ${m.key.toBase58()} fit llm-demo (${strict}; cap 1000/s, stake at least 2000000)`,
+    )
+    expect(lines).toContain(
+      `${a.operator.publicKey.toBase58()}  does not fit: stakes 1000000, below the --min-stake minimum of 2000000; needs a region among us-east, is in eu-central; charges 1200/s, above the cap of 1000/s`,
+    )
+    expect(lines).toContain(`${b.operator.publicKey.toBase58()}  does not fit: paused on chain`)
+  })
+})
+
+describe('synkti market prices', () => {
+  it('the on-chain price per GPU model and region over verified providers: min, median, max, count', async () => {
+    const pm = await parties.market()
+    const [x, y, z] = await Promise.all([
+      parties.provider(pm, 1_000n, 1_000_000n),
+      parties.provider(pm, 1_500n, 1_000_000n),
+      parties.provider(pm, 3_000n, 1_000_000n),
+    ])
+    const market = pm.key.toBase58()
+    const h100 = capability({ gpu: { model: 'H100', count: 1, vramGb: 80 }, region: 'us-east' })
+    const peers = await Promise.all([
+      // the record advertises less than the chain charges: a lease pays the chain's price
+      startProvider(x.operator, boot.address, {
+        market,
+        provider: x.key.toBase58(),
+        capability: l4,
+        pricePerSecond: 700n,
+      }),
+      startProvider(y.operator, boot.address, {
+        market,
+        provider: y.key.toBase58(),
+        capability: l4,
+        pricePerSecond: 1_500n,
+      }),
+      startProvider(z.operator, boot.address, {
+        market,
+        provider: z.key.toBase58(),
+        capability: h100,
+        pricePerSecond: 3_000n,
+      }),
+    ])
+    try {
+      const own = [...flags, '--market', market]
+      const ran = await runMain(['market', 'prices', '--json', ...own])
+      expect(ran.code, ran.stderr).toBe(0)
+      expect(json(ran)).toMatchObject({
+        kind: 'market-prices',
+        market,
+        groups: [
+          { gpu: 'H100', gpuCount: 1, region: 'us-east', count: 1, min: '3000', median: '3000', max: '3000' },
+          { gpu: 'L4', gpuCount: 1, region: 'eu-central', count: 2, min: '1000', median: '1250', max: '1500' },
+        ],
+        leftOut: [],
+      })
+      // with a whole capability key, providers are found by content routing
+      const text = await runMain(['market', 'prices', '--gpu', 'L4', '--region', 'eu-central', ...own])
+      expect(text.code, text.stderr).toBe(0)
+      expect(text.stdout.trim().split('\n')).toEqual([
+        'GPU    REGION      PROVIDERS  MIN/S  MEDIAN/S  MAX/S',
+        '1× L4  eu-central  2          1000   1250      1500',
+      ])
+    } finally {
+      await Promise.all(peers.map((p) => p.node.stop()))
+    }
   })
 })
 

@@ -46,6 +46,15 @@ describe('command line', () => {
       reason: 'no output',
     })
     expect((await parse('lease', 'list', '--market', provider)).flags.market).toBe(provider)
+    expect(await parse('providers', '--for', 'spec.yaml', '--min-stake', '2_000_000')).toMatchObject({
+      name: 'providers',
+      options: { for: 'spec.yaml', minStake: 2_000_000n },
+    })
+    expect(await parse('market', 'prices', '--gpu', 'H100', '--region', 'eu-central')).toMatchObject({
+      name: 'market prices',
+      options: { gpu: 'H100', region: 'eu-central' },
+    })
+    expect((await parse('market', 'prices')).options).toEqual({})
     expect(
       (await parse('doctor', '--bootstrap', '/ip4/127.0.0.1/tcp/1/p2p/x', '/ip4/127.0.0.1/tcp/2/p2p/y')).flags
         .bootstrap,
@@ -70,6 +79,35 @@ describe('command line', () => {
     expect(url.code).toBe(2)
     expect(url.stderr).toContain('error InvalidUrlError')
     expect((await runMain(['--help'])).code).toBe(0)
+  })
+
+  it('providers --for and market prices name each bad option', async () => {
+    const both = await runMain(['providers', '--for', 'spec.yaml', '--gpu', 'H100', '--json'])
+    expect(both.code).toBe(2)
+    expect(json(both).error).toMatchObject({
+      name: 'ConflictingOptionsError',
+      message: '--gpu cannot go with --for: the spec says what the job needs',
+      remedy: 'see synkti providers --help',
+    })
+    const alone = await runMain(['providers', '--min-stake', '5'])
+    expect(alone.code).toBe(2)
+    expect(alone.stderr).toMatch(/^error ConflictingOptionsError: --min-stake needs --for <spec>$/m)
+    const stake = await runMain(['providers', '--for', 'spec.yaml', '--min-stake', '-1', '--json'])
+    expect(json(stake).error?.name).toBe('InvalidAmountError')
+    for (const args of [
+      ['market', 'prices', '--gpu', ''],
+      ['market', 'prices', '--region', ' eu-central'],
+      ['providers', '--gpu', 'x'.repeat(65)],
+    ]) {
+      const bad = await runMain([...args, '--json'])
+      expect(bad.code, args.join(' ')).toBe(2)
+      expect(json(bad).error?.name).toBe('InvalidFilterError')
+    }
+    // the spec is read before any network: a missing one is named at once
+    const market = Keypair.generate().publicKey.toBase58()
+    const missing = await runMain(['providers', '--for', '/nope/spec.yaml', '--market', market])
+    expect(missing.code).toBe(3)
+    expect(missing.stderr).toMatch(/^error SpecFileNotFoundError: job spec \/nope\/spec.yaml does not exist/)
   })
 
   it('commands that need a market or peers say so by name', async () => {

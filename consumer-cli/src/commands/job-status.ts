@@ -1,7 +1,8 @@
 /**
  * `synkti job status ID`: the lease as the chain has it, and the job as its current provider
  * signs it. When the provider cannot be asked, the chain part is still printed and the run
- * fails with the reason, so scripts see a non-zero exit.
+ * fails with the reason, so scripts see a non-zero exit. Once the lease has ended, the chain
+ * says why and the node is asked only for what it remembers: its silence is no failure.
  */
 import type { PublicKey } from '@solana/web3.js'
 import { type FailoverView, type JobView, jobOfLease } from '@synkti/jobs'
@@ -37,6 +38,7 @@ export async function run(options: StatusOptions, deps: Deps): Promise<{ result:
   const operator = provider.operator.toBase58()
   const address = options.lease.toBase58()
   const partial = { kind: 'job-status', lease: leaseView(lease), operator } as const
+  const ended = lease.status.kind === 'ended'
   try {
     const node = await deps.p2p()
     const status = await askStatus(node, lease.market.toBase58(), operator)
@@ -51,9 +53,10 @@ export async function run(options: StatusOptions, deps: Deps): Promise<{ result:
         failovers: status.failovers.filter((f) => f.lease === address),
       },
     }
-    return job === null ? { result, failure: new JobUnknownToProviderError(address, operator) } : { result }
+    return job === null && !ended ? { result, failure: new JobUnknownToProviderError(address, operator) } : { result }
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err))
-    return { result: { ...partial, node: { reachable: false, error: error.name } }, failure: error }
+    const result: StatusResult = { ...partial, node: { reachable: false, error: error.name } }
+    return ended ? { result } : { result, failure: error }
   }
 }

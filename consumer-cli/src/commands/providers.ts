@@ -2,18 +2,23 @@
 import type { Deps } from '../context.js'
 import { findOffers, type Offer, type OfferFilters, type Rejection } from '../offers.js'
 
-export type ProvidersOptions = OfferFilters
+export interface ProvidersOptions extends OfferFilters {
+  /** a job spec: say of each provider whether it fits, and why not (providers-for.ts) */
+  for?: string
+  /** with `for`: the least stake a provider must have, beyond the market's minimum */
+  minStake?: bigint
+}
 
 export interface ProvidersResult {
   kind: 'providers'
   market: string
-  filters: ProvidersOptions
+  filters: OfferFilters
   providers: Offer[]
   /** candidates left out: no valid record, or not registered and active on chain */
   rejected: Rejection[]
 }
 
-export async function run(options: ProvidersOptions, deps: Deps): Promise<ProvidersResult> {
+export async function run(options: OfferFilters, deps: Deps): Promise<ProvidersResult> {
   const market = deps.market()
   const node = await deps.p2p()
   const { offers, rejected } = await findOffers(node, deps.client, market, options)

@@ -1,7 +1,7 @@
 /** Domain values for pure tests: chain providers, verified records, offers, node job views. */
 import { Keypair, type PublicKey } from '@solana/web3.js'
 import type { JobSpec, JobView } from '@synkti/jobs'
-import type { Provider, Reputation } from '@synkti/market'
+import type { Lease, Provider, Reputation } from '@synkti/market'
 import type { VerifiedProviderRecord } from '@synkti/p2p'
 import type { Capability } from '@synkti/planner'
 import type { Offer } from '../../src/offers.js'
@@ -70,6 +70,44 @@ export function chainProvider(overrides: Partial<Provider> = {}): Provider {
     bump: 255,
     stakeVaultBump: 255,
     earningsVaultBump: 255,
+    ...overrides,
+  }
+}
+
+/** A lease account as the market client decodes it: active, 1_000_000 deposited at 1_000/s, nothing paid. */
+export function chainLease(overrides: Partial<Lease> = {}): Lease {
+  return {
+    address: key(),
+    market: key(),
+    id: 7n,
+    consumer: key(),
+    receiptSigner: key(),
+    provider: key(),
+    arbiter: key(),
+    jobSpecHash: new Uint8Array(32),
+    pricePerSecond: 1_000n,
+    policy: { maxPricePerSecond: 2_000n, maxMigrations: 3, providersMayMigrate: true },
+    escrow: key(),
+    deposited: 1_000_000n,
+    paidToProviders: 0n,
+    feesPaid: 0n,
+    paidToCurrent: 0n,
+    held: [
+      { vestsAt: 0, payout: 0n, fee: 0n },
+      { vestsAt: 0, payout: 0n, fee: 0n },
+    ],
+    bond: 0n,
+    openedAt: 1_790_000_000,
+    acceptedAt: 1_790_000_001,
+    providerSince: 1_790_000_001,
+    settledUntil: 1_790_000_001,
+    lastActivityAt: 1_790_000_001,
+    status: { kind: 'active' },
+    migrationCount: 0,
+    consumerEvidence: new Uint8Array(32),
+    providerEvidence: new Uint8Array(32),
+    bump: 255,
+    escrowBump: 255,
     ...overrides,
   }
 }
