@@ -18,7 +18,7 @@ export interface HandoffPlan {
   /** the planned target's provider account, as the chain lists it, and its operator */
   newProvider: PublicKey
   newOperator: PublicKey
-  /** who pays the fee: the taker's operator, which built the transaction */
+  /** who pays the fee: this node's operator, which co-signs and sends the transaction */
   feePayer: PublicKey
   /** chain time now, and how far the hand-off time may lie from it */
   now: number

@@ -138,7 +138,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
             oldOperator: new PublicKey(deps.self),
             newProvider: new PublicKey(target.provider),
             newOperator: new PublicKey(target.operator),
-            feePayer: new PublicKey(target.operator),
+            feePayer: new PublicKey(deps.self),
             now: await chainNow(client.connection),
             maxSkewSec: HANDOFF_SKEW_SEC,
           })

@@ -142,7 +142,7 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     }
   })
 
-  it('hands a lease off: the taker signs migrate_lease, the giver co-signs and sends it, the taker starts the job', async () => {
+  it('hands a lease off: the taker signs migrate_lease, the giver checks it, co-signs and sends it, the taker starts the job', async () => {
     const address = await lease()
     expect((await consumer.protocols.submitJob(a.p2p.peerId, { lease: address, spec: standinSpec() })).accepted).toBe(
       true,
@@ -150,12 +150,33 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     await waitHealthy(a, address)
     // v2 refuses a hand-off before the current provider has served one second (ZeroLengthHandoff)
     await passTime(1)
-    const outcome = await a.p2p.protocols.handoff(
-      b.p2p.peerId,
-      { lease: address, job: { spec: standinSpec() }, deadline: Math.floor(Date.now() / 1000) + 120 },
-      (tx) => a.coSignMigration(tx),
+    // the giver's own path: candidates priced from the chain, the taker's transaction checked against the plan
+    const effects = nodeFailoverEffects(
+      {
+        client,
+        p2p: a.p2p,
+        market: m.key.toBase58(),
+        self: a.address,
+        selfProvider: spot.key.toBase58(),
+        stopAdmitting: () => undefined,
+        coSign: (tx) => a.coSignMigration(tx),
+        drainOld: () => Promise.resolve(),
+        plan: () => ({ ok: false, detail: 'not planned' }),
+        log: () => undefined,
+      },
+      address,
     )
-    expect(outcome.accepted).toBe(true)
+    const spec = standinSpec()
+    const job = { jobId: address, spec, requirement: requirementOf(spec), expectedDurationSec: 60 }
+    const candidates = await effects.findCandidates(job, AbortSignal.timeout(30_000))
+    const target = candidates.find((c) => c.target.operator === b.address)?.target
+    if (target === undefined) throw new Error('b is not a candidate')
+    const outcome = await effects.offer(
+      target,
+      { lease: address, job, deadline: Date.now() + 120_000 },
+      AbortSignal.timeout(30_000),
+    )
+    expect(outcome).toMatchObject({ accepted: true, migrateSignature: expect.any(String) })
     const onChain = await client.fetchLease(new PublicKey(address))
     expect(onChain.provider.toBase58()).toBe(steady.key.toBase58())
     expect(onChain.migrationCount).toBe(1)
