@@ -51,6 +51,12 @@ const INPUT = new Set([
   'MissingCredentialError',
   'MissingRegionError',
   'FleetUpOnWorkerError',
+  'FleetAuthorityMissingError',
+  'InsufficientStakeTokensError',
+  'InvalidKeyCommandError',
+  'InvalidFleetTargetError',
+  'UnknownGpuInstanceTypeError',
+  'PauseNeedsChainError',
 ])
 
 export function exitCodeOf(err: Error): number {

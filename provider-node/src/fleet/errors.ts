@@ -59,3 +59,74 @@ export class InvalidFleetTargetError extends Error {
     super(message)
   }
 }
+
+/** The wallet that owns the workers' stake (and pays for their accounts) is not where it was looked for. */
+export class FleetAuthorityMissingError extends Error {
+  override name = 'FleetAuthorityMissingError'
+  readonly remedy: string
+  constructor(
+    readonly path: string,
+    message = `no authority keypair at ${path}: the fleet's provider accounts are registered and staked by it`,
+  ) {
+    super(message)
+    this.remedy = `pass --authority <keypair file> (the wallet that owns the stake; default: the config's keypair), or create one: solana-keygen new -o ${path}`
+  }
+}
+
+/** The authority's stake-token account holds less than the workers' providers need deposited. */
+export class InsufficientStakeTokensError extends Error {
+  override name = 'InsufficientStakeTokensError'
+  readonly remedy: string
+  constructor(
+    readonly account: string,
+    readonly needed: bigint,
+    readonly available: bigint,
+    readonly providers: number,
+    message = `the fleet needs ${needed} stake tokens deposited (${providers} provider account(s)) and ${account} holds ${available}`,
+  ) {
+    super(message)
+    this.remedy = `send at least ${needed - available} more stake-mint tokens to ${account}, or ask for less: --stake <amount per worker> (not below the market's minimum) or a smaller --count`
+  }
+}
+
+/** `--key-command` names no per-worker key, or a placeholder that does not exist. */
+export class InvalidKeyCommandError extends Error {
+  override name = 'InvalidKeyCommandError'
+  readonly remedy =
+    "name the worker's own key with {index}, {operator} or {provider} (also {cluster}), e.g. --key-command 'aws ssm get-parameter --name /synkti/{cluster}/operator-{index} --with-decryption --query Parameter.Value --output text > /etc/synkti/operator.json'"
+  constructor(
+    readonly command: string,
+    readonly reason: string,
+    message = `--key-command ${JSON.stringify(command)}: ${reason}`,
+  ) {
+    super(message)
+  }
+}
+
+/** `fleet down --pause` without a chain to pause on (no node config, or none given). */
+export class PauseNeedsChainError extends Error {
+  override name = 'PauseNeedsChainError'
+  readonly remedy =
+    'pass the node config that names the market and RPC (-c <config>), or leave out --pause (the accounts stay as they are)'
+  constructor(
+    readonly reason = 'no node config',
+    message = `--pause needs the chain: ${reason}`,
+  ) {
+    super(message)
+  }
+}
+
+/** The authority cannot pay for what `up` would do on chain: new accounts' rent, operator keys' fee money, fees. */
+export class InsufficientSolError extends Error {
+  override name = 'InsufficientSolError'
+  readonly remedy: string
+  constructor(
+    readonly account: string,
+    readonly needed: number,
+    readonly available: number,
+    message = `the fleet's chain actions need about ${needed} lamports (rent of new accounts, fee money for the operator keys, fees) and ${account} holds ${available}`,
+  ) {
+    super(message)
+    this.remedy = `send at least ${needed - available} more lamports to ${account} (solana transfer ${account} <SOL>), or ask for less: --operator-lamports, a smaller --count`
+  }
+}

@@ -1,4 +1,4 @@
-import { NAME_RANDOM_CHARS } from './constants.js'
+import { MAX_PROVIDER_INDEX, NAME_RANDOM_CHARS } from './constants.js'
 
 /**
  * A machine's launch time travels in its name (`synkti-<cluster>-worker-<stamp>-<rand>`): the
@@ -12,13 +12,30 @@ export function launchSuffix(at: Date, random: () => number = Math.random): stri
   return `${stamp}-${rand}`
 }
 
-const SUFFIX = new RegExp(`[-.]worker[-.]([0-9a-z]{6,7})-[0-9a-z]{${NAME_RANDOM_CHARS}}$`)
+/**
+ * A worker's provider index travels in its name too, first (`…-worker-<index>-<stamp>-<rand>`,
+ * "worker 3"): the adapters tag every resource with the cluster and the role only, and `fleet ls`
+ * needs the index to find the machine's provider account on chain.
+ */
+export function workerSuffix(index: number, at: Date, random: () => number = Math.random): string {
+  return `${index}-${launchSuffix(at, random)}`
+}
 
-/** When a machine named by launchSuffix() was launched; undefined for names made elsewhere. */
+const SUFFIX = new RegExp(`[-.]worker[-.](?:([0-9]{1,5})-)?([0-9a-z]{6,7})-[0-9a-z]{${NAME_RANDOM_CHARS}}$`)
+
+/** When a machine named by launchSuffix() or workerSuffix() was launched; undefined for names made elsewhere. */
 export function launchedAt(name: string): Date | undefined {
   const match = SUFFIX.exec(name)
-  if (match?.[1] === undefined) return undefined
-  return new Date(Number.parseInt(match[1], 36) * 1000)
+  if (match?.[2] === undefined) return undefined
+  return new Date(Number.parseInt(match[2], 36) * 1000)
+}
+
+/** The provider index in a name made by workerSuffix(); undefined for names without one (older `up`, other tools). */
+export function workerIndex(name: string): number | undefined {
+  const digits = SUFFIX.exec(name)?.[1]
+  if (digits === undefined) return undefined
+  const index = Number(digits)
+  return index <= MAX_PROVIDER_INDEX ? index : undefined
 }
 
 /** `45s`, `12m`, `3h05m`, `2d04h`: the two largest units, enough to tell machines apart. */

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { sshEd25519PublicKey } from '../../../packages/cloud/test/support/ssh-key.js'
 import type { RunningTool } from '../../../packages/cloud/test/support/tools.js'
 import { type FleetTarget, fleetAdapter, fleetUp } from '../../src/fleet/index.js'
-import { AMI, cli, configFile, fleetUpArgs, motoInstances, REGION, startMoto, stubAwsCredentials } from './support.js'
+import { AMI, cli, fleetChain, fleetUpArgs, motoInstances, REGION, startMoto, stubAwsCredentials } from './support.js'
 
 let clusters = 0
 const newCluster = () => `apply-${process.pid}-${++clusters}`
@@ -87,7 +87,7 @@ describe('fleetUp against moto', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fleet-key-'))
     const pub = join(dir, 'id_ed25519.pub')
     writeFileSync(pub, `${sshEd25519PublicKey()}\n`)
-    const config = configFile()
+    const { config } = await fleetChain()
     const args = (count: number) => fleetUpArgs({ config, endpoint: moto.url, cluster, count }, '--ssh-key', pub)
     const first = (await cli(args(1))).json<{ sshKey: { id: string; created: boolean } }>()
     expect(first.sshKey).toEqual({ id: expect.stringContaining(cluster), created: true })

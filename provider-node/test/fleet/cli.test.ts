@@ -8,6 +8,7 @@ import {
   awsAt,
   cli,
   configFile,
+  fleetChain,
   fleetUpArgs,
   motoInstances,
   noAwsCredentials,
@@ -26,8 +27,9 @@ let recorder: Awaited<ReturnType<typeof startRecorder>>
 let config: string
 
 beforeAll(async () => {
-  ;[moto, recorder] = await Promise.all([startMoto(), startRecorder()])
-  config = configFile()
+  let fx: Awaited<ReturnType<typeof fleetChain>>
+  ;[moto, recorder, fx] = await Promise.all([startMoto(), startRecorder(), fleetChain()])
+  config = fx.config
 })
 afterAll(async () => {
   await Promise.all([moto?.stop(), recorder?.close()])
@@ -84,7 +86,9 @@ describe('fleet up / ls / down against moto', () => {
     expect(ids(listed.machines)).toEqual(ids(result.created))
     const text = await cli(['fleet', 'ls', ...at(cluster)])
     const [header, ...lines] = text.stdout.trimEnd().split('\n')
-    expect(header).toMatch(/^ID\s+CLOUD\s+TYPE\s+STATE\s+SPOT\s+ZONE\s+AGE$/)
+    // no config given: the chain side is not shown, and ls says why
+    expect(header).toMatch(/^ID\s+CLOUD\s+TYPE\s+STATE\s+SPOT\s+ZONE\s+AGE\s+INDEX$/)
+    expect(lines.pop()).toMatch(/^chain: not shown \(NodeConfigMissingError: /)
     expect(lines.map((l) => l.split(/\s+/).slice(0, 5)).sort()).toEqual(
       ids(result.created).map((id) => [id, 'aws', 'g5.xlarge', 'running', 'spot']),
     )
@@ -112,9 +116,7 @@ describe('fleet up / ls / down against moto', () => {
       `dry run: cluster ${cluster} on aws ${REGION}: 3 wanted, 3 kept, 0 would create`,
       `  firewall ${first.firewall?.id}`,
     ])
-    expect(text.stdout).toMatch(
-      /^note: the operator key is not in the user data: provision \/etc\/synkti\/operator.json/m,
-    )
+    expect(text.stdout).toMatch(/^note: the operator keys are not in the user data: provision each worker's key/m)
     expect(text.stdout).toMatch(/^user data:\n#!\/bin\/bash$/m)
 
     const pruned = await up(cluster, 1, '--prune')
@@ -147,9 +149,10 @@ describe('fleet up / ls / down against moto', () => {
     const again = await cli(['fleet', 'down', ...at(mine)])
     expect(again.stdout).toBe(`cluster ${mine} on aws: nothing to destroy\n`)
     const empty = await cli(upArgs(mine, 0).filter((a) => a !== '--json'))
-    expect(empty.stdout.split('\n').slice(0, 2)).toEqual([
+    expect(empty.stdout.split('\n').slice(0, 3)).toEqual([
       `cluster ${mine} on aws ${REGION}: 0 wanted, 0 kept, 0 created`,
-      expect.stringMatching(/^note: the operator key is not in the user data/),
+      expect.stringMatching(/^ {2}chain: nothing to do \(authority \w+\)$/),
+      expect.stringMatching(/^note: the operator keys are not in the user data/),
     ])
     expect((await motoInstances(moto.url, mine)).instances).toEqual([])
     await cli(['fleet', 'down', ...at(other)])
@@ -169,7 +172,7 @@ describe('fleet up / ls / down against moto', () => {
     expect((await ls(other)).machines).toHaveLength(1)
 
     const run = await cli(['fleet', 'down', ...at(mine), '--id', first ?? ''])
-    expect(run.stdout).toContain(`destroyed machine ${first} (g5.xlarge, was running)`)
+    expect(run.stdout).toMatch(new RegExp(`^destroyed machine ${first} \\(g5.xlarge, was running, index \\d+\\)$`, 'm'))
     expect(ids((await ls(mine)).machines)).toEqual([second])
     await cli(['fleet', 'down', ...at(mine)])
     await cli(['fleet', 'down', ...at(other)])

@@ -1,5 +1,5 @@
 import type { Machine } from '@synkti/cloud'
-import type { FleetTarget } from '../../src/fleet/index.js'
+import { type FleetTarget, workerSuffix } from '../../src/fleet/index.js'
 import { type NodeConfig, parseNodeConfig } from '../../src/node/config.js'
 
 /** A deployer's config as `register` writes it (paths relative to the file, as on disk). */
@@ -39,13 +39,17 @@ export const target: FleetTarget = {
   market: { kind: 'spot' },
 }
 
+/** When fixture machines were launched, unless a test names them otherwise. */
+export const LAUNCHED = new Date('2026-01-01T00:00:00Z')
+
 let ids = 0
+/** A running spot g5.xlarge of cluster gpu-eu; its name carries provider index = its number (unique in a test file). */
 export function machine(over: Partial<Machine> = {}): Machine {
   ids++
   return {
     cloud: 'aws',
     id: `i-${String(ids).padStart(4, '0')}`,
-    name: `synkti-gpu-eu-worker-x${ids}`,
+    name: `synkti-gpu-eu-worker-${workerSuffix(ids, LAUNCHED, () => 0)}`,
     cluster: 'gpu-eu',
     role: 'worker',
     instanceType: 'g5.xlarge',

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startHetznerStandin } from '../../../packages/cloud/test/support/hetzner-standin.js'
 import type { FleetDownResult, FleetListResult, FleetUpResult } from '../../src/fleet/index.js'
-import { cli, configFile } from './support.js'
+import { cli, fleetChain } from './support.js'
 
 const TOKEN = 'hcloud-test-token'
 let standin: Awaited<ReturnType<typeof startHetznerStandin>>
@@ -17,7 +17,7 @@ describe('fleet on Hetzner', () => {
     vi.stubEnv('HCLOUD_TOKEN', TOKEN)
     const at = ['--cloud', 'hetzner', '--region', 'fsn1', '--cluster', 'hz', '--endpoint', standin.baseUrl]
     const up = await cli([
-      ...['-c', configFile(), '--json', 'fleet', 'up', ...at, '--count', '2', '--instance-type', 'cx22'],
+      ...['-c', (await fleetChain()).config, '--json', 'fleet', 'up', ...at, '--count', '2', '--instance-type', 'cx22'],
       ...['--image', 'ubuntu-24.04', '--gpu', 'RTX4000', '--vram', '20', '--context', 'workstation'],
     ])
     expect(up.error).toBeUndefined()

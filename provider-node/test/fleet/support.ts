@@ -3,9 +3,13 @@ import { createServer, type IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2'
+import type { Keypair } from '@solana/web3.js'
+import { serializeKeypair } from '@synkti/market'
 import { vi } from 'vitest'
 import { findTool, freePort, type RunningTool, startTool } from '../../../packages/cloud/test/support/tools.js'
 import { buildProgram } from '../../src/cli/main.js'
+import { defaultKeyDir } from '../../src/fleet/index.js'
+import { chain, type MarketFx, parties } from '../support/chain.js'
 import { deployerDocument } from './fixtures.js'
 
 export const REGION = 'us-east-1'
@@ -81,6 +85,45 @@ export function configFile(over: Record<string, unknown> = {}): string {
   const path = join(dir, 'provider.json')
   writeFileSync(path, JSON.stringify({ ...deployerDocument, ...over }))
   return path
+}
+
+export interface FleetChainFx {
+  /** The deployer's config: this market, the localnet's RPC, `keypair` = the authority's file. */
+  config: string
+  market: MarketFx
+  authority: Keypair
+  authorityFile: string
+  /** The cluster's key directory `up` uses by default. */
+  keyDir(cluster: string): string
+}
+
+/**
+ * A market on the test localnet and a deployer whose config's keypair is a funded authority
+ * holding `stakeTokens` stake-mint tokens (default 100 times the minimum stake): what `fleet up`
+ * registers and stakes the workers' providers with. One per test that counts indexes.
+ */
+export async function fleetChain(
+  opts: { stakeTokens?: bigint; over?: Record<string, unknown> } = {},
+): Promise<FleetChainFx> {
+  const market = await parties.market()
+  const authority = await parties.funded()
+  const stakeTokens = opts.stakeTokens ?? market.params.minStake * 100n
+  if (stakeTokens > 0n) await parties.tokenAccount(market, authority.publicKey, market.stakeMint, stakeTokens)
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-chain-'))
+  const authorityFile = join(dir, 'authority.json')
+  writeFileSync(authorityFile, serializeKeypair(authority), { mode: 0o600 })
+  const config = join(dir, 'provider.json')
+  writeFileSync(
+    config,
+    JSON.stringify({
+      ...deployerDocument,
+      keypair: './authority.json',
+      market: market.key.toBase58(),
+      rpcUrl: chain.rpcUrl,
+      ...opts.over,
+    }),
+  )
+  return { config, market, authority, authorityFile, keyDir: (cluster) => defaultKeyDir(config, cluster) }
 }
 
 export interface CliRun {

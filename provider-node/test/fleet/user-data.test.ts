@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import {
+  assertKeyCommand,
+  fillKeyCommand,
   KEY_COMMAND_PLACEHOLDER,
   renderUserData,
   shellQuote,
@@ -76,6 +78,40 @@ describe('renderUserData', () => {
     const filled = renderUserData({ config: config(), target, packageSpec: 'p', keyCommand: command })
     expect(filled.split('\n')).toContain(command)
     expect(filled).not.toContain(KEY_COMMAND_PLACEHOLDER)
+  })
+
+  it("carries the worker's index, provider and operator (public keys), and fills them into the key command", () => {
+    const provider = '11111111111111111111111111111113'
+    const operator = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU'
+    const worker = { cluster: 'gpu-eu', index: 3, provider, operator }
+    const script = renderUserData({
+      config: workerConfig(deployerConfig(), target, workerGpus('aws', target.instanceType), provider),
+      target,
+      worker,
+      packageSpec: 'p',
+      keyCommand: 'fetch-key /synkti/{cluster}/operator-{index} --expect {operator} > /etc/synkti/operator.json',
+    })
+    expect(script).toContain(`# synkti:index=3 synkti:provider=${provider} synkti:operator=${operator}`)
+    expect(script.split('\n')).toContain(
+      `fetch-key /synkti/gpu-eu/operator-3 --expect ${operator} > /etc/synkti/operator.json`,
+    )
+    expect(nodeConfigSchema.parse(writtenConfig(script))).toMatchObject({ provider, keypair: WORKER_KEYPAIR_PATH })
+    expect(spawnSync('bash', ['-n'], { input: script }).status).toBe(0)
+    // a dry run's key that does not exist yet
+    expect(fillKeyCommand('get {operator} {provider}', { ...worker, operator: null, provider: null })).toBe(
+      'get new-operator-3 provider-3',
+    )
+  })
+
+  it("a key command must name the worker's own key, and only placeholders that exist", () => {
+    expect(() => assertKeyCommand('aws ssm get-parameter --name /synkti/{cluster}/operator-{index}')).not.toThrow()
+    expect(() => assertKeyCommand('vault read -field=key secret/{operator}')).not.toThrow()
+    expect(() => assertKeyCommand('aws ssm get-parameter --name /synkti/{cluster}/operator')).toThrow(
+      expect.objectContaining({ name: 'InvalidKeyCommandError', reason: expect.stringContaining('same one') }),
+    )
+    expect(() => assertKeyCommand('get {index} {machine}')).toThrow(
+      expect.objectContaining({ name: 'InvalidKeyCommandError', reason: expect.stringContaining('{machine}') }),
+    )
   })
 
   it('quotes the package spec so that no spec can run a command', () => {

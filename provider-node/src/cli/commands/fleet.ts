@@ -1,10 +1,18 @@
 import { readFile } from 'node:fs/promises'
+import { type Keypair, PublicKey } from '@solana/web3.js'
 import type { CloudKind, Market } from '@synkti/cloud'
+import { loadKeypair, MarketClient } from '@synkti/market'
 import { type Command, Option } from 'commander'
 import { detectNodeContext } from '../../context/index.js'
 import {
+  assertKeyCommand,
+  type ChainAction,
+  type ChainSideInit,
+  chainCapabilities,
   DEFAULT_CLUSTER,
   DEFAULT_PACKAGE_SPEC,
+  defaultKeyDir,
+  FleetAuthorityMissingError,
   type FleetDownResult,
   type FleetListResult,
   type FleetTarget,
@@ -16,19 +24,21 @@ import {
   fleetTable,
   fleetUp,
   MissingRegionError,
+  type ProviderRow,
   regionOf,
   renderUserData,
+  type WorkerSlot,
   workerConfig,
   workerGpus,
 } from '../../fleet/index.js'
 import type { NodeConfig } from '../../node/config.js'
 import { InvalidCliValueError } from '../errors.js'
 import { type Output, print } from '../output.js'
-import { expandHome, positive } from '../values.js'
+import { amount, expandHome, positive, publicKey } from '../values.js'
 
 /** What `buildProgram` shares with its command groups. */
 export interface ProgramHelpers {
-  globals: (cmd: Command) => { json: boolean }
+  globals: (cmd: Command) => { json: boolean; config: string }
   configOf: (cmd: Command) => Promise<NodeConfig>
 }
 
@@ -42,8 +52,17 @@ interface CloudOptions {
   endpoint?: string
 }
 
-interface UpOptions extends CloudOptions {
+interface ChainOptions {
+  /** Keypair file of the wallet the fleet's providers are registered under (ls/down: or its public key). */
+  authority?: string
+  keyDir?: string
+}
+
+interface UpOptions extends CloudOptions, ChainOptions {
   count: string
+  stake?: string
+  price?: string
+  operatorLamports?: string
   instanceType: string
   image: string
   zone?: string
@@ -107,13 +126,42 @@ async function refuseOnWorker(config: NodeConfig, o: UpOptions): Promise<void> {
   if (node.role === 'worker' && !o.force) throw new FleetUpOnWorkerError(node.reason)
 }
 
+/** The authority's keypair (it signs registrations and deposits); a missing file is FleetAuthorityMissingError. */
+async function loadAuthority(path: string): Promise<Keypair> {
+  try {
+    return await loadKeypair(path)
+  } catch (err) {
+    if ((err as Error).name === 'KeypairFileMissingError') throw new FleetAuthorityMissingError(path)
+    throw err
+  }
+}
+
+/** ls/down only read: `--authority` may be the public key itself, else its keypair file (default: the config's keypair). */
+async function authorityKey(value: string): Promise<PublicKey> {
+  if (/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(value)) return new PublicKey(value)
+  return (await loadAuthority(expandHome(value))).publicKey
+}
+
+function keyDirOf(o: ChainOptions & { cluster: string }, cmd: Command, helpers: ProgramHelpers): string {
+  return o.keyDir !== undefined
+    ? expandHome(o.keyDir)
+    : defaultKeyDir(expandHome(helpers.globals(cmd).config), o.cluster)
+}
+
 async function up(o: UpOptions, helpers: ProgramHelpers, cmd: Command): Promise<FleetUpResult & { userData?: string }> {
   const count = wholeNumber('--count', o.count)
+  if (o.keyCommand !== undefined) assertKeyCommand(o.keyCommand)
+  const stake = o.stake === undefined ? undefined : amount('--stake', o.stake)
+  const operatorLamports =
+    o.operatorLamports === undefined ? undefined : Number(amount('--operator-lamports', o.operatorLamports))
   const config = await helpers.configOf(cmd)
+  const price = o.price === undefined ? BigInt(config.pricePerSecond) : amount('--price', o.price)
+  if (price === 0n) throw new InvalidCliValueError('--price', String(o.price), 'at least 1 base unit per second')
+  const market = publicKey('market (config)', config.market)
   await refuseOnWorker(config, o)
   const region = regionOf({ cloud: o.cloud, ...(o.region !== undefined ? { region: o.region } : {}) })
   if (region === undefined) throw new MissingRegionError(o.cloud)
-  const market: Market =
+  const spotMarket: Market =
     o.spot || o.maxPrice !== undefined
       ? { kind: 'spot', ...(o.maxPrice !== undefined ? { maxPricePerHour: o.maxPrice } : {}) }
       : { kind: 'on-demand' }
@@ -124,7 +172,7 @@ async function up(o: UpOptions, helpers: ProgramHelpers, cmd: Command): Promise<
     count,
     instanceType: o.instanceType,
     image: o.image,
-    market,
+    market: spotMarket,
     ...(o.zone !== undefined ? { zone: o.zone } : {}),
   }
   const gpu = workerGpus(o.cloud, o.instanceType, {
@@ -132,22 +180,100 @@ async function up(o: UpOptions, helpers: ProgramHelpers, cmd: Command): Promise<
     ...(o.vram !== undefined ? { vramGb: positive('--vram', o.vram) } : {}),
     ...(o.gpus !== undefined ? { count: gpuCount(o.gpus) } : {}),
   })
-  const userData = renderUserData({
-    config: workerConfig(config, target, gpu),
-    target,
-    packageSpec: o.package,
-    ...(o.keyCommand !== undefined ? { keyCommand: o.keyCommand } : {}),
-  })
+  const authority = await loadAuthority(o.authority !== undefined ? expandHome(o.authority) : config.keypair)
+  const configFor = { ...config, pricePerSecond: price.toString() }
+  const userData = (worker: WorkerSlot) =>
+    renderUserData({
+      config: workerConfig(configFor, target, gpu, worker.provider ?? undefined),
+      target,
+      worker,
+      packageSpec: o.package,
+      ...(o.keyCommand !== undefined ? { keyCommand: o.keyCommand } : {}),
+    })
   const sshPublicKey = o.sshKey === undefined ? undefined : (await readFile(expandHome(o.sshKey), 'utf8')).trim()
   const result = await fleetUp({
     adapter: adapterOf({ ...o, region }),
     target,
     userData,
+    chain: {
+      client: new MarketClient({ rpcUrl: config.rpcUrl }),
+      market,
+      authority,
+      keyDir: keyDirOf(o, cmd, helpers),
+      capabilities: chainCapabilities(target, gpu),
+      pricePerSecond: price,
+      ...(stake !== undefined ? { stake } : {}),
+      ...(operatorLamports !== undefined ? { operatorLamports } : {}),
+    },
     prune: o.prune,
     dryRun: o.dryRun,
     ...(sshPublicKey !== undefined ? { sshPublicKey } : {}),
   })
-  return o.dryRun ? { ...result, userData } : result
+  if (!o.dryRun) return result
+  // The first machine to launch (else the first kept), as it would boot.
+  const first = result.workers.find((w) => w.account !== 'keep') ?? result.workers[0]
+  const slot: WorkerSlot = {
+    cluster: o.cluster,
+    index: first?.index ?? result.indexes[0] ?? 0,
+    provider: first?.provider ?? null,
+    operator: first?.operator ?? null,
+  }
+  return { ...result, userData: userData(slot) }
+}
+
+/**
+ * Where ls/down look on chain: the config's market and RPC, the authority's public key, the
+ * cluster's key directory. No config: the chain side is skipped (and said so), unless `strict`.
+ */
+async function chainSideOf(
+  o: CloudOptions & ChainOptions,
+  helpers: ProgramHelpers,
+  cmd: Command,
+  strict = false,
+): Promise<ChainSideInit & { authorityPath?: string }> {
+  let config: NodeConfig
+  try {
+    config = await helpers.configOf(cmd)
+  } catch (err) {
+    if (strict || (err as Error).name !== 'NodeConfigMissingError') throw err
+    const e = err as Error & { remedy?: string }
+    return {
+      skipped: { name: e.name, message: e.message, ...(typeof e.remedy === 'string' ? { remedy: e.remedy } : {}) },
+    }
+  }
+  const value = o.authority ?? config.keypair
+  const keyDir = keyDirOf(o, cmd, helpers)
+  const client = new MarketClient({ rpcUrl: config.rpcUrl })
+  const market = publicKey('market (config)', config.market)
+  try {
+    return { read: { client, market, authority: await authorityKey(value), keyDir }, authorityPath: expandHome(value) }
+  } catch (err) {
+    if (strict) throw err
+    const e = err as Error & { remedy?: string }
+    return {
+      skipped: { name: e.name, message: e.message, ...(typeof e.remedy === 'string' ? { remedy: e.remedy } : {}) },
+    }
+  }
+}
+
+function actionText(a: ChainAction, dry: boolean): string {
+  const verb = (now: string, would: string) => (dry ? would : now)
+  switch (a.kind) {
+    case 'create-payout-account':
+      return `${verb('created', 'would create')} payout account ${a.account}`
+    case 'register':
+      return `${verb('registered', 'would register')} provider ${a.provider} (index ${a.index})${a.newKey ? ' with a new operator key' : ''}`
+    case 'update': {
+      const what = [a.capabilities ? 'capabilities' : '', a.pricePerSecond ? 'price' : ''].filter(Boolean).join(' and ')
+      return `${verb('updated', 'would update')} ${what} of index ${a.index}`
+    }
+    case 'resume':
+      return `${verb('resumed', 'would resume')} provider ${a.provider} (index ${a.index})`
+    case 'deposit':
+      return `${verb('deposited', 'would deposit')} ${a.amount} stake to index ${a.index}`
+    case 'fund-operator':
+      return `${verb('sent', 'would send')} ${a.lamports} lamports to operator ${a.operator ?? '(new key)'} (index ${a.index}) for its fees`
+  }
 }
 
 function upText(r: FleetUpResult & { userData?: string }): string[] {
@@ -156,7 +282,8 @@ function upText(r: FleetUpResult & { userData?: string }): string[] {
     `${r.dryRun ? 'dry run: ' : ''}cluster ${r.cluster} on ${r.cloud} ${r.region}: ${r.desired} wanted, ${r.kept.length} kept, ${r.toCreate} ${verb}`,
   ]
   for (const m of r.created) {
-    lines.push(`  created ${m.id} ${m.type} ${m.spot ? 'spot' : 'on-demand'} ${m.zone ?? ''}`.trimEnd())
+    const parts = [m.id, m.type, m.spot ? 'spot' : 'on-demand', m.zone, m.index === null ? null : `index ${m.index}`]
+    lines.push(`  created ${parts.filter((p) => p !== null).join(' ')}`)
   }
   for (const [kind, s] of [
     ['firewall', r.firewall],
@@ -174,25 +301,51 @@ function upText(r: FleetUpResult & { userData?: string }): string[] {
         : 'kept (pass --prune to destroy)'
     lines.push(`  ${e.id} does not count (${e.reason}): ${fate}`)
   }
+  for (const w of r.workers) {
+    const how = { keep: 'kept machine', reuse: 'existing account, new machine', register: 'new account' }[w.account]
+    lines.push(
+      `  worker ${w.index}: provider ${w.provider}, operator ${w.operator ?? '(new key)'} (${how}${w.keyFile !== null ? `; key ${w.keyFile}` : ''})`,
+    )
+  }
+  if (r.chain !== null) {
+    for (const a of r.chain.actions) lines.push(`  chain: ${actionText(a, r.dryRun)}`)
+    if (r.chain.actions.length === 0) lines.push(`  chain: nothing to do (authority ${r.chain.authority})`)
+  }
   lines.push(`note: ${r.keyNotice}`)
   if (r.userData !== undefined) lines.push('user data:', r.userData.trimEnd())
   return lines
 }
 
 function lsText(r: FleetListResult): string[] {
-  if (r.machines.length === 0) return [`cluster ${r.cluster} on ${r.cloud}: no machines`]
-  return fleetTable(r.machines)
+  const chainOk = r.chain !== null && r.chain.error === null
+  const lines =
+    r.machines.length === 0 && r.idle.length === 0
+      ? [`cluster ${r.cluster} on ${r.cloud}: no machines`]
+      : fleetTable(r.machines, chainOk ? { idle: r.idle, cloud: r.cloud } : undefined)
+  if (r.chain?.error) lines.push(`chain: not shown (${r.chain.error.name}: ${r.chain.error.message})`)
+  return lines
+}
+
+function providerText(p: ProviderRow): string {
+  if (p.status === 'missing') return `  provider ${p.address} (index ${p.index}): no account`
+  return `  provider ${p.address} (index ${p.index}) stays on chain: ${p.status}, staked ${p.staked}, ${p.openLeases} open lease(s)`
 }
 
 function downText(r: FleetDownResult): string[] {
-  if (r.destroyed.length === 0) return [`cluster ${r.cluster} on ${r.cloud}: nothing to destroy`]
-  return [
+  if (r.destroyed.length === 0 && r.left.length === 0) return [`cluster ${r.cluster} on ${r.cloud}: nothing to destroy`]
+  const lines = [
+    ...r.paused.map((p) => `paused provider ${p.provider} (index ${p.index})`),
     ...r.destroyed.map((ref) => {
       const m = r.machines.find((x) => x.id === ref.id)
-      return `destroyed ${ref.kind} ${ref.id}${m !== undefined ? ` (${m.type}, was ${m.state})` : ''}`
+      const index = m?.index !== null && m?.index !== undefined ? `, index ${m.index}` : ''
+      return `destroyed ${ref.kind} ${ref.id}${m !== undefined ? ` (${m.type}, was ${m.state}${index})` : ''}`
     }),
     `cluster ${r.cluster} on ${r.cloud}: ${r.destroyed.length} resource(s) given back`,
+    ...r.left.map(providerText),
   ]
+  if (r.chain?.error) lines.push(`chain: not shown (${r.chain.error.name}: ${r.chain.error.message})`)
+  lines.push(`note: ${r.notice}`)
+  return lines
 }
 
 /**
@@ -216,7 +369,21 @@ export function registerFleet(program: Command, helpers: ProgramHelpers): void {
     .option('--force', 'deploy even when this machine is a worker', false)
     .option('--ssh-key <path>', 'OpenSSH public key for the workers (imported once per cluster)')
     .option('--package <spec>', 'npm spec the workers install', DEFAULT_PACKAGE_SPEC)
-    .option('--key-command <cmd>', 'shell command on the worker that writes its operator key (not the key)')
+    .option(
+      '--key-command <cmd>',
+      'shell command on the worker that writes its own operator key ({index}, {operator}, {provider}, {cluster} filled in)',
+    )
+    .option(
+      '-a, --authority <path>',
+      "keypair that registers and stakes the workers' providers (default: the config's keypair)",
+    )
+    .option('--stake <amount>', "stake per worker's provider, stake-mint base units (default: the market's minimum)")
+    .option('--price <amount>', "price per second of every worker (default: the config's)")
+    .option(
+      '--operator-lamports <n>',
+      "SOL (lamports) each worker's operator key holds for its fees, topped up below half (default: 50000000)",
+    )
+    .option('--key-dir <path>', "where the workers' operator keys are kept (default: <config dir>/fleet/<cluster>)")
     .option('--gpu <model>', 'GPU model, when the instance type is not known')
     .option('--vram <gb>', 'VRAM per GPU in GB, with --gpu')
     .option('--gpus <n>', 'GPUs per machine, with --gpu')
@@ -229,13 +396,28 @@ export function registerFleet(program: Command, helpers: ProgramHelpers): void {
       print(out(cmd), await up(o, helpers, cmd), upText)
     })
 
-  cloudCommand(fleet, 'ls', "list the cluster's machines").action(async (o: CloudOptions, cmd: Command) => {
-    print(out(cmd), await fleetList(adapterOf(o)), lsText)
-  })
+  const chainOptions = (c: Command) =>
+    c
+      .option('-a, --authority <keypair or address>', "the fleet's authority (default: the config's keypair)")
+      .option('--key-dir <path>', "the cluster's operator keys (default: <config dir>/fleet/<cluster>)")
 
-  cloudCommand(fleet, 'down', "destroy the cluster's machines (all, or --id), then its firewall and key")
+  chainOptions(cloudCommand(fleet, 'ls', "list the cluster's machines and their provider accounts")).action(
+    async (o: CloudOptions & ChainOptions, cmd: Command) => {
+      const chain = await chainSideOf(o, helpers, cmd)
+      print(out(cmd), await fleetList(adapterOf(o), { chain }), lsText)
+    },
+  )
+
+  chainOptions(cloudCommand(fleet, 'down', "destroy the cluster's machines (all, or --id), then its firewall and key"))
     .option('--id <id...>', 'only these machines (each must belong to the cluster)')
-    .action(async (o: CloudOptions & { id?: string[] }, cmd: Command) => {
-      print(out(cmd), await fleetDown(adapterOf(o), o.id ?? []), downText)
+    .option('--pause', 'pause their provider accounts first (no new leases to an account without a machine)', false)
+    .action(async (o: CloudOptions & ChainOptions & { id?: string[]; pause: boolean }, cmd: Command) => {
+      const chain = await chainSideOf(o, helpers, cmd, o.pause)
+      const pause = o.pause ? { authority: () => loadAuthority(chain.authorityPath ?? String(o.authority)) } : undefined
+      print(
+        out(cmd),
+        await fleetDown(adapterOf(o), o.id ?? [], { chain, ...(pause !== undefined ? { pause } : {}) }),
+        downText,
+      )
     })
 }
