@@ -33,6 +33,7 @@ describe('provider record: schema, signature, validation', () => {
       v: 1,
       market,
       operator: solanaAddressOf(key.publicKey),
+      provider: await newAddress(),
       seq: 7,
       expiresAt: NOW + 600,
       capability: capability(),
@@ -60,6 +61,26 @@ describe('provider record: schema, signature, validation', () => {
     const signed = decodeSignedProviderRecord(await signProviderRecord(key, record))
     const tampered = { ...signed, record: { ...signed.record, pricePerSecond: '1' } }
     await expectRejected(encodeSignedProviderRecord(tampered), 'ForgedRecordError')
+  })
+
+  it('provider: the account a record speaks for is signed; altering, adding or dropping it → ForgedRecordError', async () => {
+    const signed = decodeSignedProviderRecord(await signProviderRecord(key, record))
+    expect(signed.record.provider).toBe(record.provider)
+    const altered = { ...signed, record: { ...signed.record, provider: await newAddress() } }
+    await expectRejected(encodeSignedProviderRecord(altered), 'ForgedRecordError')
+    const { provider: _, ...withoutProvider } = signed.record
+    await expectRejected(encodeSignedProviderRecord({ ...signed, record: withoutProvider }), 'ForgedRecordError')
+    // nor can a provider be grafted onto a legacy record (one signed without it)
+    const legacy = decodeSignedProviderRecord(await signProviderRecord(key, withoutProvider))
+    const grafted = { ...legacy, record: { ...legacy.record, provider: record.provider } }
+    await expectRejected(encodeSignedProviderRecord(grafted), 'ForgedRecordError')
+  })
+
+  it('legacy: a record without a provider verifies and names none (the joiner looks its operator up)', async () => {
+    const { provider: _, ...legacy } = record
+    const verified = await verifyProviderRecord(dhtKey, await signProviderRecord(key, legacy), NOW)
+    expect(verified.record).toEqual(legacy)
+    expect('provider' in verified.record).toBe(false)
   })
 
   it('wrong key: valid record of another operator under this key → WrongKeyError', async () => {
@@ -109,6 +130,10 @@ describe('provider record: schema, signature, validation', () => {
     ['an extra field', (r: ProviderRecord) => ({ ...r, admin: true })],
     ['a missing load', ({ load: _, ...r }: ProviderRecord) => r],
     ['a non-base58 operator', (r: ProviderRecord) => ({ ...r, operator: 'O0Il' })],
+    ['a non-base58 provider', (r: ProviderRecord) => ({ ...r, provider: 'O0Il' })],
+    ['a provider of 31 bytes', (r: ProviderRecord) => ({ ...r, provider: '1111111111111111111111111111111' })],
+    ['a provider that is not a string', (r: ProviderRecord) => ({ ...r, provider: 42 })],
+    ['a null provider', (r: ProviderRecord) => ({ ...r, provider: null })],
   ])('schema rejects %s', (_what, mutate) => {
     expect(providerRecordSchema.safeParse(mutate(record)).success).toBe(false)
   })

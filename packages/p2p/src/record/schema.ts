@@ -5,10 +5,10 @@ import { isSolanaAddress } from '../identity.js'
 import { isBase64 } from '../signing.js'
 
 /**
- * Provider record, version 1. What a provider says about itself on the DHT: what it offers
- * (the planner's `Capability`), its price, where to dial it, how busy it is, and how fresh the
- * statement is (`seq`, `expiresAt`). Strict objects: unknown fields are malformed, not ignored,
- * so two nodes never disagree about what was signed.
+ * Provider record, version 1. What a provider says about itself on the DHT: which provider
+ * account it speaks for, what it offers (the planner's `Capability`), its price, where to dial
+ * it, how busy it is, and how fresh the statement is (`seq`, `expiresAt`). Strict objects:
+ * unknown fields are malformed, not ignored, so two nodes never disagree about what was signed.
  */
 
 const U64_MAX = 2n ** 64n - 1n
@@ -59,6 +59,16 @@ export const providerRecordSchema = z.strictObject({
   v: z.literal(PROVIDER_RECORD_VERSION),
   market: solanaAddressSchema,
   operator: solanaAddressSchema,
+  /**
+   * The provider account (base58 PDA) this record speaks for, signed with the rest: changing,
+   * adding or removing it breaks the signature. It is the operator's claim, not proof: whoever
+   * joins a record with the chain checks that this account's operator is the record's signer.
+   * Absent only from a legacy record (written before the field existed, or by `publishRecord`,
+   * whose statement does not carry it yet): the joiner then finds the account by the record's
+   * operator. That is no weaker a claim: only the operator's key can write either kind, and the
+   * program keeps one provider per operator per market (OperatorTaken).
+   */
+  provider: solanaAddressSchema.optional(),
   /** strictly increases with every new statement from this operator */
   seq: z.int().nonnegative(),
   /** unix seconds; the record is invalid from this instant */
