@@ -37,11 +37,27 @@ export class CorruptQueueItemError extends Error {
   }
 }
 
-/** `until` is not a whole number of unix seconds, or the lease is not a base58 address. */
+/**
+ * Queue files of the earlier format (`queue/<lease>.json`, no `openedAt`): they name a lease by
+ * its address alone, which a later lease can reuse, so they cannot be sent safely and are not
+ * guessed at. Nothing is deleted; the operator moves them aside (what they covered is settled by
+ * the lease's next attestation or its close, which pay from the chain's `settledUntil`).
+ */
+export class LegacyQueueItemError extends Error {
+  override name = 'LegacyQueueItemError'
+  constructor(
+    readonly paths: readonly string[],
+    message = `settlement queue item${paths.length === 1 ? '' : 's'} ${paths.join(', ')} ${paths.length === 1 ? 'has' : 'have'} the earlier format (lease address without its open time) and cannot be told apart from a later lease at the same address; move ${paths.length === 1 ? 'it' : 'them'} aside to start (the next attestation or the close of a lease still open pays from its last settlement)`,
+  ) {
+    super(message)
+  }
+}
+
+/** `until` is not a whole number of unix seconds, `openedAt` not a chain time, or the lease is not a base58 address. */
 export class InvalidQueueItemError extends Error {
   override name = 'InvalidQueueItemError'
   constructor(
-    readonly field: 'lease' | 'until',
+    readonly field: 'lease' | 'openedAt' | 'until',
     readonly value: unknown,
     message = `invalid settlement item ${field}: ${JSON.stringify(value)}`,
   ) {

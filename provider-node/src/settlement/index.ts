@@ -27,6 +27,7 @@ export {
   InvalidAttestationIntervalError,
   InvalidIntervalFractionError,
   InvalidQueueItemError,
+  LegacyQueueItemError,
   SettlementLoopStoppedError,
 } from './errors.js'
 export {
@@ -36,6 +37,7 @@ export {
   type SettlementLoop,
   type SettlementLoopInit,
   type SettlementStatus,
+  type StopReason,
 } from './loop.js'
 export {
   type AttestationPlan,
@@ -45,6 +47,13 @@ export {
   MOOT_ERRORS,
   planAttestation,
 } from './outcome.js'
-export { type JournalEntry, type QueueItem, SettlementQueue } from './queue.js'
+export { type JournalEntry, type LeaseKey, leaseKey, type QueueItem, SettlementQueue } from './queue.js'
 export { checkReceipt, ReceiptBook, ReceiptRefusedError, type StoredReceipt, toSignedReceipt } from './receipts.js'
-export { attestationInterval, type DueAttestation, due, type IntervalInit, type LeaseRef } from './schedule.js'
+export {
+  attestationInterval,
+  type DueAttestation,
+  due,
+  type IntervalInit,
+  type KeyedLease,
+  type LeaseRef,
+} from './schedule.js'

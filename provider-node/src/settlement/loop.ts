@@ -19,9 +19,9 @@ import {
 } from './constants.js'
 import { SettlementLoopStoppedError } from './errors.js'
 import { type DropReason, dispositionOf, planAttestation } from './outcome.js'
-import { type QueueItem, SettlementQueue } from './queue.js'
+import { type LeaseKey, leaseKey, type QueueItem, SettlementQueue } from './queue.js'
 import { type ReceiptBook, toSignedReceipt } from './receipts.js'
-import { attestationInterval, due, type LeaseRef } from './schedule.js'
+import { attestationInterval, due, type KeyedLease, type LeaseRef } from './schedule.js'
 
 export interface SettlementLoopInit {
   client: MarketClient
@@ -46,12 +46,19 @@ export interface SettlementLoopInit {
   now?: () => number
 }
 
+/**
+ * Why the node must stop serving a lease it still lists: service from here on would be free.
+ * `lease-reopened`: the account at the address is a later lease than the one the node serves.
+ */
+export type StopReason = 'lease-reopened'
+
 export type SettlementEvent =
   | { kind: 'interval'; intervalSec: number; gapSecs: number }
-  | { kind: 'enqueued'; lease: string; until: number }
+  | { kind: 'enqueued'; lease: string; openedAt: number; until: number }
   | {
       kind: 'attested'
       lease: string
+      openedAt: number
       until: number
       signature: string
       seconds: number
@@ -62,8 +69,18 @@ export type SettlementEvent =
       /** Backed by the consumer's receipt (paid at once) rather than held back. */
       verified: boolean
     }
-  | { kind: 'dropped'; lease: string; until: number; reason: DropReason; error: string | null }
-  | { kind: 'deferred'; lease: string; until: number; error: string; network: boolean; retryAt: number }
+  | { kind: 'dropped'; lease: string; openedAt: number; until: number; reason: DropReason; error: string | null }
+  | {
+      kind: 'deferred'
+      lease: string
+      openedAt: number
+      until: number
+      error: string
+      network: boolean
+      retryAt: number
+    }
+  /** Stop serving `lease` (once per lease and reason): nothing served from now on would be paid. */
+  | { kind: 'stop'; lease: string; openedAt: number; reason: StopReason }
   | { kind: 'error'; error: string }
 
 /** What a node reports of its settlement (`NodeStatus.settlement`). */
@@ -149,9 +166,16 @@ class Loop implements SettlementLoop {
   private stopped = false
   private tail: Promise<unknown> = Promise.resolve()
   private intervalSec: number | null = null
+  /** By lease key: the last `until` settled or queued. */
   private readonly covered = new Map<string, number>()
+  /** By lease key: no send before this wall-clock ms. */
   private readonly retryAt = new Map<string, number>()
+  /** Lease keys closed, migrated away or reopened: never queued again. */
   private readonly ended = new Set<string>()
+  /** By lease address: `openedAt` of the lease there, read from the chain for refs without one. */
+  private readonly openedAt = new Map<string, number>()
+  /** `<key>:<reason>` of stop events sent, so that each is sent once. */
+  private readonly stopsSent = new Set<string>()
   private lastAttestedAt: number | null = null
   private lastError: string | null = null
   private readonly wall: () => number
@@ -169,7 +193,7 @@ class Loop implements SettlementLoop {
     this.tickMs = init.tickMs ?? DEFAULT_TICK_MS
     this.backoffBase = init.backoff?.baseMs ?? DEFAULT_BACKOFF_BASE_MS
     this.backoffMax = init.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS
-    for (const item of queue.list()) this.covered.set(item.lease, item.until)
+    for (const item of queue.list()) this.covered.set(leaseKey(item), item.until)
   }
 
   get isStarted(): boolean {
@@ -288,14 +312,16 @@ class Loop implements SettlementLoop {
     }
     // attestAll pays every served lease up to now (interval 1 s); unknown gap → only the queue.
     const every = opts.attestAll ? 1 : interval
-    const served = this.init.leases().filter((l) => !this.ended.has(l.lease.toBase58()))
+    const served = await this.keyed(this.init.leases(), !report.rpcDown)
     this.forgetUnserved(served)
     if (every !== null) {
+      const byKey = new Map(served.map((s) => [s.key, s]))
       for (const d of due(served, this.covered, now, every)) {
-        await this.queue.enqueue(d.lease, d.until, Math.floor(this.wall() / 1000))
-        this.covered.set(d.lease, d.until)
+        const lease = byKey.get(d.key)!
+        await this.queue.enqueue(lease, d.until, Math.floor(this.wall() / 1000))
+        this.covered.set(d.key, d.until)
         report.enqueued++
-        this.emit({ kind: 'enqueued', lease: d.lease, until: d.until })
+        this.emit({ kind: 'enqueued', lease: lease.lease, openedAt: lease.openedAt, until: d.until })
       }
     }
     if (report.rpcDown) {
@@ -306,7 +332,7 @@ class Loop implements SettlementLoop {
     }
     let failed = false
     for (const item of this.queue.list()) {
-      if (!opts.force && (this.retryAt.get(item.lease) ?? 0) > this.wall()) continue
+      if (!opts.force && (this.retryAt.get(leaseKey(item)) ?? 0) > this.wall()) continue
       const { outcome, network } = await this.attempt(item, now)
       report[outcome]++
       if (outcome === 'deferred') failed = true
@@ -320,16 +346,59 @@ class Loop implements SettlementLoop {
     return report
   }
 
+  /**
+   * The served leases with their keys. A ref without `openedAt` takes the one the chain holds
+   * (read once per address, so not while the RPC is down: such a lease is queued once it
+   * answers, from where billing starts, so nothing is lost). A ref whose service began before
+   * the lease at its address opened is an earlier lease: the node is told to stop, not queued.
+   */
+  private async keyed(refs: readonly LeaseRef[], reachable: boolean): Promise<(KeyedLease & LeaseKey)[]> {
+    const out: (KeyedLease & LeaseKey)[] = []
+    for (const ref of refs) {
+      const lease = ref.lease.toBase58()
+      let openedAt = ref.openedAt ?? this.openedAt.get(lease)
+      if (openedAt === undefined) {
+        if (!reachable) continue
+        let onChain: Lease
+        try {
+          onChain = await this.init.client.fetchLease(ref.lease)
+        } catch (err) {
+          // Closed (nothing more to bill), or the RPC failed: read again next cycle.
+          if ((err as Error).name !== 'AccountNotFoundError') this.lastError = describe(err)
+          continue
+        }
+        if (ref.since < onChain.openedAt) {
+          this.signalStop({ lease, openedAt: onChain.openedAt }, 'lease-reopened')
+          continue
+        }
+        openedAt = onChain.openedAt
+        this.openedAt.set(lease, openedAt)
+      }
+      const key = leaseKey({ lease, openedAt })
+      if (!this.ended.has(key)) out.push({ key, lease, openedAt, since: ref.since })
+    }
+    return out
+  }
+
+  /** Tells the node to stop serving a lease, once per lease and reason. */
+  private signalStop(lease: LeaseKey, reason: StopReason): void {
+    const sent = `${leaseKey(lease)}:${reason}`
+    if (this.stopsSent.has(sent)) return
+    this.stopsSent.add(sent)
+    this.emit({ kind: 'stop', lease: lease.lease, openedAt: lease.openedAt, reason })
+  }
+
   /** Coverage of leases neither served nor queued any more is not needed again. */
-  private forgetUnserved(served: readonly LeaseRef[]): void {
-    const keep = new Set(served.map((l) => l.lease.toBase58()))
-    for (const lease of this.covered.keys()) {
-      if (!keep.has(lease) && this.queue.get(lease) === undefined) this.covered.delete(lease)
+  private forgetUnserved(served: readonly KeyedLease[]): void {
+    const keep = new Set(served.map((l) => l.key))
+    for (const key of this.covered.keys()) {
+      if (!keep.has(key) && this.queue.get(key) === undefined) this.covered.delete(key)
     }
   }
 
   private async attempt(item: QueueItem, now: number): Promise<AttemptResult> {
     const address = new PublicKey(item.lease)
+    const key = leaseKey(item)
     try {
       let lease: Lease | null
       try {
@@ -338,12 +407,15 @@ class Loop implements SettlementLoop {
         if ((err as Error).name !== 'AccountNotFoundError') throw err
         lease = null
       }
-      if (lease !== null) this.covered.set(item.lease, Math.max(this.covered.get(item.lease) ?? 0, lease.settledUntil))
-      const stored = this.init.receipts?.get(item.lease)
+      if (lease !== null && lease.openedAt === item.openedAt) {
+        this.covered.set(key, Math.max(this.covered.get(key) ?? 0, lease.settledUntil))
+      }
+      // Only a receipt kept for this very lease (same open time) may back its attestation.
+      const stored = this.init.receipts?.get(item.lease, item.openedAt)
       const receipt = stored?.provider === this.init.provider.toBase58() ? stored : undefined
       // An unknown gap (no RPC yet) cannot happen here: the lease was just read. Infinity defers to the chain.
       const gap = this.market.gapSecs ?? Number.POSITIVE_INFINITY
-      const plan = planAttestation(item.until, lease, this.init.provider, now, gap, receipt)
+      const plan = planAttestation(item, lease, this.init.provider, now, gap, receipt)
       if (plan.kind === 'drop') return await this.drop(item, plan.reason, null)
       if (plan.kind === 'wait') return await this.defer(item, plan.error, false)
       const { signature, events } = await this.init.client.attestUsage({
@@ -355,10 +427,11 @@ class Loop implements SettlementLoop {
       const attested = events.find((e) => e.name === 'UsageAttested')
       const data = attested?.name === 'UsageAttested' ? attested.data : undefined
       this.lastAttestedAt = Math.floor(this.wall() / 1000)
-      this.retryAt.delete(item.lease)
+      this.retryAt.delete(key)
       await this.queue.record({
         kind: 'attested',
         lease: item.lease,
+        openedAt: item.openedAt,
         until: plan.until,
         signature,
         at: this.lastAttestedAt,
@@ -366,11 +439,12 @@ class Loop implements SettlementLoop {
       if (plan.partial) {
         await this.queue.update({ ...item, attempts: item.attempts + 1, lastError: null })
       } else {
-        await this.queue.remove(item.lease, plan.until)
+        await this.queue.remove(key, plan.until)
       }
       this.emit({
         kind: 'attested',
         lease: item.lease,
+        openedAt: item.openedAt,
         until: plan.until,
         signature,
         seconds: Number(data?.seconds ?? 0n),
@@ -388,19 +462,24 @@ class Loop implements SettlementLoop {
   }
 
   private async drop(item: QueueItem, reason: DropReason, error: string | null): Promise<AttemptResult> {
+    const key = leaseKey(item)
+    const { lease, openedAt, until } = item
     await this.queue.record({
       kind: 'dropped',
-      lease: item.lease,
-      until: item.until,
+      lease,
+      openedAt,
+      until,
       reason,
       error,
       at: Math.floor(this.wall() / 1000),
     })
-    await this.queue.remove(item.lease, item.until)
-    this.retryAt.delete(item.lease)
-    // Closed or migrated away: not ours to attest again, even while the node still lists it.
-    if (reason !== 'already-settled') this.ended.add(item.lease)
-    this.emit({ kind: 'dropped', lease: item.lease, until: item.until, reason, error })
+    await this.queue.remove(key, until)
+    this.retryAt.delete(key)
+    // Closed, migrated away or reopened: not ours to attest again, even while the node still lists it.
+    if (reason !== 'already-settled') this.ended.add(key)
+    // The address holds another lease now: the next ref without an open time reads it afresh.
+    if (reason === 'lease-reopened' && this.openedAt.get(lease) === openedAt) this.openedAt.delete(lease)
+    this.emit({ kind: 'dropped', lease, openedAt, until, reason, error })
     return { outcome: 'dropped', network: false }
   }
 
@@ -408,9 +487,10 @@ class Loop implements SettlementLoop {
     const attempts = item.attempts + 1
     await this.queue.update({ ...item, attempts, lastError: error })
     const retryAt = this.wall() + Math.min(this.backoffMax, this.backoffBase * 2 ** (attempts - 1))
-    this.retryAt.set(item.lease, retryAt)
+    this.retryAt.set(leaseKey(item), retryAt)
     this.lastError = error
-    this.emit({ kind: 'deferred', lease: item.lease, until: item.until, error, network, retryAt })
+    const { lease, openedAt, until } = item
+    this.emit({ kind: 'deferred', lease, openedAt, until, error, network, retryAt })
     return { outcome: 'deferred', network }
   }
 }

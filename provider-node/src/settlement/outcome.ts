@@ -9,6 +9,11 @@ import { isNetworkFailure, type Lease } from '@synkti/market'
 export type DropReason =
   /** The lease ended (its record may stay for the dispute window; the ending settled it). */
   | 'lease-closed'
+  /**
+   * The account at the lease's address is another lease (it opened at another time): the one the
+   * item was queued for is gone, and its service is not this lease's to pay.
+   */
+  | 'lease-reopened'
   /** The lease stalled (no activity within the gap): the chain no longer takes our word for it. */
   | 'stalled'
   /** The lease migrated to another provider: the hand-off settled our share. */
@@ -51,20 +56,25 @@ export type AttestationPlan =
   | { kind: 'wait'; error: string }
 
 /**
- * The attestation to send for an item covering up to `until`, given the lease on chain (null:
- * closed), this node's provider, chain time `now` and the market's attestation gap. Mirrors the
- * program's checks so that a refusal is predicted, not paid for: what escrow cannot cover is
- * attested up to what it can, and our own word reaches at most the gap past the last activity.
+ * The attestation to send for an item covering up to `until` of the lease opened at `openedAt`,
+ * given the account now at its address (null: closed), this node's provider, chain time `now`
+ * and the market's attestation gap. Mirrors the program's checks so that a refusal is predicted,
+ * not paid for: what escrow cannot cover is attested up to what it can, and our own word
+ * reaches at most the gap past the last activity. An account that opened at another time is
+ * another lease at a reused address: never attested for this item.
  */
 export function planAttestation(
-  until: number,
+  item: { until: number; openedAt: number },
   lease: Lease | null,
   provider: PublicKey,
   now: number,
   gapSecs: number,
   receipt?: { from: number; until: number },
 ): AttestationPlan {
-  if (lease === null || lease.status.kind === 'ended') return { kind: 'drop', reason: 'lease-closed' }
+  const { until } = item
+  if (lease === null) return { kind: 'drop', reason: 'lease-closed' }
+  if (lease.openedAt !== item.openedAt) return { kind: 'drop', reason: 'lease-reopened' }
+  if (lease.status.kind === 'ended') return { kind: 'drop', reason: 'lease-closed' }
   if (!lease.provider.equals(provider)) return { kind: 'drop', reason: 'migrated-away' }
   if (lease.settledUntil >= until) return { kind: 'drop', reason: 'already-settled' }
   if (lease.status.kind === 'open') return { kind: 'wait', error: 'LeaseNotActiveError' }

@@ -14,6 +14,12 @@ import { writeJsonAtomic } from '../fs/atomic-json.js'
 /** A receipt in the form it is kept on disk and sent to the chain. */
 export interface StoredReceipt {
   lease: string
+  /**
+   * `openedAt` of the lease it was checked against: a lease at a reused address is another lease,
+   * and a receipt is used only for the one it was kept for. Absent in files of the earlier
+   * format, which are therefore never used (the attestation is then the node's own word).
+   */
+  openedAt?: number
   provider: string
   signer: string
   from: number
@@ -67,7 +73,7 @@ export function checkReceipt(s: Omit<ReceiptSubmission, 'remotePeer'>, lease: Le
   if (s.signer !== lease.receiptSigner.toBase58())
     refuse(`not signed by the lease's receipt signer ${lease.receiptSigner.toBase58()}`)
   if (s.until <= s.from) refuse('it covers no time')
-  const stored: StoredReceipt = { ...s }
+  const stored: StoredReceipt = { ...s, openedAt: lease.openedAt }
   const { signature, signer } = toSignedReceipt(stored)
   if (!verifyReceipt(signer, lease.address, lease.provider, receiptOf(stored), signature)) refuse('bad signature')
   return stored
@@ -89,14 +95,17 @@ export class ReceiptBook {
     return book
   }
 
-  get(lease: string): StoredReceipt | undefined {
-    return this.byLease.get(lease)
+  /** The receipt kept for the lease at `lease`, if any; `openedAt` given, only one kept for that lease. */
+  get(lease: string, openedAt?: number): StoredReceipt | undefined {
+    const r = this.byLease.get(lease)
+    return openedAt === undefined || r?.openedAt === openedAt ? r : undefined
   }
 
-  /** Keeps `r` unless the lease already has a receipt reaching further. Returns whether kept. */
+  /** Keeps `r` unless the same lease already has a receipt reaching further. Returns whether kept. */
   async put(r: StoredReceipt): Promise<boolean> {
     const held = this.byLease.get(r.lease)
-    if (held !== undefined && held.provider === r.provider && held.until >= r.until) return false
+    const same = held !== undefined && held.provider === r.provider && held.openedAt === r.openedAt
+    if (same && held.until >= r.until) return false
     await writeJsonAtomic(join(this.dir, `${r.lease}.json`), r)
     this.byLease.set(r.lease, r)
     return true

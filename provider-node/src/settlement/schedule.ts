@@ -11,12 +11,22 @@ export interface LeaseRef {
   lease: PublicKey
   /** Chain unix seconds this node began serving it (acceptance or hand-off): where billing starts. */
   since: number
+  /**
+   * The lease account's `openedAt`, which with the address names the lease (an address can be
+   * reused). When absent the loop reads it from the chain once per address.
+   */
+  openedAt?: number
 }
 
-/** One attestation to queue: the lease was served up to `until` (chain unix seconds). */
+/** A served lease as the schedule sees it: its key (`leaseKey`) and where billing starts. */
+export interface KeyedLease {
+  key: string
+  since: number
+}
+
+/** One attestation to queue: the lease `key` was served up to `until` (chain unix seconds). */
 export interface DueAttestation {
-  /** Lease address, base58. */
-  lease: string
+  key: string
   until: number
 }
 
@@ -51,16 +61,15 @@ export function attestationInterval(gapSecs: number, init: IntervalInit = {}): n
  * `now`, so one transaction pays everything served so far.
  */
 export function due(
-  leases: readonly LeaseRef[],
+  leases: readonly KeyedLease[],
   covered: ReadonlyMap<string, number>,
   now: number,
   intervalSec: number,
 ): DueAttestation[] {
   const out: DueAttestation[] = []
-  for (const ref of leases) {
-    const lease = ref.lease.toBase58()
-    const from = Math.max(ref.since, covered.get(lease) ?? ref.since)
-    if (now > from && now - from >= intervalSec) out.push({ lease, until: now })
+  for (const { key, since } of leases) {
+    const from = Math.max(since, covered.get(key) ?? since)
+    if (now > from && now - from >= intervalSec) out.push({ key, until: now })
   }
   return out
 }

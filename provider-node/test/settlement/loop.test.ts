@@ -94,10 +94,14 @@ describe('settlement loop on localnet', () => {
     const first = await loopOf(p, [{ lease, since: acceptedAt }])
     await first.flush()
     await first.stop()
-    const until = (await client.fetchLease(lease)).settledUntil
+    const { settledUntil: until, openedAt } = await client.fetchLease(lease)
     const paid = await parties.earned(p)
     // The crash: the confirmed item is still on disk when the node comes back.
-    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), until, 1)
+    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(
+      { lease: lease.toBase58(), openedAt },
+      until,
+      1,
+    )
 
     let onDropped: (e: SettlementEvent) => void = () => {}
     const dropped = new Promise<SettlementEvent>((resolve) => {
@@ -109,6 +113,7 @@ describe('settlement loop on localnet', () => {
     expect(await dropped).toEqual({
       kind: 'dropped',
       lease: lease.toBase58(),
+      openedAt,
       until,
       reason: 'already-settled',
       error: null,
@@ -124,7 +129,12 @@ describe('settlement loop on localnet', () => {
     const { lease, acceptedAt } = await parties.activeLease(c, p, 5_000_000n)
     await passTime(10)
     // Queued for up to +8 s, but the lease changed hands at +5 s (which settled us up to then).
-    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), acceptedAt + 8, 1)
+    const { openedAt } = await client.fetchLease(lease)
+    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(
+      { lease: lease.toBase58(), openedAt },
+      acceptedAt + 8,
+      1,
+    )
     // The node has not noticed the hand-off yet: it still lists the lease as served.
     await using loop = await loopOf(p, [{ lease, since: acceptedAt }])
     await client.migrateLease({
@@ -149,12 +159,31 @@ describe('settlement loop on localnet', () => {
     expect(await loop.tick()).toMatchObject({ enqueued: 0, attested: 0, dropped: 0 })
   })
 
+  it('a served lease whose service began before the lease at its address opened is told to stop, never queued', async () => {
+    const { p, c } = await parties.trio()
+    const { lease } = await parties.activeLease(c, p, 5_000_000n)
+    const { openedAt } = await client.fetchLease(lease)
+    const events: SettlementEvent[] = []
+    // The node's job began an hour before this lease opened: it serves an earlier lease at the address.
+    await using loop = await loopOf(p, [{ lease, since: openedAt - 3_600 }], { onEvent: (e) => events.push(e) })
+    expect(await loop.flush()).toMatchObject({ enqueued: 0, attested: 0 })
+    await loop.flush()
+    expect(events.filter((e) => e.kind === 'stop')).toEqual([
+      { kind: 'stop', lease: lease.toBase58(), openedAt, reason: 'lease-reopened' },
+    ])
+    expect((await client.fetchLease(lease)).paidToProviders).toBe(0n)
+  })
+
   it('an item the chain cannot take yet stays, backing off, with the refusal named', async () => {
     const { p, c } = await parties.trio()
     const { lease } = await parties.openLease(c, p, 5_000_000n) // opened, never accepted
     const wall = { ms: Date.now() }
-    const { settledUntil } = await client.fetchLease(lease)
-    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease.toBase58(), settledUntil + 5, 1)
+    const { settledUntil, openedAt } = await client.fetchLease(lease)
+    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(
+      { lease: lease.toBase58(), openedAt },
+      settledUntil + 5,
+      1,
+    )
     await using loop = await loopOf(p, [], { now: () => wall.ms, backoff: { baseMs: 1_000, maxMs: 4_000 } })
     expect(await loop.tick()).toMatchObject({ attested: 0, dropped: 0, deferred: 1 })
     expect(loop.queued()).toMatchObject([{ attempts: 1, lastError: 'LeaseNotActiveError' }])
@@ -174,12 +203,12 @@ describe('settlement loop on localnet', () => {
   it('an unreachable RPC keeps the queue as it is and says so', async () => {
     const { p } = await parties.trio()
     const lease = Keypair.generate().publicKey.toBase58()
-    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue(lease, 100, 1)
+    await (await SettlementQueue.open(join(stateDir, 'settlement'))).enqueue({ lease, openedAt: 50 }, 100, 1)
     const dead = new MarketClient({ rpcUrl: 'http://127.0.0.1:9' })
     await using loop = await loopOf(p, [], { client: dead })
     expect(await loop.tick()).toMatchObject({ rpcDown: true, deferred: 1, attested: 0, dropped: 0 })
     expect(loop.status()).toMatchObject({ queued: 1, lastError: expect.stringMatching(/^RpcUnreachableError/) })
-    expect(loop.queued()).toEqual([{ lease, until: 100, enqueuedAt: 1, attempts: 0, lastError: null }])
+    expect(loop.queued()).toEqual([{ lease, openedAt: 50, until: 100, enqueuedAt: 1, attempts: 0, lastError: null }])
   })
 
   it('error: an interval above the market gap is refused with InvalidAttestationIntervalError', async () => {

@@ -47,6 +47,10 @@ describe('settlement through an RPC outage', () => {
     const { p, c } = await parties.trio()
     const served = await parties.activeLease(c, p, 5_000_000n)
     const closed = await parties.activeLease(c, p, 5_000_000n)
+    // One queue file per lease, named by its address and the time it opened.
+    const files = await Promise.all(
+      [served, closed].map(async (l) => `${l.lease.toBase58()}.${(await client.fetchLease(l.lease)).openedAt}.json`),
+    )
     const leases = () => [
       { lease: served.lease, since: served.acceptedAt },
       { lease: closed.lease, since: closed.acceptedAt },
@@ -82,9 +86,7 @@ describe('settlement through an RPC outage', () => {
     await using after = await createSettlementLoop({ ...init, client: restartedClient, leases: () => [] })
     expect(after.queued().map((i) => [i.lease, i.until])).toEqual(before.queued().map((i) => [i.lease, i.until]))
     expect(await after.tick()).toMatchObject({ attested: 0, rpcDown: true })
-    expect((await readdir(join(stateDir, 'settlement', 'queue'))).sort()).toEqual(
-      [`${served.lease.toBase58()}.json`, `${closed.lease.toBase58()}.json`].sort(),
-    )
+    expect((await readdir(join(stateDir, 'settlement', 'queue'))).sort()).toEqual(files.sort())
 
     // Back (same port, same ledger): the consumer closes one lease before the node retries.
     chain = await startLocalnet({ port, ledgerDir, reset: false })

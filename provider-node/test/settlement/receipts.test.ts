@@ -88,6 +88,23 @@ describe('checkReceipt: only receipts the chain would take are kept', () => {
 })
 
 describe('ReceiptBook', () => {
+  it('keys a receipt to the lease it was checked against: a later lease at the address gets none of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'receipts-'))
+    const l = lease()
+    const stored = checkReceipt(submission(l), l, provider.toBase58())
+    expect(stored.openedAt).toBe(l.openedAt)
+    const book = await ReceiptBook.open(dir)
+    await book.put(stored)
+    expect(book.get(l.address.toBase58(), l.openedAt)).toEqual(stored)
+    expect(book.get(l.address.toBase58(), l.openedAt + 1)).toBeUndefined()
+    // The later lease's own receipt replaces it, even one reaching less far.
+    const later = lease({ address: l.address, openedAt: 2_000 })
+    const short = checkReceipt(submission(later, gateway, provider, 1_010), later, provider.toBase58())
+    expect(await book.put(short)).toBe(true)
+    expect(book.get(l.address.toBase58(), l.openedAt)).toBeUndefined()
+    expect(book.get(l.address.toBase58(), 2_000)).toEqual(short)
+  })
+
   it('keeps the furthest-reaching receipt per lease, on disk across a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'receipts-'))
     const l = lease()
@@ -98,6 +115,7 @@ describe('ReceiptBook', () => {
     expect(await book.put(first)).toBe(false)
     const reopened = await ReceiptBook.open(dir)
     expect(reopened.get(l.address.toBase58())).toEqual<StoredReceipt>(later)
+    expect(reopened.get(l.address.toBase58(), l.openedAt)).toEqual<StoredReceipt>(later)
     await reopened.forget(l.address.toBase58())
     expect((await ReceiptBook.open(dir)).get(l.address.toBase58())).toBeUndefined()
   })

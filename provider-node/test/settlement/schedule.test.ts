@@ -1,8 +1,11 @@
 import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
-import { attestationInterval, due, type LeaseRef } from '../../src/settlement/index.js'
+import { attestationInterval, due, type KeyedLease, leaseKey } from '../../src/settlement/index.js'
 
-const ref = (since: number): LeaseRef => ({ lease: Keypair.generate().publicKey, since })
+const ref = (since: number): KeyedLease => ({
+  key: leaseKey({ lease: Keypair.generate().publicKey.toBase58(), openedAt: 900 }),
+  since,
+})
 
 describe('attestationInterval', () => {
   it('defaults to half the gap, rounded down to whole seconds', () => {
@@ -41,32 +44,32 @@ describe('due', () => {
   it('is due once the interval has passed since service began, up to now', () => {
     const a = ref(1_000)
     expect(due([a], new Map(), 1_299, 300)).toEqual([])
-    expect(due([a], new Map(), 1_300, 300)).toEqual([{ lease: a.lease.toBase58(), until: 1_300 }])
+    expect(due([a], new Map(), 1_300, 300)).toEqual([{ key: a.key, until: 1_300 }])
   })
 
   it('counts from the last covered time (settled or queued), not from the start', () => {
     const a = ref(1_000)
-    const covered = new Map([[a.lease.toBase58(), 1_300]])
+    const covered = new Map([[a.key, 1_300]])
     expect(due([a], covered, 1_599, 300)).toEqual([])
-    expect(due([a], covered, 1_650, 300)).toEqual([{ lease: a.lease.toBase58(), until: 1_650 }])
+    expect(due([a], covered, 1_650, 300)).toEqual([{ key: a.key, until: 1_650 }])
   })
 
   it('a lease taken over later than its last settlement is billed from the take-over', () => {
     const a = ref(2_000)
     // settledUntil of the previous provider is older than our start: we bill from our start.
-    expect(due([a], new Map([[a.lease.toBase58(), 1_500]]), 2_100, 300)).toEqual([])
+    expect(due([a], new Map([[a.key, 1_500]]), 2_100, 300)).toEqual([])
   })
 
   it('selects only the leases that are due, each up to now', () => {
     const [a, b, c] = [ref(1_000), ref(1_200), ref(900)]
-    const covered = new Map([[c.lease.toBase58(), 1_250]])
+    const covered = new Map([[c.key, 1_250]])
     const out = due([a, b, c], covered, 1_320, 300)
-    expect(out).toEqual([{ lease: a.lease.toBase58(), until: 1_320 }])
+    expect(out).toEqual([{ key: a.key, until: 1_320 }])
   })
 
   it('never produces an attestation that is not after the last one', () => {
     const a = ref(1_000)
     expect(due([a], new Map(), 1_000, 1)).toEqual([])
-    expect(due([a], new Map([[a.lease.toBase58(), 1_500]]), 1_400, 1)).toEqual([])
+    expect(due([a], new Map([[a.key, 1_500]]), 1_400, 1)).toEqual([])
   })
 })
