@@ -86,10 +86,15 @@ async function main(): Promise<void> {
   const lease = String(run.lease)
   progress(`lease ${lease}: ${run.state} at ${run.endpoint}`)
 
-  step(`Load: 5 requests/s of ${MODEL} through the consumer's endpoint lookup (chain → operator → signed status)`)
+  step(`Load: 5 requests/s of ${MODEL} through the consumer's gateway (synkti gateway ${lease.slice(0, 8)}…)`)
   const generator = load(c, lease)
-  await new Promise((r) => setTimeout(r, 4_000))
-  progress(`${generator.stats.succeeded}/${generator.stats.sent} answered so far`)
+  const gatewayUrl = await generator.gateway.url
+  progress(`one URL for the application: ${gatewayUrl} (it follows chain → provider → operator → signed status)`)
+  await waitUntil('a receipt the node kept', async () => generator.gateway.receipted().receipts || null, 60_000)
+  const early = generator.gateway.receipted()
+  progress(
+    `${generator.stats.succeeded}/${generator.stats.sent} answered so far; the gateway signed ${early.receipts} receipt(s) for ${early.seconds} s it was served`,
+  )
 
   step(`Spot interruption: AWS (amazon-ec2-metadata-mock) posts a notice to ${spot.spec.name}`)
   const failover = await preempt(c, progress)
@@ -101,12 +106,18 @@ async function main(): Promise<void> {
     `on chain: the lease now pays ${taker?.spec.name ?? onChain.provider.toBase58()} (migrations: ${onChain.migrationCount})`,
   )
   await waitUntil(
-    'the load to reach the new endpoint',
+    'the gateway to forward to the new machine',
     async () => (generator.stats.endpoints.length >= 2 ? true : null),
     30_000,
   )
-  await new Promise((r) => setTimeout(r, 3_000))
+  const moved = generator.gateway.receipted().receipts
+  await waitUntil(
+    'a receipt the taker kept',
+    async () => generator.gateway.receipted().receipts > moved || null,
+    60_000,
+  )
   const stats = await generator.stop()
+  const receipted = generator.gateway.receipted()
 
   step('The consumer closes the lease (synkti job stop): final settlement and refund')
   const duringLease = await balances(c, new PublicKey(lease))
@@ -124,7 +135,10 @@ async function main(): Promise<void> {
   )
   console.log('\n  Requests')
   console.log(
-    `    sent ${stats.sent}, succeeded ${stats.succeeded}, failed ${stats.failed} (retried once after a move: ${stats.retried})`,
+    `    sent ${stats.sent} through the gateway, succeeded ${stats.succeeded}, failed ${stats.failed}, retried by the application ${stats.retried}`,
+  )
+  console.log(
+    `    receipts: ${receipted.receipts} signed by the consumer's gateway and kept by the serving node, for ${receipted.seconds} s of service`,
   )
   console.log('\n  Token balances (payment mint, base units)      before        after')
   console.log(
@@ -154,6 +168,7 @@ async function main(): Promise<void> {
   )
   if (!conserved) throw new Error('funds not conserved')
   if (failover.outcome !== 'restored') throw new LeaseNotServableError(lease, `failover ${failover.outcome}`)
+  if (stats.failed > 0) throw new Error(`${stats.failed} requests failed through the gateway`)
 }
 
 main().then(

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
  * A steady stream of completion requests against a job that may move. A request that fails
  * (the old machine drained, a connection refused) asks for the endpoint again and retries once;
  * it counts as failed only when the retry fails too — what a client with one retry sees.
+ * Through a gateway there should be nothing to retry: `retried` counts what it let through.
  */
 
 export interface LoadStats {
@@ -20,6 +21,11 @@ export interface LoadInit {
   model: string
   ratePerSec: number
   timeoutMs?: number
+  /**
+   * Which machine answered: behind a gateway the URL stays the same while the job moves, so
+   * the gateway says where it forwards (default: the URL itself).
+   */
+  servedBy?: () => string | null
 }
 
 export class LoadGenerator {
@@ -75,7 +81,8 @@ export class LoadGenerator {
       if (!response.ok) return false
       await response.json()
       this.stats.succeeded++
-      if (!this.stats.endpoints.includes(endpoint)) this.stats.endpoints.push(endpoint)
+      const servedBy = this.init.servedBy?.() ?? endpoint
+      if (!this.stats.endpoints.includes(servedBy)) this.stats.endpoints.push(servedBy)
       return true
     } catch {
       return false

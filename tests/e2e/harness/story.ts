@@ -4,7 +4,7 @@ import { escrowAddress } from '@synkti/market'
 import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { startLocalnet } from '../../../localnet/src/ts/index.js'
 import { Imds } from './aemm.js'
-import { resolveEndpoint } from './endpoint.js'
+import { type RunningGateway, startGateway } from './gateway.js'
 import { LoadGenerator, type LoadStats } from './load.js'
 import { NODE, REPO, SYNKTI_BIN } from './paths.js'
 import { type JsonLine, ProcessGroup, runJson } from './processes.js'
@@ -39,7 +39,7 @@ export interface Cast {
   imdsOf: Map<string, Imds>
   providers: RunningProvider[]
   consumer: { keypair: Keypair; path: string; token: PublicKey }
-  /** the consumer's in-process P2P client, for the load generator's endpoint lookups */
+  /** the consumer's in-process P2P client, for the harness's own looks at the nodes' signed status */
   p2p: SynktiNode
   stop(): Promise<void>
 }
@@ -302,15 +302,40 @@ export function failoverResult(cast: Cast, victim: RunningProvider, end: JsonLin
   }
 }
 
-/** Load against the lease's job, following it wherever the chain says it is. */
-export function load(cast: Cast, lease: string, ratePerSec = 5): LoadGenerator {
+/** A `synkti gateway` for `lease`, run by the cast's consumer. */
+export function gateway(cast: Cast, lease: string, options: Parameters<typeof startGateway>[2] = {}): RunningGateway {
+  return startGateway(
+    {
+      group: cast.group,
+      rpcUrl: cast.world.rpcUrl,
+      market: cast.world.market.toBase58(),
+      consumerPath: cast.consumer.path,
+      bootstrap: cast.providers.flatMap((p) => p.addrs.slice(0, 1)),
+    },
+    lease,
+    options,
+  )
+}
+
+export type GatewayLoad = LoadGenerator & { gateway: RunningGateway }
+
+/**
+ * Load against the lease's job through the consumer's gateway (one URL wherever the job runs;
+ * it signs receipts for what it was served). `stats.endpoints` are the machines the gateway
+ * forwarded to. The gateway ends by itself when the lease does.
+ */
+export function load(cast: Cast, lease: string, ratePerSec = 5): GatewayLoad {
+  const gw = gateway(cast, lease)
   const generator = new LoadGenerator({
-    resolve: () => resolveEndpoint(cast.world.client, cast.p2p, lease),
+    resolve: () => gw.url,
+    servedBy: gw.endpoint,
     model: MODEL,
     ratePerSec,
+    // the gateway holds a request through a failover for up to its own deadline (60 s)
+    timeoutMs: 90_000,
   })
   generator.start()
-  return generator
+  return Object.assign(generator, { gateway: gw })
 }
 
 export async function waitUntil<T>(
