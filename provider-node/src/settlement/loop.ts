@@ -48,9 +48,11 @@ export interface SettlementLoopInit {
 
 /**
  * Why the node must stop serving a lease it still lists: service from here on would be free.
- * `lease-reopened`: the account at the address is a later lease than the one the node serves.
+ * `disputed`: the consumer disputed it (billing stopped when the dispute opened; v2 does not
+ * bill into the frozen balance). `lease-reopened`: the account at the address is a later lease
+ * than the one the node serves.
  */
-export type StopReason = 'lease-reopened'
+export type StopReason = 'disputed' | 'lease-reopened'
 
 export type SettlementEvent =
   | { kind: 'interval'; intervalSec: number; gapSecs: number }
@@ -475,11 +477,12 @@ class Loop implements SettlementLoop {
     })
     await this.queue.remove(key, until)
     this.retryAt.delete(key)
-    // Closed, migrated away or reopened: not ours to attest again, even while the node still lists it.
+    // Closed, migrated away, disputed or reopened: not ours to attest again, even while the node still lists it.
     if (reason !== 'already-settled') this.ended.add(key)
     // The address holds another lease now: the next ref without an open time reads it afresh.
     if (reason === 'lease-reopened' && this.openedAt.get(lease) === openedAt) this.openedAt.delete(lease)
     this.emit({ kind: 'dropped', lease, openedAt, until, reason, error })
+    if (reason === 'disputed') this.signalStop(item, 'disputed')
     return { outcome: 'dropped', network: false }
   }
 

@@ -16,6 +16,12 @@ export type DropReason =
   | 'lease-reopened'
   /** The lease stalled (no activity within the gap): the chain no longer takes our word for it. */
   | 'stalled'
+  /**
+   * The consumer disputed the lease: billing stopped when the dispute opened (the program takes
+   * no attestation of a disputed lease), and the ruling settles the rest — Release pays up to the
+   * dispute, Refund claws back. Nothing queued can be sent, and service from here is unpaid.
+   */
+  | 'disputed'
   /** The lease migrated to another provider: the hand-off settled our share. */
   | 'migrated-away'
   /** The chain's `settledUntil` already reaches `until` (e.g. it confirmed before a crash). */
@@ -30,6 +36,8 @@ export const MOOT_ERRORS: Readonly<Record<string, DropReason>> = {
   AttestationNotAfterLastError: 'already-settled',
   LeaseStalledError: 'stalled',
   AttestationPastGapError: 'stalled',
+  // A dispute opened between our read and our send.
+  LeaseDisputedError: 'disputed',
 }
 
 export type Disposition =
@@ -78,7 +86,7 @@ export function planAttestation(
   if (!lease.provider.equals(provider)) return { kind: 'drop', reason: 'migrated-away' }
   if (lease.settledUntil >= until) return { kind: 'drop', reason: 'already-settled' }
   if (lease.status.kind === 'open') return { kind: 'wait', error: 'LeaseNotActiveError' }
-  if (lease.status.kind === 'disputed') return { kind: 'wait', error: 'LeaseDisputedError' }
+  if (lease.status.kind === 'disputed') return { kind: 'drop', reason: 'disputed' }
   const available = lease.deposited - lease.paidToProviders - lease.feesPaid
   const affordableSeconds = lease.pricePerSecond > 0n ? available / lease.pricePerSecond : 0n
   const affordableUntil = lease.settledUntil + Number(affordableSeconds)

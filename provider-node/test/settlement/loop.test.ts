@@ -174,6 +174,46 @@ describe('settlement loop on localnet', () => {
     expect((await client.fetchLease(lease)).paidToProviders).toBe(0n)
   })
 
+  it('a disputed lease is never served for free: the item is dropped as disputed, the node told to stop, Release pays up to the dispute', async () => {
+    const { m, p, c } = await parties.trio()
+    const { lease, acceptedAt } = await parties.activeLease(c, p, 5_000_000n)
+    const events: SettlementEvent[] = []
+    await using loop = await loopOf(p, [{ lease, since: acceptedAt }], { onEvent: (e) => events.push(e) })
+    await passTime(30)
+    expect(await loop.flush()).toMatchObject({ attested: 1 })
+    const paid = await parties.earned(p)
+    await passTime(20)
+    const { events: opened } = await client.openDispute({ consumer: c.kp, lease, evidenceHash: new Uint8Array(32) })
+    const dispute = opened.find((e) => e.name === 'DisputeOpened')
+    if (dispute?.name !== 'DisputeOpened') throw new Error('no DisputeOpened event')
+    const frozen = await client.fetchLease(lease)
+    await passTime(20)
+
+    // The node still lists the lease (it has not noticed): the loop queues, reads, drops, says stop.
+    expect(await loop.flush()).toMatchObject({ enqueued: 1, attested: 0, dropped: 1 })
+    const { openedAt } = frozen
+    expect(events.filter((e) => e.kind === 'dropped' || e.kind === 'stop')).toEqual([
+      expect.objectContaining({ kind: 'dropped', lease: lease.toBase58(), openedAt, reason: 'disputed' }),
+      { kind: 'stop', lease: lease.toBase58(), openedAt, reason: 'disputed' },
+    ])
+    // Nothing billed into the frozen balance, and nothing queued for it again.
+    const after = await client.fetchLease(lease)
+    expect(after.paidToProviders).toBe(frozen.paidToProviders)
+    expect(after.settledUntil).toBe(frozen.settledUntil)
+    expect(await parties.earned(p)).toBe(paid)
+    await passTime(300)
+    expect(await loop.tick()).toMatchObject({ enqueued: 0, attested: 0, dropped: 0 })
+    expect(events.filter((e) => e.kind === 'stop')).toHaveLength(1)
+
+    // Release: the provider is paid from its last settlement up to the dispute, and takes the bond.
+    const { events: ruled } = await client.resolveDispute({ arbiter: m.arbiter, lease, verdict: 'release' })
+    const ended = ruled.find((e) => e.name === 'LeaseEnded')
+    if (ended?.name !== 'LeaseEnded') throw new Error('no LeaseEnded event')
+    expect(ended.data.seconds).toBe(BigInt(dispute.data.openedAt - frozen.settledUntil))
+    expect(ended.data.bond).toBe(m.params.disputeBond)
+    expect(await parties.earned(p)).toBe(paid + NET_PER_SECOND * ended.data.seconds + ended.data.bond)
+  })
+
   it('an item the chain cannot take yet stays, backing off, with the refusal named', async () => {
     const { p, c } = await parties.trio()
     const { lease } = await parties.openLease(c, p, 5_000_000n) // opened, never accepted

@@ -80,18 +80,25 @@ describe('planAttestation', () => {
       kind: 'wait',
       error: 'LeaseNotActiveError',
     })
-    expect(
-      planAttestation(
-        at(1_300),
-        lease({ status: { kind: 'disputed', openedAt: 1_200, endedAt: null } }),
-        us,
-        1_310,
-        GAP,
-      ),
-    ).toEqual({
-      kind: 'wait',
-      error: 'LeaseDisputedError',
-    })
+  })
+
+  it('drops an item of a disputed lease: billing stopped at the dispute, the ruling settles the rest', () => {
+    // Escrow, clock and gap would all allow it: the dispute alone stops it (no billing into the frozen balance).
+    for (const status of [
+      { kind: 'disputed', openedAt: 1_200, endedAt: null },
+      { kind: 'disputed', openedAt: 1_250, endedAt: 1_240 },
+    ] as const) {
+      expect(planAttestation(at(1_300), lease({ status }), us, 1_310, GAP)).toEqual({
+        kind: 'drop',
+        reason: 'disputed',
+      })
+      // with the consumer's receipt too
+      const receipt = { from: 1_000, until: 1_300 }
+      expect(planAttestation(at(1_300), lease({ status }), us, 1_310, GAP, receipt)).toEqual({
+        kind: 'drop',
+        reason: 'disputed',
+      })
+    }
   })
 
   it('attests what escrow still covers and keeps the rest (partial)', () => {
@@ -180,6 +187,8 @@ describe('dispositionOf', () => {
       kind: 'drop',
       reason: 'already-settled',
     })
+    // a dispute opened between the read and the send
+    expect(dispositionOf(new ProgramErrors.LeaseDisputed())).toEqual({ kind: 'drop', reason: 'disputed' })
   })
 
   it('keeps an item on network failures, flagged as such', () => {
@@ -190,7 +199,6 @@ describe('dispositionOf', () => {
 
   it('keeps an item on every other refusal (it may succeed later or needs the operator)', () => {
     for (const err of [
-      new ProgramErrors.LeaseDisputed(),
       new ProgramErrors.AttestationExceedsDeposit(),
       new ProgramErrors.AttestationInFuture(),
       new ProgramErrors.Unauthorized(),
