@@ -4,6 +4,8 @@
  */
 import { PublicKey } from '@solana/web3.js'
 import { LeaseNotServableError } from '../provider-node/src/node/errors.js'
+import type { JsonLine } from '../tests/e2e/harness/processes.js'
+import type { RunningProvider } from '../tests/e2e/harness/provider.js'
 import {
   assemble,
   balances,
@@ -26,6 +28,15 @@ function step(text: string): void {
 }
 const progress = (line: string) => console.log(`          ${line}`)
 const fmt = (n: bigint) => n.toLocaleString('en-US')
+
+/** The serving node's first attestation of `lease` that the consumer's receipt backs. */
+function attestedOnReceipt(provider: RunningProvider, lease: string): Promise<JsonLine> {
+  return provider.proc.waitFor(
+    `an attestation of ${lease} backed by the gateway's receipt`,
+    (l) => l.event === 'settlement-attested' && l.lease === lease && l.verified === true,
+    90_000,
+  )
+}
 
 let cast: Cast | undefined
 let stopping = false
@@ -90,10 +101,13 @@ async function main(): Promise<void> {
   const generator = load(c, lease)
   const gatewayUrl = await generator.gateway.url
   progress(`one URL for the application: ${gatewayUrl} (it follows chain → provider → operator → signed status)`)
-  await waitUntil('a receipt the node kept', async () => generator.gateway.receipted().receipts || null, 60_000)
+  const paidOnReceipt = await attestedOnReceipt(spot, lease)
   const early = generator.gateway.receipted()
   progress(
     `${generator.stats.succeeded}/${generator.stats.sent} answered so far; the gateway signed ${early.receipts} receipt(s) for ${early.seconds} s it was served`,
+  )
+  progress(
+    `${spot.spec.name} attested ${String(paidOnReceipt.seconds)} s with the consumer's receipt: paid at once, not held back`,
   )
 
   step(`Spot interruption: AWS (amazon-ec2-metadata-mock) posts a notice to ${spot.spec.name}`)
@@ -110,12 +124,10 @@ async function main(): Promise<void> {
     async () => (generator.stats.endpoints.length >= 2 ? true : null),
     30_000,
   )
-  const moved = generator.gateway.receipted().receipts
-  await waitUntil(
-    'a receipt the taker kept',
-    async () => generator.gateway.receipted().receipts > moved || null,
-    60_000,
-  )
+  if (taker !== undefined) {
+    const paid = await attestedOnReceipt(taker, lease)
+    progress(`${taker.spec.name} attested ${String(paid.seconds)} s with the consumer's receipt`)
+  }
   const stats = await generator.stop()
   const receipted = generator.gateway.receipted()
 
@@ -169,6 +181,10 @@ async function main(): Promise<void> {
   if (!conserved) throw new Error('funds not conserved')
   if (failover.outcome !== 'restored') throw new LeaseNotServableError(lease, `failover ${failover.outcome}`)
   if (stats.failed > 0) throw new Error(`${stats.failed} requests failed through the gateway`)
+  const verified = await Promise.all(
+    c.providers.map(async (p) => (await c.world.client.fetchProvider(p.provider)).reputation.secondsVerified),
+  )
+  if (verified.reduce((a, s) => a + s, 0n) === 0n) throw new Error('no second was paid on a receipt')
 }
 
 main().then(
