@@ -1,13 +1,17 @@
 import type { PublicKey } from '@solana/web3.js'
 import type { NodeStatus } from '@synkti/jobs'
 import type { MarketClient, Provider } from '@synkti/market'
+import type { Startable } from './components.js'
+
+/** How often the node re-reads its provider account. */
+const CHAIN_REFRESH_MS = 3_000
 
 /**
  * The node's on-chain account as last read: stake, status, reputation and earnings for the
  * status document. Refreshed in the background so /status never waits on the RPC; `null`
  * while the RPC has not answered (the status says so rather than showing stale zeros).
  */
-export class ChainState {
+export class ChainState implements Startable {
   private last: Provider | null = null
   private missing = false
   private lastError: string | null = null
@@ -16,6 +20,7 @@ export class ChainState {
   constructor(
     private readonly client: MarketClient,
     private readonly provider: PublicKey,
+    private readonly everyMs = CHAIN_REFRESH_MS,
   ) {}
 
   async refresh(): Promise<Provider | null> {
@@ -33,8 +38,10 @@ export class ChainState {
     return this.last
   }
 
-  start(everyMs: number): void {
-    this.timer = setInterval(() => void this.refresh(), everyMs)
+  /** Reads the account once (the status has it from the start), then every `everyMs`. */
+  async start(): Promise<void> {
+    await this.refresh()
+    this.timer = setInterval(() => void this.refresh(), this.everyMs)
     this.timer.unref()
   }
 

@@ -135,6 +135,33 @@ export class PublishTimeoutError extends Error {
   }
 }
 
+/**
+ * A provider record names a provider account other than the one the chain gives its operator:
+ * a false statement about itself (or a stale one after a re-registration); not planned with.
+ */
+export class RecordNamesAnotherProviderError extends Error {
+  override name = 'RecordNamesAnotherProviderError'
+  constructor(
+    readonly operator: string,
+    readonly named: string,
+    readonly onChain: string,
+    message = `the record of operator ${operator} names provider ${named}; the chain gives it ${onChain}`,
+  ) {
+    super(message)
+  }
+}
+
+/** A part of the node was used before the node started it (or after a failed start). */
+export class NodeNotStartedError extends Error {
+  override name = 'NodeNotStartedError'
+  constructor(
+    readonly part: string,
+    message = `the node's ${part} has not started`,
+  ) {
+    super(message)
+  }
+}
+
 /** The node's config file is missing a value it needs, or has a bad one. */
 export class InvalidNodeConfigError extends Error {
   override name = 'InvalidNodeConfigError'

@@ -12,6 +12,8 @@ import {
   type FailoverTarget,
   type PlanChoice,
 } from '../failover/index.js'
+import { RecordNamesAnotherProviderError } from './errors.js'
+import type { NodeLog } from './events.js'
 
 /** How often the giver asks the taker whether the job is there / healthy yet. */
 const POLL_MS = 250
@@ -48,7 +50,7 @@ export interface NodeFailoverDeps {
   coSign(transaction: Uint8Array): Promise<string>
   drainOld(lease: string, to: string | null): Promise<void>
   plan(job: FailoverJob, candidates: readonly FailoverCandidate[]): PlanChoice
-  log(event: string, fields: Record<string, unknown>): void
+  log: NodeLog
 }
 
 /**
@@ -86,6 +88,11 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
         others.map(async (p): Promise<FailoverCandidate> => {
           const operator = p.operator.toBase58()
           const { record } = await p2p.getRecord(deps.market, operator, { signal })
+          // a record speaks for the account it names; one naming another account than the chain
+          // gives its operator says something false about itself, and is not planned with
+          if (record.provider !== undefined && record.provider !== p.address.toBase58()) {
+            throw new RecordNamesAnotherProviderError(operator, record.provider, p.address.toBase58())
+          }
           // the record is the provider's word on capability, load and addresses; the price that
           // would be paid is the chain's, so the planner ranks by that
           // the round trip from here stands for the distance to the consumer this node served
@@ -112,12 +119,17 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
       const unreachable = found.flatMap((r) =>
         r.status === 'rejected' && r.reason instanceof PeerUnreachableError ? [r.reason.operator] : [],
       )
-      deps.log('failover-candidates', {
+      const misnamed = found.flatMap((r) =>
+        r.status === 'rejected' && r.reason instanceof RecordNamesAnotherProviderError ? [r.reason.operator] : [],
+      )
+      deps.log({
+        event: 'failover-candidates',
         lease: lease(),
         registered: others.length,
         overCap,
         reachable: candidates.map((c) => c.target.operator),
         unreachable,
+        misnamed,
       })
       return candidates
     },
@@ -187,19 +199,21 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
     now: () => Date.now(),
 
     log(entry) {
+      // the entry's own `at` would overwrite the log line's time: the drain's is `drainedAt`
       if (entry.event === 'phase') {
-        deps.log('failover-phase', {
+        deps.log({
+          event: 'failover-phase',
           id: entry.id,
           lease: entry.lease,
           phase: entry.ended.kind,
           durationMs: entry.durationMs,
           next: entry.next,
         })
+      } else if (entry.event === 'resumed') {
+        deps.log({ event: 'failover-resumed', id: entry.id, lease: entry.lease, phase: entry.phase })
       } else {
-        // the entry's own `event` and `at` would overwrite the log line's name and time
-        const { event, ...rest } = entry
-        const { at, ...fields } = rest as typeof rest & { at?: number }
-        deps.log(`failover-${event}`, at === undefined ? fields : { ...fields, drainedAt: at })
+        const { id, lease, at, outcome } = entry
+        deps.log({ event: 'failover-old-drained', id, lease, drainedAt: at, outcome })
       }
     },
   }

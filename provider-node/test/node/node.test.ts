@@ -3,6 +3,7 @@ import { Keypair, PublicKey } from '@solana/web3.js'
 import { jobOfLease, jobSpecHash, parseNodeStatus, requirementOf } from '@synkti/jobs'
 import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { NodeEvent } from '../../src/node/events.js'
 import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties, passTime } from '../support/chain.js'
@@ -83,6 +84,17 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     // the signed status over P2P says the same
     const signed = await consumer.protocols.askStatus(a.p2p.peerId)
     expect(jobOfLease(parseNodeStatus(signed.body.status), address)?.endpoint).toBe(endpoint)
+  })
+
+  it('publishes a signed record that names the provider account it speaks for', async () => {
+    const market = m.key.toBase58()
+    let found: Awaited<ReturnType<SynktiNode['getRecord']>> | undefined
+    for (let i = 0; i < 100 && found === undefined; i++) {
+      // getRecord verifies the signature, which covers `provider`
+      found = await consumer.getRecord(market, b.address).catch(() => undefined)
+      if (found === undefined) await sleep(200)
+    }
+    expect(found?.record).toMatchObject({ market, operator: b.address, provider: steady.key.toBase58() })
   })
 
   it('refuses bad submissions by name and starts nothing', async () => {
@@ -230,7 +242,7 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     await g.stop()
     // the record is still in the DHT, and the chain still lists the provider: only a probe tells
     expect((await a.p2p.getRecord(market, g.address)).record.operator).toBe(g.address)
-    const logged: Record<string, unknown>[] = []
+    const logged: NodeEvent[] = []
     const effects = nodeFailoverEffects(
       {
         client,
@@ -242,7 +254,7 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
         coSign: () => Promise.reject(new Error('not offered')),
         drainOld: () => Promise.resolve(),
         plan: () => ({ ok: false, detail: 'not planned' }),
-        log: (event, fields) => logged.push({ event, ...fields }),
+        log: (event) => logged.push(event),
       },
       await lease(),
     )

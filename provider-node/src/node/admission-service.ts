@@ -1,0 +1,111 @@
+import { type JobSpec, requirementOf } from '@synkti/jobs'
+import type { Lease } from '@synkti/market'
+import type { JobDecision, JobRequest } from '@synkti/p2p'
+import { PreflightFailedError } from '../preflight/errors.js'
+import { type Operation, runPreflight } from '../preflight/index.js'
+import { type AdmissionContext, admitJob } from './admission.js'
+import type { NodeComponents } from './components.js'
+import { refusal } from './errors.js'
+import { fetchLease } from './lease-lookup.js'
+import { preflightEnv } from './preflight-env.js'
+
+export interface AdmissionComponents
+  extends Pick<NodeComponents, 'config' | 'operator' | 'client' | 'jobs' | 'context' | 'log'> {
+  /** the P2P node's connections once it exists (the preflight's `peers` item); undefined before */
+  peers(): { connected: () => number; bootstrap: number } | undefined
+}
+
+/**
+ * Admission: whether this node takes new work, the Banker's check before each operation, and
+ * `/synkti/job/1.0.0` (observe the lease, spec, fit and preflight, then accept on chain, then
+ * start). Only paid work gets in: the decision itself is the pure `admitJob`; this service
+ * gathers what it needs and acts on the answer. The hand-off taker asks it too.
+ */
+export class AdmissionService {
+  private admittingNow = true
+
+  constructor(private readonly components: AdmissionComponents) {}
+
+  get admitting(): boolean {
+    return this.admittingNow
+  }
+
+  /** Stops taking new work (draining before a failover or a shutdown). */
+  stopAdmitting(): void {
+    if (!this.admittingNow) return
+    this.admittingNow = false
+    this.components.log({ event: 'admitting', admitting: false })
+  }
+
+  /** The Banker's check for `operation`; throws PreflightFailedError (with the report) when an item fails. */
+  async gate(operation: Operation, spec?: JobSpec): Promise<void> {
+    await gate(this.components, operation, spec)
+  }
+
+  /** What this node knows about itself when it decides on `lease` (a submission or a hand-off). */
+  async contextFor(lease: Lease): Promise<AdmissionContext> {
+    const { config, client, jobs, context } = this.components
+    const market = await client.fetchMarket(lease.market)
+    return {
+      provider: config.provider,
+      capability: config.capability,
+      admitting: this.admittingNow && context.role === 'worker',
+      allowCommands: config.allowCommands,
+      usedVramGb: jobs.usedVramGb(),
+      pricePerSecond: BigInt(config.pricePerSecond),
+      gapSecs: market.maxAttestationGapSecs,
+    }
+  }
+
+  /** `/synkti/job/1.0.0`: observe (lease, spec, fit, preflight), then accept on chain, then start. */
+  async onJob(request: JobRequest): Promise<JobDecision> {
+    const { client, operator, jobs, log } = this.components
+    try {
+      const lease = await fetchLease(client, request.lease)
+      const admission = admitJob(
+        { lease: request.lease, consumer: request.consumer, spec: request.spec },
+        lease,
+        await this.contextFor(lease),
+      )
+      let since = lease.settledUntil
+      if (admission.accept) {
+        await this.gate('accept-lease', admission.spec)
+        const { events } = await client.acceptLease({ operator, lease: lease.address })
+        const accepted = events.find((e) => e.name === 'LeaseAccepted')
+        if (accepted?.name === 'LeaseAccepted') since = accepted.data.acceptedAt
+        log({ event: 'lease-accepted', lease: request.lease, since })
+      }
+      jobs.start(request.lease, request.consumer, admission.spec, since)
+      return { accepted: true, jobId: request.lease }
+    } catch (err) {
+      log({ event: 'job-refused', lease: request.lease, reason: refusal(err) })
+      return { accepted: false, reason: refusal(err) }
+    }
+  }
+}
+
+/**
+ * The Banker's check for `operation`, logged; throws PreflightFailedError (with the report)
+ * when an item fails. The node runs it for `start` before any service exists.
+ */
+export async function gate(
+  components: Pick<AdmissionComponents, 'config' | 'client' | 'log' | 'peers'>,
+  operation: Operation,
+  spec?: JobSpec,
+): Promise<void> {
+  const { config, client, log } = components
+  const report = await runPreflight(
+    operation,
+    preflightEnv(config, client, components.peers()),
+    spec === undefined
+      ? undefined
+      : { requirement: requirementOf(spec), ...(spec.run.kind === 'command' ? { command: spec.run.command } : {}) },
+  )
+  log({
+    event: 'preflight',
+    operation,
+    ok: report.ok,
+    failed: report.checks.filter((c) => c.status.kind === 'failed').map((c) => c.id),
+  })
+  if (!report.ok) throw new PreflightFailedError(report)
+}

@@ -1,0 +1,127 @@
+import type { InterruptionEvent, RuntimeContext } from '@synkti/cloud'
+import type { FailoverPhaseKind, FailoverView, JobSpec, JobView } from '@synkti/jobs'
+import type { NodeRole } from '../context/index.js'
+import type { Operation } from '../preflight/index.js'
+import type { SettlementEvent } from '../settlement/index.js'
+
+/**
+ * Every line the node logs, as one discriminated union on `event`: the CLI prints them as JSON
+ * lines (`run --json` adds `at`), the end-to-end harness waits on them. A field renamed or an
+ * event dropped here fails the harness's type check instead of a wait timing out. Fields are
+ * the wire form: amounts are decimal strings, times ISO strings or unix seconds as named.
+ */
+
+/** `{ a: 1 } & { b: 2 }` shown as `{ a: 1; b: 2 }`. */
+type Flat<T> = { [K in keyof T]: T[K] }
+/** JSON lines carry bigints as decimal strings. */
+type Wire<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] }
+
+// ── life cycle ───────────────────────────────────────────────────────────────
+
+export type LifecycleEvent =
+  | { event: 'context'; kind: RuntimeContext['kind']; role: NodeRole; reason: string }
+  | { event: 'preflight'; operation: Operation; ok: boolean; failed: string[] }
+  | { event: 'api'; url: string }
+  | { event: 'started'; operator: string; peerId: string; addrs: string[]; api: string }
+  | { event: 'admitting'; admitting: boolean }
+  | { event: 'protocol-error'; protocol: string; error: string }
+  | { event: 'prognostics-error'; error: string }
+  | { event: 'spare-preselected'; operator: string; risk: number }
+  | { event: 'stopped' }
+  /** logged by `synkti-provider run` when SIGINT/SIGTERM arrives, before the node stops */
+  | { event: 'signal'; signal: NodeJS.Signals }
+
+// ── the node's record on the DHT ─────────────────────────────────────────────
+
+export type RecordEvent = { event: 'published'; jobs: number } | { event: 'publish-deferred'; error: string }
+
+// ── jobs and leases ──────────────────────────────────────────────────────────
+
+export type JobEvent =
+  /** a job changed state (its whole view) */
+  | Flat<{ event: 'job' } & JobView>
+  | { event: 'job-adopted'; lease: string; pid: number }
+  | { event: 'job-refused'; lease: string; reason: string }
+  /** the chain says the lease is over (or disputed, or another provider's): its job is stopped */
+  | { event: 'job-ended'; lease: string; reason: string }
+  /** chain unix seconds billing starts from */
+  | { event: 'lease-accepted'; lease: string; since: number }
+  | { event: 'receipt'; lease: string; from: number; until: number; kept: boolean }
+  | { event: 'receipt-refused'; lease: string; reason: string }
+
+// ── hand-offs (taker's side) ─────────────────────────────────────────────────
+
+export type HandoffEvent =
+  | { event: 'handoff-accepted'; lease: string; from: string }
+  | { event: 'handoff-declined'; lease: string; reason: string }
+  /** `via`: the giver's migrate_lease signature, or `chain` when the taker saw it there first */
+  | { event: 'handoff-taken'; lease: string; via: string }
+
+// ── spot watcher and failover (giver's side) ─────────────────────────────────
+
+export type FailoverNodeEvent =
+  | { event: 'spot-watching'; imds: string }
+  | { event: 'spot-interruption'; action: InterruptionEvent['action']; at: string }
+  | { event: 'spot-rebalance'; noticeAt: string }
+  | { event: 'spot-poll-failed'; error: string }
+  | { event: 'failover-skipped'; lease: string; policy: JobSpec['failover']['policy'] }
+  | { event: 'failover-corrupt'; error: string }
+  | {
+      event: 'failover-candidates'
+      lease: string
+      /** providers of the market the chain lists under the lease's price cap, this one excluded */
+      registered: number
+      overCap: string[]
+      reachable: string[]
+      unreachable: string[]
+      /** operators whose record names a provider account other than the one the chain gives them */
+      misnamed: string[]
+    }
+  | {
+      event: 'failover-phase'
+      id: string
+      lease: string
+      phase: FailoverPhaseKind
+      durationMs: number
+      next: FailoverPhaseKind
+    }
+  | { event: 'failover-resumed'; id: string; lease: string; phase: FailoverPhaseKind }
+  | { event: 'failover-old-drained'; id: string; lease: string; drainedAt: number; outcome: 'restored' | 'failed' }
+  | Flat<{ event: 'failover-end' } & FailoverView>
+  | { event: 'failover-interrupted'; lease: string; error: string }
+
+// ── settlement ───────────────────────────────────────────────────────────────
+
+/** Each settlement loop event as `settlement-<kind>`, with its fields (bigints as strings). */
+export type SettlementNodeEvent = {
+  [K in SettlementEvent['kind']]: Flat<{ event: `settlement-${K}` } & Wire<Extract<SettlementEvent, { kind: K }>>>
+}[SettlementEvent['kind']]
+
+/** One structured line of what the node did. */
+export type NodeEvent = LifecycleEvent | RecordEvent | JobEvent | HandoffEvent | FailoverNodeEvent | SettlementNodeEvent
+
+export type NodeEventName = NodeEvent['event']
+/** The event named `K`, with its fields. */
+export type NodeEventOf<K extends NodeEventName> = Extract<NodeEvent, { event: K }>
+
+/** Where a service sends its events; the node passes them to `ProviderNodeInit.log`. */
+export type NodeLog = (event: NodeEvent) => void
+
+/** The wire form of a settlement loop event. */
+export function settlementNodeEvent(event: SettlementEvent): SettlementNodeEvent {
+  const fields = Object.fromEntries(
+    Object.entries(event).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
+  ) as Wire<SettlementEvent>
+  return { event: `settlement-${event.kind}`, ...fields } as SettlementNodeEvent
+}
+
+/**
+ * A type guard for the event named `name` (and, optionally, more): what the end-to-end harness
+ * waits on. `line` is anything parsed from a JSON line; only its `event` is trusted here.
+ */
+export function isNodeEvent<K extends NodeEventName>(
+  name: K,
+  where: (event: NodeEventOf<K>) => boolean = () => true,
+): (line: { event?: unknown }) => line is NodeEventOf<K> {
+  return (line): line is NodeEventOf<K> => line.event === name && where(line as NodeEventOf<K>)
+}

@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { signProviderRecord } from '@synkti/p2p'
+import type { AdmissionService } from './admission-service.js'
+import { addressOf, type NodeComponents, type Startable } from './components.js'
+import { PublishTimeoutError, refusal } from './errors.js'
+import type { P2pService } from './p2p-service.js'
+import { nextSeq, nodeRecord } from './record.js'
+
+/** How often the record is re-published whether or not anything changed. */
+const RECORD_REFRESH_MS = 60_000
+const REPUBLISH_DEBOUNCE_MS = 1_000
+/** A record put or provide that has not settled by then is abandoned and tried again. */
+const PUBLISH_TIMEOUT_MS = 20_000
+const PUBLISH_RETRY_MS = 5_000
+
+export interface RecordPublisherComponents
+  extends Pick<NodeComponents, 'config' | 'operator' | 'privateKey' | 'jobs' | 'log'> {
+  p2p: Pick<P2pService, 'node' | 'current'>
+  admission: Pick<AdmissionService, 'admitting'>
+}
+
+/**
+ * Keeps this node's signed record on the DHT (naming the provider account it speaks for) and,
+ * while it admits work, its capability key announced. Apart from the rest because peers plan
+ * with the load in the record: a change of jobs goes out within a second, a refresh every
+ * minute, and a DHT that does not answer is retried without holding anything else up.
+ */
+export class RecordPublisher implements Startable {
+  private lastSeq = 0
+  private refreshTimer: NodeJS.Timeout | undefined
+  private republishTimer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  constructor(private readonly components: RecordPublisherComponents) {}
+
+  /** The first node of a network has nobody to store its record with yet: it publishes in the background. */
+  start(): void {
+    void this.publish()
+    this.refreshTimer = setInterval(() => void this.publish(), RECORD_REFRESH_MS)
+    this.refreshTimer.unref()
+  }
+
+  /** Peers plan with the load in this node's record: a change of jobs is published within a second. */
+  republishSoon(delayMs = REPUBLISH_DEBOUNCE_MS): void {
+    if (this.components.p2p.current === undefined || this.republishTimer !== undefined || this.stopped) return
+    this.republishTimer = setTimeout(() => {
+      this.republishTimer = undefined
+      void this.publish()
+    }, delayMs)
+    this.republishTimer.unref()
+  }
+
+  /** Signs and stores this node's record, and announces its capability key. */
+  async publish(): Promise<void> {
+    const { config, privateKey, jobs, log, admission } = this.components
+    let step: PublishTimeoutError['step'] = 'record'
+    try {
+      const work = (async () => {
+        const p2p = this.components.p2p.node
+        const seq = nextSeq(this.lastSeq, Date.now())
+        const record = nodeRecord({
+          config,
+          operator: addressOf(this.components),
+          addresses: p2p.multiaddrs,
+          jobs: jobs.live().length,
+          usedVramGb: jobs.usedVramGb(),
+          seq,
+          now: Math.floor(Date.now() / 1000),
+        })
+        // signed here rather than by p2p.publishRecord, whose statement cannot name the provider
+        await p2p.putRecord(await signProviderRecord(privateKey, record), config.market, record.operator)
+        this.lastSeq = seq
+        if (admission.admitting) {
+          step = 'announce'
+          await p2p.announce({
+            market: config.market,
+            gpuModel: config.capability.gpu.model,
+            region: config.capability.region,
+          })
+        }
+      })()
+      // a DHT query that never settles must not keep the record from going out: give up and retry
+      await Promise.race([
+        work,
+        sleep(PUBLISH_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+          throw new PublishTimeoutError(PUBLISH_TIMEOUT_MS, step)
+        }),
+      ])
+      log({ event: 'published', jobs: jobs.live().length })
+    } catch (err) {
+      // no peer yet, or a stuck query: the record goes out on a retry soon, not at the next refresh
+      log({ event: 'publish-deferred', error: refusal(err) })
+      this.republishSoon(PUBLISH_RETRY_MS)
+    }
+  }
+
+  beforeStop(): void {
+    this.stopped = true
+    clearInterval(this.refreshTimer)
+    clearTimeout(this.republishTimer)
+  }
+
+  stop(): void {
+    this.beforeStop()
+  }
+}
