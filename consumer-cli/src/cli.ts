@@ -9,6 +9,7 @@ import { describeError } from './classify.js'
 import type * as disputeOpen from './commands/dispute-open.js'
 import type * as gateway from './commands/gateway.js'
 import type * as jobLogs from './commands/job-logs.js'
+import type * as jobMove from './commands/job-move.js'
 import type * as jobRun from './commands/job-run.js'
 import type * as jobStatus from './commands/job-status.js'
 import type * as jobStop from './commands/job-stop.js'
@@ -32,10 +33,11 @@ export interface CommandOptions {
   'job logs': Omit<jobLogs.LogsOptions, 'onLine'>
   'job top-up': jobTopUp.TopUpOptions
   'job stop': jobStop.StopOptions
+  'job move': Omit<jobMove.MoveOptions, 'stateDir'> & { stateDir?: string }
   'lease list': Record<string, never>
   'lease reclaim': leaseReclaim.ReclaimOptions
   'dispute open': disputeOpen.DisputeOptions
-  gateway: Omit<gateway.GatewayOptions, 'onEvent' | 'interrupted'>
+  gateway: Omit<gateway.GatewayOptions, 'onEvent' | 'interrupted' | 'stateDir'> & { stateDir?: string }
   doctor: Record<string, never>
 }
 export type CommandName = keyof CommandOptions
@@ -203,6 +205,35 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
   onLease(job, 'stop', 'close the lease: settle what was served, refund the rest').action(
     (id: PublicKey, _o: unknown, cmd: Command) => invoke('job stop', { lease: id }, flagsOf(cmd)),
   )
+  onLease(
+    job,
+    'move',
+    "move the job to another provider, make-before-break: a new lease, healthy first, then the traffic (through the lease's gateway, if one runs), then the old lease closed",
+  )
+    .requiredOption('--spec <file>', 'the job spec the lease was opened with (its hash is checked against the lease)')
+    .option(
+      '--to <address>',
+      'provider account or operator (default: the cheapest that fits, other than this one)',
+      (v: string) => parseAddress('--to', v).toBase58(),
+    )
+    .option('--deposit <amount>', "the new lease's escrow (default: one hour at its price)", amount('--deposit'))
+    .option(
+      '--state-dir <dir>',
+      'where gateways keep their state and locks (default: SYNKTI_STATE_DIR, ~/.local/state/synkti)',
+    )
+    .action((id: PublicKey, o: { spec: string; to?: string; deposit?: bigint; stateDir?: string }, cmd: Command) =>
+      invoke(
+        'job move',
+        {
+          lease: id,
+          spec: o.spec,
+          ...(o.to !== undefined ? { to: o.to } : {}),
+          ...(o.deposit !== undefined ? { deposit: o.deposit } : {}),
+          ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
+        },
+        flagsOf(cmd),
+      ),
+    )
 
   const lease = program.command('lease').description('leases of your wallet')
   lease
@@ -234,6 +265,10 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     .option('--auto-top-up <amount>', 'top up by this much when the runway is short', amount('--auto-top-up'))
     .option('--max-spend <amount>', 'the most --auto-top-up may add in all', amount('--max-spend'))
     .option('--receipt-every <seconds>', 'how often served time is receipted', positive('--receipt-every'), 10)
+    .option(
+      '--state-dir <dir>',
+      'where the per-lease state (top-ups spent, receipts) and locks live (default: SYNKTI_STATE_DIR, ~/.local/state/synkti)',
+    )
     .action(
       (
         id: PublicKey,
@@ -244,6 +279,7 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
           autoTopUp?: bigint
           maxSpend?: bigint
           receiptEvery: number
+          stateDir?: string
         },
         cmd: Command,
       ) => {
@@ -259,6 +295,7 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
             receiptEverySec: o.receiptEvery,
             ...(o.autoTopUp !== undefined ? { autoTopUp: o.autoTopUp } : {}),
             ...(o.maxSpend !== undefined ? { maxSpend: o.maxSpend } : {}),
+            ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
           },
           flagsOf(cmd),
         )
@@ -305,6 +342,14 @@ async function execute<N extends CommandName>(
       return { result: await (await import('./commands/job-top-up.js')).run(o as CommandOptions['job top-up'], deps) }
     case 'job stop':
       return { result: await (await import('./commands/job-stop.js')).run(o as CommandOptions['job stop'], deps) }
+    case 'job move': {
+      const { resolveStateDir } = await import('./gateway/state.js')
+      const { stateDir, ...rest } = o as CommandOptions['job move']
+      return (await import('./commands/job-move.js')).run(
+        { ...rest, stateDir: resolveStateDir(stateDir, io.env) },
+        deps,
+      )
+    }
     case 'lease list':
       return { result: await (await import('./commands/lease-list.js')).run({}, deps) }
     case 'lease reclaim':
@@ -317,6 +362,8 @@ async function execute<N extends CommandName>(
       }
     case 'gateway': {
       const { run, eventLine } = await import('./commands/gateway.js')
+      const { resolveStateDir } = await import('./gateway/state.js')
+      const { stateDir, ...rest } = o as CommandOptions['gateway']
       const interrupted = new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve())
         process.once('SIGTERM', () => resolve())
@@ -324,7 +371,9 @@ async function execute<N extends CommandName>(
       const onEvent = deps.config.json
         ? (e: Parameters<typeof eventLine>[0]) => io.stdout(`${JSON.stringify(e)}\n`)
         : (e: Parameters<typeof eventLine>[0]) => io.stdout(`${eventLine(e)}\n`)
-      return { result: await run({ ...(o as CommandOptions['gateway']), onEvent, interrupted }, deps) }
+      return {
+        result: await run({ ...rest, stateDir: resolveStateDir(stateDir, io.env), onEvent, interrupted }, deps),
+      }
     }
     case 'doctor':
       return (await import('./commands/doctor.js')).run({}, deps)

@@ -136,6 +136,70 @@ export class InvalidFilterError extends CliError {
   }
 }
 
+/** Two gateways on one lease would both top it up and both sign its receipts. */
+export class GatewayRunningError extends CliError {
+  override name = 'GatewayRunningError'
+  readonly exitClass = 'usage'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly pid: number,
+    readonly url: string | null,
+    readonly lockPath: string,
+  ) {
+    super(
+      url === null
+        ? `lease ${lease} is held by process ${pid} (a synkti job move in progress)`
+        : `a gateway (process ${pid}) already serves lease ${lease} at ${url}`,
+    )
+    this.remedy =
+      url === null
+        ? `wait for the move to end, or stop process ${pid}`
+        : `use that gateway (synkti job move ${lease} talks to it), or stop process ${pid} first; a lock left by a dead process is taken over by itself (${lockPath})`
+  }
+}
+
+/** A gateway asked to move while a move is under way. */
+export class MoveInProgressError extends CliError {
+  override name = 'MoveInProgressError'
+  readonly exitClass = 'usage'
+  readonly remedy = "wait for the move under way to end (its progress is on the gateway's output), then try again"
+  constructor(
+    readonly lease: string,
+    readonly to: string | null,
+  ) {
+    super(`lease ${lease} is already moving${to === null ? '' : ` (to ${to})`}`)
+  }
+}
+
+/** A move of a lease that has already been moved: the job lives on in the newer lease. */
+export class LeaseAlreadyMovedError extends CliError {
+  override name = 'LeaseAlreadyMovedError'
+  readonly exitClass = 'usage'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly movedTo: string,
+  ) {
+    super(`lease ${lease} was moved to lease ${movedTo}`)
+    this.remedy = `move the lease that serves the job now: synkti job move ${movedTo} …`
+  }
+}
+
+/** A lease of another wallet: moving it would open a lease for a job this wallet does not pay. */
+export class NotYourLeaseError extends CliError {
+  override name = 'NotYourLeaseError'
+  readonly exitClass = 'usage'
+  readonly remedy = 'pass the keypair (-k) of the wallet that opened the lease'
+  constructor(
+    readonly lease: string,
+    readonly consumer: string,
+    readonly wallet: string,
+  ) {
+    super(`lease ${lease} belongs to ${consumer}, not to this wallet ${wallet}`)
+  }
+}
+
 // --- input -----------------------------------------------------------------------------------
 
 export class SpecFileNotFoundError extends CliError {
@@ -160,6 +224,40 @@ export class SpecFileUnreadableError extends CliError {
   }
 }
 
+/** The spec given does not hash to the one the lease pays for: it would move another job. */
+export class JobSpecMismatchError extends CliError {
+  override name = 'JobSpecMismatchError'
+  readonly exitClass = 'input'
+  readonly remedy: string
+  constructor(
+    readonly path: string,
+    readonly lease: string,
+    readonly specHash: string,
+    readonly leaseHash: string,
+  ) {
+    super(`job spec ${path} hashes to ${specHash}; lease ${lease} pays for ${leaseHash}`)
+    this.remedy = `pass the spec the lease was opened with (synkti job run …); to run another job, open a new lease with synkti job run`
+  }
+}
+
+/**
+ * A gateway state file that cannot be read back. It is left where it is: it holds what the
+ * gateway already spent on top-ups and which service it already receipted.
+ */
+export class GatewayStateCorruptError extends CliError {
+  override name = 'GatewayStateCorruptError'
+  readonly exitClass = 'input'
+  readonly remedy: string
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`gateway state ${path} cannot be read back: ${reason}`, { cause })
+    this.remedy = `the file was left in place. Repair it (JSON, see consumer-cli/README.md "State file"), or move it aside (mv ${path} ${path}.bad) to start this lease's gateway afresh: it then forgets the top-ups it made, so lower --max-spend by what it spent (synkti lease list shows the deposits)`
+  }
+}
+
 // --- chain -----------------------------------------------------------------------------------
 
 export class ProviderNotFoundError extends CliError {
@@ -171,6 +269,22 @@ export class ProviderNotFoundError extends CliError {
     readonly market: string,
   ) {
     super(`no provider ${provider} is registered in market ${market}`)
+  }
+}
+
+/** The move reached the new lease, but the old one could not be closed: it still holds escrow. */
+export class OldLeaseNotClosedError extends CliError {
+  override name = 'OldLeaseNotClosedError'
+  readonly exitClass = 'chain'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly movedTo: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`the job moved to lease ${movedTo}, but closing lease ${lease} failed: ${reason}`, { cause })
+    this.remedy = `close it to settle and recover its escrow: synkti job stop ${lease}`
   }
 }
 
@@ -195,6 +309,22 @@ export class ProviderUnreachableError extends CliError {
     cause?: unknown,
   ) {
     super(`provider node ${operator} could not be reached: ${reason}`, { cause })
+  }
+}
+
+/** `synkti job move` could not give its order to the lease's running gateway. */
+export class GatewayControlError extends CliError {
+  override name = 'GatewayControlError'
+  readonly exitClass = 'network'
+  readonly remedy: string
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`the gateway at ${url} did not take the order: ${reason}`, { cause })
+    this.remedy =
+      'check that the gateway still runs (its lock file names its process) and that --state-dir is the one it uses'
   }
 }
 
@@ -322,6 +452,39 @@ export class StatusOperatorMismatchError extends CliError {
     readonly claimed: string,
   ) {
     super(`provider ${operator} signed a status document of operator ${claimed}`)
+  }
+}
+
+/**
+ * Make-before-break: the new lease did not come up, so nothing was switched. The new lease was
+ * closed (its deposit refunded, when the close went through) and the old one serves as before.
+ */
+export class MoveAbortedError extends CliError {
+  override name = 'MoveAbortedError'
+  readonly exitClass = 'provider'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    readonly step: string,
+    readonly reason: string,
+    readonly newLease: string | null,
+    readonly newLeaseClosed: boolean,
+    cause?: unknown,
+  ) {
+    super(
+      `the move of lease ${lease} stopped at ${step}: ${reason}; lease ${lease} still serves${
+        newLease === null
+          ? ''
+          : newLeaseClosed
+            ? ` (the new lease ${newLease} was closed)`
+            : ` (the new lease ${newLease} is still open)`
+      }`,
+      { cause },
+    )
+    this.remedy =
+      newLease !== null && !newLeaseClosed
+        ? `close the new lease to recover its deposit: synkti job stop ${newLease}; then try another provider with --to`
+        : 'nothing was lost; try another provider with --to <provider> (synkti providers --for <spec>)'
   }
 }
 

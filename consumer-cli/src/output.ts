@@ -10,6 +10,7 @@ import type { DisputeResult } from './commands/dispute-open.js'
 import type { DoctorResult } from './commands/doctor.js'
 import type { GatewayResult } from './commands/gateway.js'
 import type { LogsResult } from './commands/job-logs.js'
+import type { MoveResult } from './commands/job-move.js'
 import type { RunResult } from './commands/job-run.js'
 import type { StatusResult } from './commands/job-status.js'
 import type { StopResult } from './commands/job-stop.js'
@@ -28,6 +29,7 @@ export type CommandResult =
   | ProviderFitResult
   | PricesResult
   | RunResult
+  | MoveResult
   | StatusResult
   | LogsResult
   | TopUpResult
@@ -210,6 +212,19 @@ function runText(r: RunResult): string {
   return `${head}\nsubmitted; follow it with: synkti job status ${r.lease}`
 }
 
+function moveText(r: MoveResult): string {
+  const old = r.old.closed
+    ? `closed lease ${r.from}: refunded ${r.old.refund ?? 0}`
+    : `lease ${r.from} was not closed (synkti job stop ${r.from})`
+  const via = r.gateway === null ? [] : [`the gateway ${r.gateway} forwards to it (same URL)`]
+  return [
+    `moved lease ${r.from} to lease ${r.lease}, provider ${r.operator} at ${r.pricePerSecond}/s, deposit ${r.deposit}`,
+    old,
+    ...via,
+    `endpoint ${r.endpoint}`,
+  ].join('\n')
+}
+
 function doctorText(r: DoctorResult): string {
   const lines = [`synkti doctor (${r.cluster}, ${r.rpcUrl})`]
   for (const c of r.checks) {
@@ -245,8 +260,10 @@ export function renderText(result: CommandResult): string {
       return `reclaimed ${result.lease} from ${result.provider} (stalled): refunded ${result.refund}\nsignature ${result.signature}`
     case 'dispute-open':
       return `dispute opened on ${result.lease}: ${result.frozen} frozen until the arbiter rules, bond ${result.bond} posted\nreason sha256 ${result.reasonHash}\nsignature ${result.signature}`
+    case 'job-move':
+      return moveText(result)
     case 'gateway':
-      return `gateway for ${result.lease} stopped: ${result.stopped}`
+      return `gateway for ${result.lease}${result.serving !== result.lease ? ` (serving ${result.serving} since a move)` : ''} stopped: ${result.stopped}`
     case 'doctor':
       return doctorText(result)
   }

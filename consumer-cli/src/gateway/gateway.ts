@@ -1,25 +1,47 @@
 /**
- * `synkti gateway`: the consumer's own endpoint for one lease. Services, started in order and
- * stopped in reverse: the route follower (chain → provider → its signed status), the prober
- * (the consumer's own view of the job's health, the basis of receipts), the proxy (one stable
- * URL on loopback), the receipt signer (what was served, signed and handed to the serving node)
- * and the budget watcher (runway, warnings, top-ups within the consumer's limit).
+ * `synkti gateway`: the consumer's own endpoint for a lease. Services, started in order and
+ * stopped in reverse: the state (loaded from the lease's state file, following the lease's
+ * moves), the route follower (chain → provider → its signed status), the prober (the consumer's
+ * own view of the job's health, the basis of receipts), the proxy (one stable URL on loopback,
+ * and the control endpoint that moves the job), the receipt signer (what was served, signed and
+ * handed to the serving node), the budget watcher (runway, warnings, top-ups within the
+ * consumer's limit) and the state writer. A move switches the lease behind the same URL.
  */
-import { createHash } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Keypair, PublicKey } from '@solana/web3.js'
+import { type Keypair, PublicKey } from '@solana/web3.js'
+import { InvalidJobSpecError, parseJobSpec } from '@synkti/jobs'
 import { chainNow, type MarketClient, signReceipt } from '@synkti/market'
 import type { SynktiNode } from '@synkti/p2p'
 import { Counter, Gauge, Registry } from 'prom-client'
+import { describeError } from '../classify.js'
+import { parseAmount } from '../config.js'
+import { LeaseAlreadyMovedError, MoveInProgressError } from '../errors.js'
 import { resolvePeer } from '../p2p.js'
 import { budgetAction, runway, type TopUpPolicy } from './budget.js'
+import { DRAIN_MS, type Made, type MoveEvent, type MoveHooks, type MoveOrder, type MoveOutcome } from './move.js'
 import { type OwnPage, type RunningProxy, startProxy } from './proxy.js'
 import { lookUpRoute, type Route, type RouteState } from './route.js'
-import { ServedLedger } from './served.js'
+import { LeaseSession } from './session.js'
+import {
+  acquireLock,
+  type Lock,
+  moveStateAside,
+  newToken,
+  readState,
+  type SentReceipt,
+  statePath,
+  writeState,
+} from './state.js'
+
+/** Carries out a move (move.ts `moveJob`, bound to the CLI's chain client and P2P node). */
+export type Mover = (order: MoveOrder, hooks: MoveHooks) => Promise<MoveOutcome>
 
 export interface GatewayInit {
   client: MarketClient
   node: SynktiNode
+  /** the lease named at start; if its job moved (state file), the gateway serves where it went */
   lease: PublicKey
   /** the lease's receipt signer (the consumer's wallet unless the lease named a gateway key) */
   signer: Keypair
@@ -31,14 +53,36 @@ export interface GatewayInit {
   probeMs?: number
   receiptEveryMs?: number
   budgetEveryMs?: number
+  saveEveryMs?: number
   budget: TopUpPolicy
+  /** the consumer's state directory; null keeps nothing on disk (and takes no lock) */
+  stateDir: string | null
+  /** how `POST /_synkti/move` moves the job; absent, the endpoint answers 501 */
+  move?: Mover
   emit: (event: GatewayEvent) => void
 }
 
 export type GatewayEvent =
   | { kind: 'listening'; url: string; lease: string }
   | {
+      kind: 'state'
+      lease: string
+      /** the state file, or null when nothing is kept on disk */
+      path: string | null
+      /** loaded from an earlier run (false: a fresh state) */
+      resumed: boolean
+      spent: string
+      /** the end of the last service the earlier run saw, chain seconds */
+      servedUntil: number | null
+      lastReceiptUntil: number | null
+      /** chain seconds now: nothing between `servedUntil` and this is receipted */
+      at: number
+    }
+  | { kind: 'followed'; from: string; to: string }
+  | { kind: 'state-aside'; lease: string; path: string; reason: string }
+  | {
       kind: 'route'
+      lease: string
       state: RouteState['kind']
       operator: string | null
       endpoint: string | null
@@ -46,6 +90,7 @@ export type GatewayEvent =
     }
   | {
       kind: 'receipt'
+      lease: string
       operator: string
       from: number
       until: number
@@ -53,10 +98,11 @@ export type GatewayEvent =
       accepted: boolean
       reason: string | null
     }
-  | { kind: 'runway'; seconds: number; available: string }
-  | { kind: 'warn'; seconds: number; reason: string }
-  | { kind: 'top-up'; amount: string; seconds: number; signature: string }
+  | { kind: 'runway'; lease: string; seconds: number; available: string }
+  | { kind: 'warn'; lease: string; seconds: number; reason: string }
+  | { kind: 'top-up'; lease: string; amount: string; seconds: number; spent: string; signature: string }
   | { kind: 'held-too-long'; path: string; waitedMs: number }
+  | MoveEvent
   | { kind: 'ended'; reason: string }
   | { kind: 'error'; where: string; error: string }
 
@@ -67,7 +113,15 @@ export const GATEWAY_DEFAULTS = {
   probeMs: 1_000,
   receiptEveryMs: 10_000,
   budgetEveryMs: 10_000,
+  saveEveryMs: 2_000,
 } as const
+
+/** Moves a state file may chain through before the gateway stops following (a loop is a bug). */
+const MAX_FOLLOW = 32
+/** The body of a move order: a spec and two options. */
+const MAX_CONTROL_BODY = 256 * 1024
+
+type Options = Required<Omit<GatewayInit, 'port' | 'move'>> & { port: number; move: Mover | undefined }
 
 export class Gateway {
   readonly registry = new Registry()
@@ -95,28 +149,44 @@ export class Gateway {
       help: 'automatic top-ups',
       registers: [this.registry],
     }),
+    spent: new Gauge({
+      name: 'synkti_gateway_top_up_spent',
+      help: 'base units the automatic top-ups added in all (against --max-spend), across restarts and moves',
+      registers: [this.registry],
+    }),
+    moves: new Counter({
+      name: 'synkti_gateway_moves_total',
+      help: 'make-before-break moves, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+    }),
   }
-  private state: RouteState = { kind: 'waiting', reason: 'starting' }
-  private ledger: ServedLedger
-  private ledgerProvider: string | null = null
+  private readonly sessions = new Map<string, LeaseSession>()
+  private current!: LeaseSession
+  private readonly locks: Lock[] = []
+  private readonly token = newToken()
+  private moving: { from: string } | null = null
+  private readonly inflight = new Map<string, number>()
   private clockOffsetSec = 0
-  private requests = 0n
-  private digest = new Uint8Array(32)
-  private spent = 0n
   private lastRunway: number | null = null
   private proxy?: RunningProxy
   private readonly stopping = new AbortController()
   private readonly loops: Promise<void>[] = []
   private refreshing: Promise<void> | null = null
-  private readonly o: Required<Omit<GatewayInit, 'port'>> & { port: number }
+  private saving: Promise<void> = Promise.resolve()
+  private readonly o: Options
 
   constructor(init: GatewayInit) {
-    this.o = { ...GATEWAY_DEFAULTS, port: 0, ...init }
-    this.ledger = new ServedLedger(Math.max(3, (3 * this.o.probeMs) / 1000))
+    this.o = { ...GATEWAY_DEFAULTS, port: 0, ...init, move: init.move }
   }
 
   get url(): string | undefined {
     return this.proxy?.url
+  }
+
+  /** The lease served now (after any moves). */
+  get lease(): string {
+    return this.current.lease
   }
 
   /** Chain seconds now, from the wall clock and the offset last measured against the chain. */
@@ -126,37 +196,55 @@ export class Gateway {
 
   async start(): Promise<void> {
     await this.syncClock()
-    await this.refresh()
-    this.proxy = await startProxy({
-      host: this.o.host,
-      port: this.o.port,
-      route: () => (this.state.kind === 'serving' ? this.state.route : undefined),
-      refresh: () => this.refresh(),
-      deadlineMs: this.o.deadlineMs,
-      onAnswered: (status, digest) => this.answered(status, digest?.digest() ?? null),
-      onHeldTooLong: (path, waitedMs) => {
-        this.metrics.requests.inc({ outcome: 'deadline' })
-        this.o.emit({ kind: 'held-too-long', path, waitedMs })
-      },
-      own: (path) => this.ownPage(path),
-    })
-    this.o.emit({ kind: 'listening', url: this.proxy.url, lease: this.o.lease.toBase58() })
+    try {
+      this.current = await this.load(this.o.lease.toBase58())
+      await this.refresh()
+      this.proxy = await startProxy({
+        host: this.o.host,
+        port: this.o.port,
+        route: () => {
+          const s = this.current.route
+          return s.kind === 'serving' ? s.route : undefined
+        },
+        refresh: () => this.refresh(),
+        deadlineMs: this.o.deadlineMs,
+        onAnswered: (status, digest, route) => this.answered(status, digest?.digest() ?? null, route),
+        track: (route) => this.track(route),
+        onHeldTooLong: (path, waitedMs) => {
+          this.metrics.requests.inc({ outcome: 'deadline' })
+          this.o.emit({ kind: 'held-too-long', path, waitedMs })
+        },
+        own: (path) => this.ownPage(path),
+        control: (req, res) => this.control(req, res),
+      })
+      await this.updateLocks()
+    } catch (err) {
+      await this.proxy?.close()
+      await this.releaseLocks()
+      throw err
+    }
+    this.o.emit({ kind: 'listening', url: this.proxy.url, lease: this.current.lease })
     this.every(this.o.followMs, 'follow', () => this.refresh())
     this.every(this.o.probeMs, 'probe', () => this.probe())
-    this.every(this.o.receiptEveryMs, 'receipt', () => this.sendReceipt())
+    this.every(this.o.receiptEveryMs, 'receipt', () => this.sendReceipt(this.current))
     this.every(this.o.budgetEveryMs, 'budget', () => this.watchBudget())
+    this.every(this.o.saveEveryMs, 'state', () => this.saveDirty())
   }
 
   async stop(): Promise<void> {
     this.stopping.abort()
     await Promise.allSettled(this.loops)
     await this.proxy?.close()
+    for (const s of this.sessions.values()) s.dirty = true
+    await this.saveDirty().catch((err: Error) => this.o.emit({ kind: 'error', where: 'state', error: err.message }))
+    await this.releaseLocks()
   }
 
   /** Resolves when the lease ends (the gateway has nothing left to serve). */
   async ended(): Promise<string> {
     while (!this.stopping.signal.aborted) {
-      if (this.state.kind === 'ended') return this.state.reason
+      const s = this.current.route
+      if (s.kind === 'ended' && this.moving === null) return s.reason
       await sleep(this.o.followMs, undefined, { signal: this.stopping.signal }).catch(() => undefined)
     }
     return 'stopped'
@@ -178,12 +266,89 @@ export class Gateway {
     this.clockOffsetSec = chain - Date.now() / 1000
   }
 
+  // --- state ---------------------------------------------------------------------------------
+
+  /**
+   * The session of `lease` from its state file (or fresh), following the moves its state
+   * records to the lease that serves the job now. Each lease visited is locked for this process.
+   */
+  private async load(lease: string): Promise<LeaseSession> {
+    const dir = this.o.stateDir
+    let id = lease
+    for (let hop = 0; ; hop++) {
+      if (hop > MAX_FOLLOW) throw new Error(`lease ${lease}: more than ${MAX_FOLLOW} moves to follow in ${dir}`)
+      if (dir !== null) this.locks.push(await acquireLock(dir, id, { url: null, token: null, serving: id }))
+      let state = dir === null ? null : await readState(dir, id)
+      let openedAt: number | null = null
+      if (state === null || state.movedTo === null) {
+        openedAt = (await this.o.client.fetchLease(new PublicKey(id))).openedAt
+        if (state !== null && dir !== null && state.openedAt !== openedAt) {
+          // an earlier lease at the same address (a reset localnet): its state is not this one's
+          const path = await moveStateAside(dir, id, 'earlier-lease')
+          this.o.emit({ kind: 'state-aside', lease: id, path, reason: 'it is the state of an earlier lease here' })
+          state = null
+        }
+      }
+      const session =
+        state !== null
+          ? LeaseSession.resume(state, this.o.probeMs)
+          : LeaseSession.fresh(id, openedAt as number, this.o.probeMs)
+      this.sessions.set(id, session)
+      if (session.movedTo === null) {
+        this.metrics.spent.set(Number(session.spent))
+        this.o.emit({
+          kind: 'state',
+          lease: id,
+          path: dir === null ? null : statePath(dir, id),
+          resumed: state !== null,
+          spent: session.spent.toString(),
+          servedUntil: session.ledger.servedUntil(),
+          lastReceiptUntil: session.lastReceipt?.until ?? null,
+          at: this.chainSec(),
+        })
+        if (state === null) await this.save(session)
+        return session
+      }
+      this.o.emit({ kind: 'followed', from: id, to: session.movedTo })
+      id = session.movedTo
+    }
+  }
+
+  /** Writes `session`'s state, one write at a time; resolves once it is on disk. */
+  private save(session: LeaseSession): Promise<void> {
+    const dir = this.o.stateDir
+    if (dir === null) return Promise.resolve()
+    session.dirty = false
+    const write = this.saving.then(() => writeState(dir, session.toState()))
+    this.saving = write.catch(() => {
+      session.dirty = true
+    })
+    return write
+  }
+
+  private async saveDirty(): Promise<void> {
+    for (const s of this.sessions.values()) if (s.dirty) await this.save(s)
+  }
+
+  private async updateLocks(): Promise<void> {
+    for (const lock of this.locks) {
+      await lock.update({ url: this.proxy?.url ?? null, token: this.token, serving: this.current.lease })
+    }
+  }
+
+  private async releaseLocks(): Promise<void> {
+    for (const lock of this.locks.splice(0)) await lock.release().catch(() => undefined)
+  }
+
+  // --- route ---------------------------------------------------------------------------------
+
   /** One lookup at a time; callers in between share it. */
   private refresh(): Promise<void> {
     this.refreshing ??= (async () => {
+      const session = this.current
       try {
-        const next = await lookUpRoute(this.o.node, this.o.client, this.o.lease)
-        this.setState(next)
+        const next = await lookUpRoute(this.o.node, this.o.client, new PublicKey(session.lease))
+        this.setRoute(session, next)
       } finally {
         this.refreshing = null
       }
@@ -191,65 +356,76 @@ export class Gateway {
     return this.refreshing
   }
 
-  private setState(next: RouteState): void {
+  private setRoute(session: LeaseSession, next: RouteState): void {
     const key = (s: RouteState) => (s.kind === 'serving' ? `serving ${s.route.endpoint}` : s.kind)
-    const changed = key(next) !== key(this.state)
-    this.state = next
-    if (next.kind === 'serving' && next.route.provider !== this.ledgerProvider) {
-      // what an earlier provider served says nothing about this one
-      this.ledger = new ServedLedger(Math.max(3, (3 * this.o.probeMs) / 1000))
-      this.ledgerProvider = next.route.provider
-    }
-    if (!changed) return
+    const changed = key(next) !== key(session.route)
+    session.route = next
+    if (next.kind === 'serving') session.servedBy(next.route.provider)
+    // a lease left by a move ends in the background; what the application sees is the current one
+    if (!changed || session !== this.current) return
+    this.emitRoute(session)
+    if (next.kind === 'ended') this.o.emit({ kind: 'ended', reason: next.reason })
+  }
+
+  private emitRoute(session: LeaseSession): void {
+    const next = session.route
     const route: Route | null = next.kind === 'serving' ? next.route : null
     this.o.emit({
       kind: 'route',
+      lease: session.lease,
       state: next.kind,
       operator: route?.operator ?? null,
       endpoint: route?.endpoint ?? null,
       reason: next.kind === 'serving' ? null : next.reason,
     })
-    if (next.kind === 'ended') this.o.emit({ kind: 'ended', reason: next.reason })
   }
 
   /** The consumer's own look at the job: its health endpoint, answered or not. */
   private async probe(): Promise<void> {
-    if (this.state.kind !== 'serving') return
-    const ok = await fetch(new URL('/health', this.state.route.endpoint), { signal: AbortSignal.timeout(2_000) })
+    const session = this.current
+    if (session.route.kind !== 'serving') return
+    const ok = await fetch(new URL('/health', session.route.route.endpoint), { signal: AbortSignal.timeout(2_000) })
       .then((r) => r.ok)
       .catch(() => false)
-    this.ledger.observe(this.chainSec(), ok)
+    session.observe(this.chainSec(), ok)
     if (!ok) void this.refresh()
   }
 
-  private answered(status: number, bodyDigest: Buffer | null): void {
+  private track(route: Route): () => void {
+    this.inflight.set(route.lease, (this.inflight.get(route.lease) ?? 0) + 1)
+    return () => this.inflight.set(route.lease, (this.inflight.get(route.lease) ?? 1) - 1)
+  }
+
+  private answered(status: number, bodyDigest: Buffer | null, route: Route): void {
     const ok = status >= 200 && status < 300
     this.metrics.requests.inc({ outcome: ok ? 'ok' : `http-${status}` })
     if (!ok || bodyDigest === null) return
-    this.ledger.observe(this.chainSec(), true)
-    this.requests += 1n
-    // a running digest of the responses since the last receipt: evidence for a dispute
-    const next = new Uint8Array(64)
-    next.set(this.digest, 0)
-    next.set(bodyDigest, 32)
-    this.digest = new Uint8Array(createHash('sha256').update(next).digest())
+    // counted for the lease that answered it: across a move, some answers still come from the old one
+    const session = this.sessions.get(route.lease) ?? this.current
+    session.answered(this.chainSec(), bodyDigest)
   }
 
-  /** Signs what the ledger covers since the chain's last settlement and hands it to the node. */
-  private async sendReceipt(): Promise<void> {
-    if (this.state.kind !== 'serving') return
+  // --- receipts ------------------------------------------------------------------------------
+
+  /** Signs what the session saw served since the chain's last settlement and hands it to the node. */
+  private async sendReceipt(session: LeaseSession): Promise<void> {
+    if (session.route.kind !== 'serving') return
     await this.syncClock()
-    const lease = await this.o.client.fetchLease(this.o.lease)
-    const route = this.state.route
+    const lease = await this.o.client.fetchLease(new PublicKey(session.lease))
+    const route = session.route.route
     if (lease.status.kind !== 'active' || lease.provider.toBase58() !== route.provider) return
-    const from = lease.settledUntil
-    const until = this.ledger.coveredUntil(from)
-    if (until === null) return
-    const receipt = { from, until, requests: this.requests, digest: this.digest }
-    const signature = signReceipt(this.o.signer, this.o.lease, lease.provider, receipt)
+    const plan = session.planReceipt(lease.settledUntil, route.provider)
+    if (plan === null) return
+    const { from, until, tally } = plan
+    const receipt = { from, until, requests: tally.requests, digest: tally.digest }
+    const signature = signReceipt(this.o.signer, lease.address, lease.provider, receipt)
+    const sent: SentReceipt = { provider: route.provider, ...receipt, accepted: null, reason: null }
+    // on disk before it leaves: a restarted gateway never signs this period again
+    session.signed(sent)
+    await this.save(session)
     const peer = await resolvePeer(this.o.node, lease.market.toBase58(), route.operator)
     const answer = await this.o.node.protocols.submitReceipt(peer, {
-      lease: this.o.lease.toBase58(),
+      lease: session.lease,
       provider: route.provider,
       from,
       until,
@@ -258,37 +434,197 @@ export class Gateway {
       signer: this.o.signer.publicKey.toBase58(),
       signature: Buffer.from(signature).toString('base64'),
     })
+    sent.accepted = answer.accepted
+    sent.reason = answer.accepted ? null : answer.reason
+    session.dirty = true
     this.metrics.receipts.inc({ outcome: answer.accepted ? 'accepted' : 'refused' })
     if (answer.accepted) this.metrics.receiptedSeconds.inc(until - from)
     this.o.emit({
       kind: 'receipt',
+      lease: session.lease,
       operator: route.operator,
       from,
       until,
       requests: receipt.requests.toString(),
       accepted: answer.accepted,
-      reason: answer.accepted ? null : answer.reason,
+      reason: sent.reason,
     })
   }
 
+  // --- budget --------------------------------------------------------------------------------
+
   private async watchBudget(): Promise<void> {
-    const lease = await this.o.client.fetchLease(this.o.lease)
+    const session = this.current
+    const id = new PublicKey(session.lease)
+    const lease = await this.o.client.fetchLease(id)
     if (lease.status.kind !== 'active' && lease.status.kind !== 'open') return
     const { available, seconds } = runway(lease)
     this.lastRunway = seconds
     this.metrics.runway.set(Number.isFinite(seconds) ? seconds : -1)
-    this.o.emit({ kind: 'runway', seconds, available: available.toString() })
-    const action = budgetAction(seconds, this.spent, this.o.budget)
-    if (action.kind === 'warn') this.o.emit({ kind: 'warn', seconds: action.seconds, reason: action.reason })
+    this.o.emit({ kind: 'runway', lease: session.lease, seconds, available: available.toString() })
+    const action = budgetAction(seconds, session.spent, this.o.budget)
+    if (action.kind === 'warn') {
+      this.o.emit({ kind: 'warn', lease: session.lease, seconds: action.seconds, reason: action.reason })
+    }
     if (action.kind !== 'top-up') return
-    const { signature } = await this.o.client.topUpLease({
-      consumer: this.o.signer,
-      lease: this.o.lease,
-      amount: action.amount,
-    })
-    this.spent += action.amount
+    // counted before it is sent: a crash between the two can only make the limit stricter
+    session.spent += action.amount
+    await this.save(session)
+    let signature: string
+    try {
+      ;({ signature } = await this.o.client.topUpLease({ consumer: this.o.signer, lease: id, amount: action.amount }))
+    } catch (err) {
+      // not counted only if the escrow shows it did not arrive (a lost confirmation may hide one that did)
+      const after = await this.o.client.fetchLease(id).catch(() => null)
+      if (after !== null && after.deposited === lease.deposited) {
+        session.spent -= action.amount
+        await this.save(session)
+      }
+      throw err
+    }
     this.metrics.topUps.inc()
-    this.o.emit({ kind: 'top-up', amount: action.amount.toString(), seconds: action.seconds, signature })
+    this.metrics.spent.set(Number(session.spent))
+    this.o.emit({
+      kind: 'top-up',
+      lease: session.lease,
+      amount: action.amount.toString(),
+      seconds: action.seconds,
+      spent: session.spent.toString(),
+      signature,
+    })
+  }
+
+  // --- moves ---------------------------------------------------------------------------------
+
+  /**
+   * Moves the job make-before-break (move.ts), switching this gateway's traffic once the new
+   * lease is healthy. `sink` receives the move's events too (the control endpoint streams them).
+   */
+  async move(order: Omit<MoveOrder, 'lease'>, sink?: (e: MoveEvent) => void): Promise<MoveOutcome> {
+    if (this.o.move === undefined) throw new Error('this gateway cannot move its lease')
+    if (this.moving !== null) throw new MoveInProgressError(this.moving.from, null)
+    const old = this.current
+    this.moving = { from: old.lease }
+    try {
+      const outcome = await this.o.move(
+        { ...order, lease: new PublicKey(old.lease) },
+        {
+          emit: (e) => {
+            this.o.emit(e)
+            sink?.(e)
+          },
+          switchTo: (made) => this.switchTo(old, made),
+          drain: () => this.drain(old),
+        },
+      )
+      this.metrics.moves.inc({ outcome: outcome.failure === undefined ? 'moved' : 'moved-old-open' })
+      return outcome
+    } catch (err) {
+      this.metrics.moves.inc({ outcome: 'aborted' })
+      throw err
+    } finally {
+      this.moving = null
+    }
+  }
+
+  /** The new lease is healthy: its state first, then the old one's pointer to it, then the traffic. */
+  private async switchTo(old: LeaseSession, made: Made): Promise<void> {
+    const id = made.lease.toBase58()
+    const next = LeaseSession.fresh(id, made.openedAt, this.o.probeMs, old.spent)
+    next.movedFrom = old.lease
+    next.route = { kind: 'serving', route: made.route }
+    next.servedBy(made.route.provider)
+    const dir = this.o.stateDir
+    if (dir !== null) {
+      this.locks.push(await acquireLock(dir, id, { url: this.proxy?.url ?? null, token: this.token, serving: id }))
+    }
+    await this.save(next)
+    old.movedTo = id
+    await this.save(old)
+    this.sessions.set(id, next)
+    this.current = next
+    this.emitRoute(next)
+    await this.updateLocks()
+  }
+
+  /** Lets the requests on their way to the old lease finish, then receipts what it served. */
+  private async drain(old: LeaseSession): Promise<void> {
+    const deadline = Date.now() + Math.min(DRAIN_MS, this.o.deadlineMs)
+    while ((this.inflight.get(old.lease) ?? 0) > 0 && Date.now() < deadline) await sleep(100)
+    await this.sendReceipt(old).catch((err: Error) =>
+      this.o.emit({ kind: 'error', where: 'receipt', error: `${err.name}: ${err.message}` }),
+    )
+  }
+
+  // --- own pages -----------------------------------------------------------------------------
+
+  /** `POST /_synkti/move`: a move order, its events streamed back as JSON lines. */
+  private async control(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname
+    if (path !== '/_synkti/move') return false
+    const refuse = (status: number, name: string, message: string, remedy = '') => {
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { name, message, remedy } }))
+      return true
+    }
+    if (req.method !== 'POST') return refuse(405, 'MethodNotAllowedError', 'POST a move order')
+    const given = Buffer.from(req.headers.authorization ?? '')
+    const wanted = Buffer.from(`Bearer ${this.token}`)
+    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+      return refuse(401, 'UnauthorizedError', 'no valid control token', "the token is in the lease's lock file")
+    }
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return refuse(415, 'UnsupportedMediaTypeError', 'send the order as application/json')
+    }
+    let body: Record<string, unknown>
+    try {
+      body = await readJson(req)
+    } catch (err) {
+      return refuse(400, 'MalformedOrderError', (err as Error).message)
+    }
+    const report = (err: unknown, status: number) => {
+      const r = describeError(err)
+      return refuse(status, r.name, r.message, r.remedy)
+    }
+    if (this.o.move === undefined) return refuse(501, 'NotImplementedError', 'this gateway cannot move its lease')
+    if (this.moving !== null) return report(new MoveInProgressError(this.moving.from, null), 409)
+    const asked = typeof body.lease === 'string' ? body.lease : this.current.lease
+    if (asked !== this.current.lease) {
+      const moved = this.sessions.get(asked)?.movedTo
+      if (moved !== undefined && moved !== null) return report(new LeaseAlreadyMovedError(asked, moved), 409)
+      return refuse(404, 'LeaseNotServedError', `this gateway serves lease ${this.current.lease}, not ${asked}`)
+    }
+    let order: Omit<MoveOrder, 'lease'>
+    try {
+      order = {
+        spec: parseJobSpec(body.spec),
+        specSource: typeof body.specSource === 'string' ? body.specSource : 'the posted spec',
+        ...(typeof body.to === 'string' ? { to: body.to } : {}),
+        ...(typeof body.deposit === 'string' ? { deposit: parseAmount('deposit', body.deposit) } : {}),
+      }
+    } catch (err) {
+      if (err instanceof InvalidJobSpecError) {
+        res.writeHead(400, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: { ...describeError(err), issues: err.issues } }))
+        return true
+      }
+      return report(err, 400)
+    }
+    res.on('error', () => undefined)
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' })
+    const line = (v: unknown) => {
+      if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(v, bigintText)}\n`)
+    }
+    try {
+      const outcome = await this.move(order, line)
+      const { failure, ...rest } = outcome
+      line({ kind: 'move-result', outcome: rest, error: failure === undefined ? null : errorReport(failure) })
+    } catch (err) {
+      line({ kind: 'move-result', outcome: null, error: errorReport(err) })
+    }
+    res.end()
+    return true
   }
 
   /** `/_synkti/status` (JSON) and `/_synkti/metrics` (Prometheus text). */
@@ -297,18 +633,63 @@ export class Gateway {
       return { status: 200, type: this.registry.contentType, body: await this.registry.metrics() }
     }
     if (path === '/_synkti/status') {
-      const route = this.state.kind === 'serving' ? this.state.route : null
+      const s = this.current
+      const route = s.route.kind === 'serving' ? s.route.route : null
       const body = {
-        lease: this.o.lease.toBase58(),
-        state: this.state.kind,
-        reason: this.state.kind === 'serving' ? null : this.state.reason,
+        lease: s.lease,
+        startedOn: this.o.lease.toBase58(),
+        movedFrom: s.movedFrom,
+        moving: this.moving !== null,
+        state: s.route.kind,
+        reason: s.route.kind === 'serving' ? null : s.route.reason,
         operator: route?.operator ?? null,
         endpoint: route?.endpoint ?? null,
         runwaySeconds: this.lastRunway,
-        toppedUp: this.spent.toString(),
+        toppedUp: s.spent.toString(),
+        lastReceipt:
+          s.lastReceipt === null
+            ? null
+            : {
+                from: s.lastReceipt.from,
+                until: s.lastReceipt.until,
+                requests: s.lastReceipt.requests.toString(),
+                accepted: s.lastReceipt.accepted,
+              },
+        stateFile: this.o.stateDir === null ? null : statePath(this.o.stateDir, s.lease),
       }
       return { status: 200, type: 'application/json', body: JSON.stringify(body) }
     }
     return undefined
   }
+}
+
+function bigintText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
+}
+
+function errorReport(err: unknown): { name: string; message: string; remedy: string; exitCode: number } {
+  const r = describeError(err)
+  return { name: r.name, message: r.message, remedy: r.remedy, exitCode: r.exitCode }
+}
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size <= MAX_CONTROL_BODY) chunks.push(c)
+    })
+    req.on('end', () => {
+      if (size > MAX_CONTROL_BODY) return reject(new Error(`the order is above ${MAX_CONTROL_BODY} bytes`))
+      try {
+        const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('the order is not a JSON object')
+        resolve(v as Record<string, unknown>)
+      } catch (err) {
+        reject(err)
+      }
+    })
+    req.on('error', reject)
+  })
 }

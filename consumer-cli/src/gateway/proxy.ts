@@ -26,12 +26,19 @@ export interface ProxyInit {
   /** ask for a fresh route (the endpoint failed); resolves when looked up */
   refresh: () => Promise<void>
   deadlineMs: number
-  /** one answered request: its status and the digest of its body, for receipts and metrics */
-  onAnswered: (status: number, bodyDigest: Hash | null) => void
+  /** one answered request: its status, the digest of its body and the route that answered it */
+  onAnswered: (status: number, bodyDigest: Hash | null, route: Route) => void
+  /** a request is on its way to `route`; the returned function is called when it is done there */
+  track?: (route: Route) => () => void
   /** a request that exhausted its deadline */
   onHeldTooLong: (path: string, waitedMs: number) => void
   /** the gateway's own pages under `/_synkti/` */
   own: (path: string) => Promise<OwnPage | undefined>
+  /**
+   * The gateway's control endpoints (a non-GET under `/_synkti/`): handles the request itself
+   * and resolves true, or false to let it through to the job.
+   */
+  control?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>
 }
 
 export interface OwnPage {
@@ -81,7 +88,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export async function startProxy(init: ProxyInit): Promise<RunningProxy> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url ?? '/'
-    const own = path.startsWith('/_synkti/') ? await init.own(path) : undefined
+    const mine = path.startsWith('/_synkti/')
+    if (mine && req.method !== 'GET' && req.method !== 'HEAD' && init.control !== undefined) {
+      if (await init.control(req, res)) return
+    }
+    const own = mine ? await init.own(path) : undefined
     if (own !== undefined) {
       res.writeHead(own.status, { 'content-type': own.type }).end(own.body)
       return
@@ -98,6 +109,7 @@ export async function startProxy(init: ProxyInit): Promise<RunningProxy> {
     for (;;) {
       const route = init.route()
       if (route !== undefined) {
+        const done = init.track?.(route)
         try {
           const upstream = await fetch(new URL(path, route.endpoint), {
             method: req.method ?? 'GET',
@@ -106,12 +118,16 @@ export async function startProxy(init: ProxyInit): Promise<RunningProxy> {
             signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
           })
           if (!retryable(upstream.status) || Date.now() >= deadline) {
-            await relay(upstream, res)
+            await relay(upstream, res, route)
             return
           }
           await upstream.body?.cancel()
-        } catch {
-          // refused, reset or timed out: the endpoint is gone or going; look again
+        } catch (err) {
+          // refused, reset or timed out: the endpoint is gone or going; look again. A response
+          // that broke off while it was relayed cannot be taken back: the client sees it end.
+          if (res.headersSent) throw err
+        } finally {
+          done?.()
         }
         void init.refresh()
       }
@@ -128,7 +144,7 @@ export async function startProxy(init: ProxyInit): Promise<RunningProxy> {
     })
   }
 
-  async function relay(upstream: Response, res: ServerResponse): Promise<void> {
+  async function relay(upstream: Response, res: ServerResponse, route: Route): Promise<void> {
     const headers: Record<string, string> = {}
     upstream.headers.forEach((v, k) => {
       if (!HOP_BY_HOP.has(k)) headers[k] = v
@@ -142,7 +158,7 @@ export async function startProxy(init: ProxyInit): Promise<RunningProxy> {
       }
     }
     res.end()
-    init.onAnswered(upstream.status, digest)
+    init.onAnswered(upstream.status, digest, route)
   }
 
   const server: Server = createServer((req, res) => {

@@ -9,6 +9,8 @@ import type { SynktiNode } from '@synkti/p2p'
 import { askJob } from '../ask.js'
 
 export interface Route {
+  /** the lease it serves */
+  lease: string
   operator: string
   provider: string
   /** the job's OpenAI-compatible base URL */
@@ -32,7 +34,12 @@ export async function lookUpRoute(node: SynktiNode, client: MarketClient, lease:
     if (job?.state === 'healthy' && job.endpoint !== null) {
       return {
         kind: 'serving',
-        route: { operator: report.operator, provider: report.provider.address.toBase58(), endpoint: job.endpoint },
+        route: {
+          lease: lease.toBase58(),
+          operator: report.operator,
+          provider: report.provider.address.toBase58(),
+          endpoint: job.endpoint,
+        },
       }
     }
     return { kind: 'waiting', reason: job === undefined ? 'the provider lists no job yet' : `the job is ${job.state}` }

@@ -10,8 +10,20 @@ export interface Observation {
   ok: boolean
 }
 
+/** A span of continuous healthy service, in chain seconds. */
+export interface Run {
+  start: number
+  end: number
+}
+
 export class ServedLedger {
   private readonly seen: Observation[] = []
+  /**
+   * Runs an earlier gateway process saw, restored from its state file. They are closed: the
+   * time between that process's last sighting and this one's first went unobserved, so no new
+   * sighting extends them, however soon it comes.
+   */
+  private sealed: Run[] = []
 
   /**
    * @param maxSilenceSec longest span between two healthy observations that still counts as
@@ -23,12 +35,35 @@ export class ServedLedger {
     private readonly keepSec = 3_600,
   ) {}
 
+  /** A ledger holding `runs` (from a state file) as closed runs; new sightings start new ones. */
+  static restore(runs: readonly Run[], maxSilenceSec: number, keepSec?: number): ServedLedger {
+    const ledger = new ServedLedger(maxSilenceSec, keepSec)
+    ledger.sealed = runs.filter((r) => r.end >= r.start).map((r) => ({ start: r.start, end: r.end }))
+    ledger.sealed.sort((a, b) => a.start - b.start)
+    return ledger
+  }
+
   observe(at: number, ok: boolean): void {
-    const last = this.seen.at(-1)
+    const last = this.seen.at(-1) ?? (this.sealed.length > 0 ? { at: this.newestSealed() } : undefined)
     if (last !== undefined && at < last.at) return
     this.seen.push({ at, ok })
     const horizon = at - this.keepSec
     while ((this.seen[0]?.at ?? Number.POSITIVE_INFINITY) < horizon) this.seen.shift()
+    this.sealed = this.sealed.filter((r) => r.end >= horizon)
+  }
+
+  /** Every run this ledger knows, oldest first: what a state file keeps. */
+  snapshot(): Run[] {
+    return this.runs().map((r) => ({ start: r.start, end: r.end }))
+  }
+
+  /** The end of the newest run, or null when nothing healthy was seen. */
+  servedUntil(): number | null {
+    return this.runs().at(-1)?.end ?? null
+  }
+
+  private newestSealed(): number {
+    return Math.max(...this.sealed.map((r) => r.end))
   }
 
   /**
@@ -44,9 +79,9 @@ export class ServedLedger {
   }
 
   /** Maximal spans of healthy sightings no further apart than `maxSilenceSec`. */
-  private runs(): { start: number; end: number }[] {
-    const runs: { start: number; end: number }[] = []
-    let current: { start: number; end: number } | null = null
+  private runs(): Run[] {
+    const runs: Run[] = this.sealed.map((r) => ({ ...r }))
+    let current: Run | null = null
     for (const o of this.seen) {
       if (!o.ok) {
         current = null

@@ -24,7 +24,7 @@ afterEach(async () => {
 })
 
 function route(endpoint: string): Route {
-  return { operator: 'op', provider: 'prov', endpoint }
+  return { lease: 'lease', operator: 'op', provider: 'prov', endpoint }
 }
 
 async function proxy(
