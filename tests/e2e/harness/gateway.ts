@@ -22,7 +22,7 @@ export interface RunningGateway {
   url: Promise<string>
   /** the endpoint the gateway forwards to now (its last `route` event), or null while it has none */
   endpoint(): string | null
-  /** receipts the serving node kept, and the seconds they vouch for */
+  /** receipts the serving nodes kept, and the seconds they vouch for (each receipt reaches back to the last settlement, so they overlap: the union is counted) */
   receipted(): { receipts: number; seconds: number }
 }
 
@@ -68,10 +68,14 @@ export function startGateway(
     },
     receipted: () => {
       const receipts = proc.lines.filter(kept)
-      return {
-        receipts: receipts.length,
-        seconds: receipts.reduce((sum, l) => sum + Number(l.until) - Number(l.from), 0),
+      const spans = receipts.map((l) => [Number(l.from), Number(l.until)] as const).sort((a, b) => a[0] - b[0])
+      let seconds = 0
+      let reached = Number.NEGATIVE_INFINITY
+      for (const [from, until] of spans) {
+        seconds += Math.max(0, until - Math.max(from, reached))
+        reached = Math.max(reached, until)
       }
+      return { receipts: receipts.length, seconds }
     },
   }
 }
