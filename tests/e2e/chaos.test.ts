@@ -3,6 +3,7 @@ import { getAssociatedTokenAddressSync } from '@solana/spl-token'
 import { PublicKey } from '@solana/web3.js'
 import { escrowAddress, stakeVaultAddress } from '@synkti/market'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeEvent } from './harness/processes.js'
 import type { ProviderSpec, RunningProvider } from './harness/provider.js'
 import { sum, tokenSnapshot } from './harness/snapshot.js'
 import { awaitRecords, jobOn, preemptAll, respawnSpot } from './harness/spot.js'
@@ -219,7 +220,7 @@ describe(`chaos: ${SPOT_NODES + ON_DEMAND_NODES} nodes, ${PREEMPTIONS} preemptio
         if (t === undefined) throw new Error(`${victim.spec.name} failed over an unknown lease ${r.lease}`)
         if (r.migrated) t.moved++
         // the old machine let go of the job: its last word on the lease is the hand-off
-        const last = victim.proc.lines.filter((l) => l.event === 'job' && l.lease === r.lease).at(-1)
+        const last = victim.proc.lines.filter(nodeEvent('job', (e) => e.lease === r.lease)).at(-1)
         expect(last?.state, `${victim.spec.name}'s job for ${r.lease}`).toBe('handed-off')
         progress(`  ${r.lease.slice(0, 8)}… → ${r.to} (${r.noticeToHealthyMs} ms)`)
       }

@@ -2,6 +2,7 @@ import { PublicKey } from '@solana/web3.js'
 import type { Verdict } from '@synkti/market'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { leaseEnded, type StakeBalances, stakeBalances, stakeTotal } from './harness/chain.js'
+import { nodeEvent } from './harness/processes.js'
 import type { RunningProvider } from './harness/provider.js'
 import { assemble, type Balances, balances, type Cast, DEMO_PROVIDERS, SPEC, synkti, total } from './harness/story.js'
 
@@ -59,7 +60,11 @@ async function serveThenDispute(p: RunningProvider, reason: string): Promise<Dis
     180_000,
   )
   const lease = new PublicKey(String(run.lease))
-  await p.proc.waitFor('an attestation', (l) => l.event === 'settlement-attested' && l.lease === run.lease, 120_000)
+  await p.proc.waitFor(
+    'an attestation',
+    nodeEvent('settlement-attested', (e) => e.lease === run.lease),
+    120_000,
+  )
 
   const from = p.proc.lines.length
   const opened = await synkti(cast, ['dispute', 'open', lease.toBase58(), '--reason', reason])
@@ -76,7 +81,7 @@ async function serveThenDispute(p: RunningProvider, reason: string): Promise<Dis
   // billing stopped: the node stops the job (serving on would be free work) and pays itself nothing more
   await p.proc.waitFor(
     'the job stopped for the dispute',
-    (l) => l.event === 'job-ended' && l.lease === lease.toBase58(),
+    nodeEvent('job-ended', (e) => e.lease === lease.toBase58()),
     120_000,
     from,
   )

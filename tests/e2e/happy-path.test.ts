@@ -1,6 +1,7 @@
 import { PublicKey } from '@solana/web3.js'
 import { verifyNodeStatus } from '@synkti/provider-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeEvent } from './harness/processes.js'
 import { assemble, type Balances, balances, type Cast, MODEL, SPEC, synkti, total, waitUntil } from './harness/story.js'
 
 /**
@@ -114,13 +115,13 @@ describe('happy path: providers, job run, status, logs, settlement, top-up, list
     const spot = byName('aws-spot')
     const attested = await spot.proc.waitFor(
       'an attestation of the lease',
-      (l) => l.event === 'settlement-attested' && l.lease === lease && Number(l.seconds) > 0,
+      nodeEvent('settlement-attested', (e) => e.lease === lease && e.seconds > 0),
       120_000,
     )
-    expect(BigInt(String(attested.payout))).toBeGreaterThan(0n)
+    expect(BigInt(attested.payout)).toBeGreaterThan(0n)
     // the node's own word: the pay (and the market's fee on it) is held in the earnings vault
     const held = await cast.world.balance(spot.earningsVault)
-    expect(held).toBeGreaterThanOrEqual(BigInt(String(attested.payout)))
+    expect(held).toBeGreaterThanOrEqual(BigInt(attested.payout))
     const onChain = await cast.world.client.fetchLease(new PublicKey(lease))
     const provider = await cast.world.client.fetchProvider(spot.provider)
     expect(provider.held.reduce((a, t) => a + t.payout + t.fee, 0n)).toBe(held)

@@ -3,7 +3,7 @@ import type { JobView } from '@synkti/jobs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { killRecordedJobs } from './harness/chain.js'
 import type { LoadGenerator } from './harness/load.js'
-import type { JsonLine } from './harness/processes.js'
+import { type NodeLine, nodeEvent } from './harness/processes.js'
 import { type RunningProvider, runProvider } from './harness/provider.js'
 import { assemble, type Balances, balances, type Cast, load, SPEC, synkti, total, waitUntil } from './harness/story.js'
 
@@ -19,10 +19,6 @@ import { assemble, type Balances, balances, type Cast, load, SPEC, synkti, total
 
 const DEPOSIT = 20_000_000n
 
-/** A failover log line of `kind` (resumed, old-drained, ...): the node prints `failover-<kind>`. */
-const failoverEntry = (kind: string, lease: string) => (l: JsonLine) =>
-  l.event === `failover-${kind}` && l.lease === lease
-
 describe.each([
   { killAt: 'handing-off', when: 'before the migration lands' },
   { killAt: 'spawning', when: 'after the migration landed' },
@@ -33,7 +29,7 @@ describe.each([
   let lease: string
   let before: Balances
   let generator: LoadGenerator | undefined
-  let end: JsonLine
+  let end: NodeLine<'failover-end'>
   let taker: RunningProvider
 
   beforeAll(async () => {
@@ -63,7 +59,7 @@ describe.each([
     await cast.imds.interrupt()
     await spot.proc.waitFor(
       `the failover entering ${killAt}`,
-      (l) => l.event === 'failover-phase' && l.lease === lease && l.next === killAt,
+      nodeEvent('failover-phase', (e) => e.lease === lease && e.next === killAt),
       120_000,
       from,
     )
@@ -74,20 +70,28 @@ describe.each([
     // the same registered provider, the same config and state; the IMDS still serves the notice
     const peers = cast.providers.slice(1).flatMap((p) => p.addrs.slice(0, 1))
     restarted = await runProvider(cast.group, { ...spot, spec: { ...spot.spec, bootstrap: peers } })
-    const resumed = await restarted.proc.waitFor('failover-resumed', failoverEntry('resumed', lease), 60_000)
+    const resumed = await restarted.proc.waitFor(
+      'failover-resumed',
+      nodeEvent('failover-resumed', (e) => e.lease === lease),
+      60_000,
+    )
     expect(resumed.lease).toBe(lease)
     expect(['handing-off', 'spawning', 'health']).toContain(resumed.phase)
-    const adopted = await restarted.proc.waitFor('job-adopted', (l) => l.event === 'job-adopted', 60_000)
+    const adopted = await restarted.proc.waitFor('job-adopted', nodeEvent('job-adopted'), 60_000)
     expect(adopted.lease).toBe(lease)
 
-    end = await restarted.proc.waitFor('failover-end', (l) => l.event === 'failover-end' && l.lease === lease, 150_000)
+    end = await restarted.proc.waitFor(
+      'failover-end',
+      nodeEvent('failover-end', (e) => e.lease === lease),
+      150_000,
+    )
     expect(end.phase).toBe('restored')
     const found = cast.providers.find((p) => p.operator.publicKey.toBase58() === end.target)
-    if (found === undefined) throw new Error(`failover ended on an unknown operator ${String(end.target)}`)
+    if (found === undefined) throw new Error(`failover ended on an unknown operator ${end.target}`)
     taker = found
     expect(taker.spec.name).not.toBe(spot.spec.name)
     // the old process's notice did not start a second failover of the same lease
-    expect(restarted.proc.lines.filter((l) => l.event === 'failover-end' && l.lease === lease)).toHaveLength(1)
+    expect(restarted.proc.lines.filter(nodeEvent('failover-end', (e) => e.lease === lease))).toHaveLength(1)
   })
 
   it('the lease migrated exactly once, to the taker', async () => {
@@ -104,7 +108,7 @@ describe.each([
     const mine = jobs.filter((j) => j.lease === lease)
     expect(mine).toHaveLength(1)
     expect(mine[0]?.state).toBe('healthy')
-    const starts = taker.proc.lines.filter((l) => l.event === 'job' && l.lease === lease && l.state === 'starting')
+    const starts = taker.proc.lines.filter(nodeEvent('job', (e) => e.lease === lease && e.state === 'starting'))
     expect(starts).toHaveLength(1)
     // the load followed the job to its new endpoint
     await waitUntil(
@@ -116,7 +120,11 @@ describe.each([
   })
 
   it('the old job was drained, not left running, and no settlement was paid twice', async () => {
-    await restarted.proc.waitFor('old-drained', failoverEntry('old-drained', lease), 60_000)
+    await restarted.proc.waitFor(
+      'old-drained',
+      nodeEvent('failover-old-drained', (e) => e.lease === lease),
+      60_000,
+    )
     const spotJobs = (await (await fetch(`${restarted.apiUrl}/jobs`)).json()) as JobView[]
     expect(spotJobs.filter((j) => j.lease === lease && (j.state === 'healthy' || j.state === 'starting'))).toEqual([])
 

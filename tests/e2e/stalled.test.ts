@@ -1,6 +1,7 @@
 import { PublicKey } from '@solana/web3.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chainNow, killRecordedJobs, warpClock } from './harness/chain.js'
+import { nodeEvent } from './harness/processes.js'
 import type { RunningProvider } from './harness/provider.js'
 import { assemble, balances, type Cast, DEMO_PROVIDERS, SPEC, synkti, total } from './harness/story.js'
 
@@ -45,7 +46,7 @@ describe('a provider that disappears: the consumer reclaims the stalled lease', 
     // served and paid for a while, then gone: no drain, no goodbye
     await victim.proc.waitFor(
       'an attestation',
-      (l) => l.event === 'settlement-attested' && l.lease === lease.toBase58(),
+      nodeEvent('settlement-attested', (e) => e.lease === lease.toBase58()),
       120_000,
     )
     await victim.proc.kill()

@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { isNodeEvent, type NodeEventName, type NodeEventOf } from '@synkti/provider-node'
 
 /**
  * Real processes for the demo and the end-to-end tests: each child's stdout is read as JSON
@@ -22,6 +23,21 @@ function transcriptOf(name: string): ((line: string) => void) | undefined {
 }
 
 export type JsonLine = Record<string, unknown>
+
+/** A line `synkti-provider run --json` printed: one of the node's typed events, with its time. */
+export type NodeLine<K extends NodeEventName = NodeEventName> = JsonLine & NodeEventOf<K> & { at: string }
+
+/**
+ * The predicate for a node's event named `name` (and `where`, on its typed fields): what tests
+ * wait on and filter by. A renamed event or field is a type error here, not a wait that times out.
+ */
+export function nodeEvent<K extends NodeEventName>(
+  name: K,
+  where?: (event: NodeEventOf<K>) => boolean,
+): (line: JsonLine) => line is NodeLine<K> {
+  const is = isNodeEvent(name, where)
+  return (line): line is NodeLine<K> => is(line)
+}
 
 export class ProcessExitedError extends Error {
   override name = 'ProcessExitedError'
@@ -84,7 +100,14 @@ export class Proc {
     return this.child.exitCode === null && this.child.signalCode === null
   }
 
-  /** Resolves with the first JSON line (from `from` on) matching `match`. */
+  /** Resolves with the first JSON line (from `from` on) matching `match` (typed when `match` is a guard such as `nodeEvent`). */
+  async waitFor<T extends JsonLine>(
+    what: string,
+    match: (line: JsonLine) => line is T,
+    timeoutMs: number,
+    from?: number,
+  ): Promise<T>
+  async waitFor(what: string, match: (line: JsonLine) => boolean, timeoutMs: number, from?: number): Promise<JsonLine>
   async waitFor(what: string, match: (line: JsonLine) => boolean, timeoutMs: number, from = 0): Promise<JsonLine> {
     const deadline = Date.now() + timeoutMs
     for (;;) {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Keypair, PublicKey } from '@solana/web3.js'
 import { earningsVaultAddress, providerAddress } from '@synkti/market'
 import { NODE, PROVIDER_BIN, REPO } from './paths.js'
-import { type Proc, type ProcessGroup, runJson } from './processes.js'
+import { nodeEvent, type Proc, type ProcessGroup, runJson } from './processes.js'
 import type { World } from './world.js'
 
 export interface ProviderSpec {
@@ -162,13 +162,13 @@ export async function runProvider(
     ],
     { cwd: REPO },
   )
-  const started = await proc.waitFor('started', (l) => l.event === 'started', startTimeoutMs)
-  const api = proc.lines.find((l) => l.event === 'api')
+  const started = await proc.waitFor('started', nodeEvent('started'), startTimeoutMs)
+  const api = proc.lines.find(nodeEvent('api'))
   return {
     ...registered,
     proc,
-    peerId: String(started.peerId),
-    addrs: started.addrs as string[],
-    apiUrl: api === undefined ? null : String(api.url),
+    peerId: started.peerId,
+    addrs: started.addrs,
+    apiUrl: api?.url ?? null,
   }
 }
