@@ -4,7 +4,7 @@
  */
 import { PublicKey } from '@solana/web3.js'
 import { LeaseNotServableError } from '../provider-node/src/node/errors.js'
-import type { JsonLine } from '../tests/e2e/harness/processes.js'
+import { type NodeLine, nodeEvent } from '../tests/e2e/harness/processes.js'
 import type { RunningProvider } from '../tests/e2e/harness/provider.js'
 import {
   assemble,
@@ -30,10 +30,10 @@ const progress = (line: string) => console.log(`          ${line}`)
 const fmt = (n: bigint) => n.toLocaleString('en-US')
 
 /** The serving node's first attestation of `lease` that the consumer's receipt backs. */
-function attestedOnReceipt(provider: RunningProvider, lease: string): Promise<JsonLine> {
+function attestedOnReceipt(provider: RunningProvider, lease: string): Promise<NodeLine<'settlement-attested'>> {
   return provider.proc.waitFor(
     `an attestation of ${lease} backed by the gateway's receipt`,
-    (l) => l.event === 'settlement-attested' && l.lease === lease && l.verified === true,
+    nodeEvent('settlement-attested', (l) => l.lease === lease && l.verified),
     90_000,
   )
 }

@@ -16,10 +16,9 @@
  */
 import { parseArgs } from 'node:util'
 import { quantile } from '@synkti/simulator'
-import type { JsonLine } from '../harness/processes.js'
 import type { RunningProvider } from '../harness/provider.js'
 import { respawnSpot } from '../harness/spot.js'
-import { assemble, type Cast, load, preempt, SPEC, synkti, waitUntil } from '../harness/story.js'
+import { assemble, type Cast, jobStartMs, load, preempt, SPEC, synkti, waitUntil } from '../harness/story.js'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } })
 const RUNS = Math.max(1, Number(values.runs))
@@ -31,15 +30,6 @@ const LOAD_AFTER = 10
 
 const t0 = Date.now()
 const progress = (line: string) => console.error(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`)
-
-/** Starting → healthy of `lease`'s job in `provider`'s own event lines (ms), or null. */
-function startMs(provider: RunningProvider, lease: string): number | null {
-  const job = provider.proc.lines.filter((l: JsonLine) => l.event === 'job' && l.lease === lease)
-  const starting = job.find((l) => l.state === 'starting')
-  const healthy = job.find((l) => l.state === 'healthy')
-  if (starting?.at === undefined || healthy?.at === undefined) return null
-  return Date.parse(String(healthy.at)) - Date.parse(String(starting.at))
-}
 
 interface Run {
   lease: string
@@ -80,7 +70,7 @@ async function once(cast: Cast, spot: RunningProvider, n: number): Promise<Run> 
   } finally {
     await generator.stop()
   }
-  return { lease, overheadMs, coldStartMs: startMs(spot, lease), failed: generator.stats.failed }
+  return { lease, overheadMs, coldStartMs: jobStartMs(spot, lease), failed: generator.stats.failed }
 }
 
 let cast: Cast | undefined

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jobOfLease, type NodeStatus, parseNodeStatus } from '@synkti/jobs'
 import { SynktiNode } from '@synkti/p2p'
-import type { JsonLine } from './processes.js'
+import { type NodeLine, nodeEvent } from './processes.js'
 import { type RunningProvider, runProvider } from './provider.js'
 import { type Cast, type FailoverResult, failoverResult, interrupt, type Progress } from './story.js'
 
@@ -56,7 +56,7 @@ export async function awaitRecords(
     if (Date.now() > deadline) {
       // what each missing node said about its own publishing
       const said = missing.map((p) => {
-        const last = p.proc.lines.filter((l) => String(l.event).startsWith('publish')).at(-1)
+        const last = p.proc.lines.filter((l) => nodeEvent('published')(l) || nodeEvent('publish-deferred')(l)).at(-1)
         return `${p.spec.name} (${last === undefined ? 'never published' : JSON.stringify(last)})`
       })
       throw new RecordNotPublishedError(said, timeoutMs)
@@ -104,16 +104,16 @@ export async function preemptAll(cast: Cast, progress: Progress, victim: Running
   const leases = await liveLeases(cast, victim)
   const from = victim.proc.lines.length
   await interrupt(cast, progress, victim)
-  const ends: JsonLine[] = []
+  const ends: NodeLine<'failover-end'>[] = []
   for (const lease of leases) {
-    const isEnd = (l: JsonLine) => l.event === 'failover-end' && l.lease === lease
+    const isEnd = nodeEvent('failover-end', (l) => l.lease === lease)
     ends.push(await victim.proc.waitFor(`failover end of ${lease}`, isEnd, 150_000, from))
   }
   return ends.map((end, i) => ({
     ...failoverResult(cast, victim, end),
     lease: leases[i] as string,
-    target: typeof end.target === 'string' ? end.target : null,
-    migrated: (end.phases as { kind: string }[]).some((p) => p.kind === 'spawning'),
+    target: end.target ?? null,
+    migrated: end.phases.some((p) => p.kind === 'spawning'),
     reason: end.reason ?? null,
   }))
 }

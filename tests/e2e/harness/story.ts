@@ -7,7 +7,7 @@ import { Imds } from './aemm.js'
 import { type RunningGateway, startGateway } from './gateway.js'
 import { LoadGenerator, type LoadStats } from './load.js'
 import { NODE, REPO, SYNKTI_BIN } from './paths.js'
-import { type JsonLine, ProcessGroup, runJson } from './processes.js'
+import { type JsonLine, type NodeLine, nodeEvent, ProcessGroup, runJson } from './processes.js'
 import {
   CommandFailedError,
   type ProviderSpec,
@@ -261,7 +261,7 @@ export async function preempt(cast: Cast, progress: Progress, victim = cast.prov
   if (victim === undefined) throw new Error('no provider to preempt')
   const from = victim.proc.lines.length
   await interrupt(cast, progress, victim)
-  const end = await victim.proc.waitFor('failover end', (l) => l.event === 'failover-end', 150_000, from)
+  const end = await victim.proc.waitFor('failover end', nodeEvent('failover-end'), 150_000, from)
   return failoverResult(cast, victim, end)
 }
 
@@ -270,36 +270,35 @@ export async function interrupt(cast: Cast, progress: Progress, victim: RunningP
   const from = victim.proc.lines.length
   await (cast.imdsOf.get(victim.spec.name) ?? cast.imds).interrupt()
   progress(`spot interruption notice posted to ${victim.spec.name}'s instance metadata`)
-  const notice = await victim.proc.waitFor('spot notice', (l) => l.event === 'spot-interruption', 30_000, from)
-  progress(`${victim.spec.name} saw the notice (${String(notice.action)} at ${String(notice.at)}); failing over`)
+  const notice = await victim.proc.waitFor('spot notice', nodeEvent('spot-interruption'), 30_000, from)
+  progress(`${victim.spec.name} saw the notice (${notice.action} at ${notice.at}); failing over`)
 }
 
 /** A `failover-end` line of `victim`, with the phases' durations and the replacement's own start. */
-export function failoverResult(cast: Cast, victim: RunningProvider, end: JsonLine): FailoverResult {
-  const phases = (end.phases as { kind: string; startedAt: number; endedAt: number | null }[])
-    .filter((p) => p.endedAt !== null)
-    .map((p) => ({ phase: p.kind, ms: (p.endedAt as number) - p.startedAt }))
-  const target = typeof end.target === 'string' ? end.target : null
+export function failoverResult(cast: Cast, victim: RunningProvider, end: NodeLine<'failover-end'>): FailoverResult {
+  const phases = end.phases.flatMap((p) => (p.endedAt === null ? [] : [{ phase: p.kind, ms: p.endedAt - p.startedAt }]))
+  const target = end.target ?? null
   const taker = cast.providers.find((p) => p.operator.publicKey.toBase58() === target)
-  let replacementStartMs = 0
-  if (taker !== undefined) {
-    const job = taker.proc.lines.filter((l) => l.event === 'job' && l.lease === end.lease)
-    const starting = job.find((l) => l.state === 'starting')
-    const healthy = job.find((l) => l.state === 'healthy')
-    if (starting?.at !== undefined && healthy?.at !== undefined) {
-      replacementStartMs = Date.parse(String(healthy.at)) - Date.parse(String(starting.at))
-    }
-  }
-  const started = (end.phases as { kind: string; startedAt: number }[])[0]?.startedAt ?? 0
-  const healthyPhase = (end.phases as { kind: string; endedAt: number | null }[]).find((p) => p.kind === 'health')
+  const replacementStartMs = taker === undefined ? 0 : (jobStartMs(taker, end.lease) ?? 0)
+  const started = end.phases[0]?.startedAt ?? 0
+  const healthyPhase = end.phases.find((p) => p.kind === 'health')
   return {
     from: victim.spec.name,
     to: taker?.spec.name ?? target,
-    outcome: String(end.phase),
+    outcome: end.phase,
     phases,
     noticeToHealthyMs: healthyPhase?.endedAt != null ? healthyPhase.endedAt - started : Number.NaN,
     replacementStartMs,
   }
+}
+
+/** Starting → healthy of `lease`'s job in `provider`'s own event lines (ms), or null. */
+export function jobStartMs(provider: RunningProvider, lease: string): number | null {
+  const job = provider.proc.lines.filter(nodeEvent('job', (l) => l.lease === lease))
+  const starting = job.find((l) => l.state === 'starting')
+  const healthy = job.find((l) => l.state === 'healthy')
+  if (starting === undefined || healthy === undefined) return null
+  return Date.parse(healthy.at) - Date.parse(starting.at)
 }
 
 /** A `synkti gateway` for `lease`, run by the cast's consumer. */
