@@ -37,6 +37,7 @@ export {
   type SettlementLoop,
   type SettlementLoopInit,
   type SettlementStatus,
+  type SettleResult,
   type StopReason,
 } from './loop.js'
 export {

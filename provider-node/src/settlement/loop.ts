@@ -93,6 +93,17 @@ export interface SettlementStatus {
   lastError: string | null
 }
 
+/**
+ * What `settle` did with the lease's item: `attested` (confirmed; `until` is where the chain's
+ * settlement now stands), `dropped` with the reason, `deferred` with the error (a network failure
+ * or a refusal that may pass), or `none` when nothing was left to attest.
+ */
+export type SettleResult =
+  | { outcome: 'attested'; until: number; partial: boolean }
+  | { outcome: 'dropped'; reason: DropReason }
+  | { outcome: 'deferred'; error: string; network: boolean }
+  | { outcome: 'none' }
+
 export interface CycleReport {
   enqueued: number
   attested: number
@@ -112,6 +123,12 @@ export interface SettlementLoop extends AsyncDisposable {
   tick(): Promise<CycleReport>
   /** Attest every served lease up to now and send the whole queue, ignoring backoff (before hand-off or exit). */
   flush(): Promise<CycleReport>
+  /**
+   * Attests one lease up to `until` (chain seconds) at once, ignoring backoff, whether or not the
+   * node still lists it: the end of its service before it is closed (the runway ran out). Throws
+   * `AccountNotFoundError` for a lease that is gone and `RpcUnreachableError` while the RPC is down.
+   */
+  settle(lease: PublicKey, until: number): Promise<SettleResult>
   status(): SettlementStatus
   /** Queued items, oldest first. */
   queued(): QueueItem[]
@@ -124,6 +141,7 @@ interface AttemptResult {
   outcome: Outcome
   /** The RPC could not be reached: the rest of the queue would fail alike. */
   network: boolean
+  result: SettleResult
 }
 
 interface MarketState {
@@ -243,6 +261,10 @@ class Loop implements SettlementLoop {
 
   flush(): Promise<CycleReport> {
     return this.exclusive(() => this.cycle({ force: true, attestAll: true }))
+  }
+
+  settle(lease: PublicKey, until: number): Promise<SettleResult> {
+    return this.exclusive(() => this.settleOne(lease, until))
   }
 
   status(): SettlementStatus {
@@ -390,6 +412,23 @@ class Loop implements SettlementLoop {
     this.emit({ kind: 'stop', lease: lease.lease, openedAt: lease.openedAt, reason })
   }
 
+  private async settleOne(address: PublicKey, until: number): Promise<SettleResult> {
+    const { now, reachable } = await this.chainTime()
+    if (!reachable) throw new RpcUnreachableError(this.init.client.rpcUrl)
+    await this.interval(true)
+    const onChain = await this.init.client.fetchLease(address)
+    const key: LeaseKey = { lease: address.toBase58(), openedAt: onChain.openedAt }
+    const k = leaseKey(key)
+    if (until > onChain.settledUntil && !this.ended.has(k)) {
+      const item = await this.queue.enqueue(key, until, Math.floor(this.wall() / 1000))
+      this.covered.set(k, Math.max(this.covered.get(k) ?? 0, item.until))
+      this.emit({ kind: 'enqueued', lease: key.lease, openedAt: key.openedAt, until: item.until })
+    }
+    const item = this.queue.get(k)
+    if (item === undefined) return { outcome: 'none' }
+    return (await this.attempt(item, now)).result
+  }
+
   /** Coverage of leases neither served nor queued any more is not needed again. */
   private forgetUnserved(served: readonly KeyedLease[]): void {
     const keep = new Set(served.map((l) => l.key))
@@ -455,7 +494,11 @@ class Loop implements SettlementLoop {
         partial: plan.partial,
         verified: plan.verified,
       })
-      return { outcome: 'attested', network: false }
+      return {
+        outcome: 'attested',
+        network: false,
+        result: { outcome: 'attested', until: plan.until, partial: plan.partial },
+      }
     } catch (err) {
       const disposition = dispositionOf(err)
       if (disposition.kind === 'drop') return this.drop(item, disposition.reason, describe(err))
@@ -483,7 +526,7 @@ class Loop implements SettlementLoop {
     if (reason === 'lease-reopened' && this.openedAt.get(lease) === openedAt) this.openedAt.delete(lease)
     this.emit({ kind: 'dropped', lease, openedAt, until, reason, error })
     if (reason === 'disputed') this.signalStop(item, 'disputed')
-    return { outcome: 'dropped', network: false }
+    return { outcome: 'dropped', network: false, result: { outcome: 'dropped', reason } }
   }
 
   private async defer(item: QueueItem, error: string, network: boolean): Promise<AttemptResult> {
@@ -494,6 +537,6 @@ class Loop implements SettlementLoop {
     this.lastError = error
     const { lease, openedAt, until } = item
     this.emit({ kind: 'deferred', lease, openedAt, until, error, network, retryAt })
-    return { outcome: 'deferred', network }
+    return { outcome: 'deferred', network, result: { outcome: 'deferred', error, network } }
   }
 }
