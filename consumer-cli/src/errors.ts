@@ -149,12 +149,12 @@ export class GatewayRunningError extends CliError {
   ) {
     super(
       url === null
-        ? `lease ${lease} is held by process ${pid} (a synkti job move in progress)`
+        ? `lease ${lease} is held by process ${pid} (a synkti job move, or a gateway starting)`
         : `a gateway (process ${pid}) already serves lease ${lease} at ${url}`,
     )
     this.remedy =
       url === null
-        ? `wait for the move to end, or stop process ${pid}`
+        ? `wait for it (a move ends by itself; a gateway then names its URL in ${lockPath}), or stop process ${pid}`
         : `use that gateway (synkti job move ${lease} talks to it), or stop process ${pid} first; a lock left by a dead process is taken over by itself (${lockPath})`
   }
 }
