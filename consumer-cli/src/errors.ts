@@ -258,6 +258,20 @@ export class GatewayStateCorruptError extends CliError {
   }
 }
 
+/** The state directory cannot be written: the gateway would lose what a restart needs. */
+export class StateDirUnwritableError extends CliError {
+  override name = 'StateDirUnwritableError'
+  readonly exitClass = 'input'
+  readonly remedy = `pass --state-dir <dir> (or export SYNKTI_STATE_DIR=<dir>) naming a directory you can write`
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`cannot write the gateway state at ${path}: ${reason}`, { cause })
+  }
+}
+
 // --- chain -----------------------------------------------------------------------------------
 
 export class ProviderNotFoundError extends CliError {

@@ -13,7 +13,7 @@ import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Env } from '../config.js'
-import { GatewayRunningError, GatewayStateCorruptError } from '../errors.js'
+import { GatewayRunningError, GatewayStateCorruptError, StateDirUnwritableError } from '../errors.js'
 import type { Run } from './served.js'
 import type { Tally } from './tally.js'
 
@@ -192,9 +192,27 @@ export async function readState(dir: string, lease: string): Promise<GatewayStat
   return decodeState(text, path, lease)
 }
 
+/** Errors of the file system that no retry fixes: the directory is not ours to write. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR'])
+
 /** Writes `text` to `path` so that a crash leaves the old file or the new one, never a mix. */
 export async function writeAtomic(path: string, text: string, mode = 0o600): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  try {
+    await writeWhole(path, text, mode)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== undefined && UNWRITABLE.has(code)) throw new StateDirUnwritableError(path, (err as Error).message, err)
+    throw err
+  }
+}
+
+async function writeWhole(path: string, text: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  } catch (err) {
+    // whatever stops the directory from being made (a file in its place, no permission)
+    throw new StateDirUnwritableError(dirname(path), (err as Error).message, err)
+  }
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const file = await open(tmp, 'w', mode)
   try {
@@ -284,7 +302,6 @@ export interface Lock {
  */
 export async function acquireLock(dir: string, lease: string, info: Omit<LockInfo, 'pid'>): Promise<Lock> {
   const path = lockPath(dir, lease)
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
   const body = (i: Omit<LockInfo, 'pid'>) => `${JSON.stringify({ pid: process.pid, ...i })}\n`
   for (let attempt = 0; ; attempt++) {
     // written whole to a temporary file, then linked in place: the lock appears complete or not at all

@@ -137,3 +137,15 @@ describe('gateway lock: one process per lease', () => {
     expect(await readdir(join(dir, 'gateway'))).toEqual([])
   })
 })
+
+describe('gateway state directory', () => {
+  it('one that cannot be written is StateDirUnwritableError, saying how to choose another', async () => {
+    const dir = await tempDir()
+    // a file where the directory should be: no user, root included, can write below it
+    await writeFile(join(dir, 'gateway'), 'not a directory')
+    const err = await acquireLock(dir, lease, { url: null, token: null, serving: lease }).catch((e) => e)
+    expect(describeError(err)).toMatchObject({ name: 'StateDirUnwritableError', exitCode: 3 })
+    expect(err.remedy).toMatch(/--state-dir <dir>.*SYNKTI_STATE_DIR/)
+    await expect(writeState(dir, sample())).rejects.toMatchObject({ name: 'StateDirUnwritableError' })
+  })
+})
