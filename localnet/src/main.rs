@@ -100,7 +100,10 @@ async fn main() -> ExitCode {
     if let Some(note) = keypair_note {
         println!("  Keypair:       {note}");
     }
-    println!("  Airdrops:      requestAirdrop (e.g. `solana airdrop 10 -u {}`)", net.url);
+    println!(
+        "  Faucet:        npm run localnet -- faucet --url {} --to <address or keypair file> --sol 10 [--payment N] [--stake N]",
+        net.url
+    );
     println!("ready");
     wait_for_signal().await;
     // Whoever started us may have closed our stdout by now; that must not stop a clean shutdown.

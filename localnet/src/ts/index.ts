@@ -15,4 +15,19 @@
 export { buildLocalnet, localnetBinary } from './build.js'
 export { DEFAULT_LEDGER_DIR, DEFAULT_RPC_PORT, REPO_ROOT } from './constants.js'
 export { LocalnetBuildError, LocalnetHealthTimeoutError, LocalnetStartError } from './errors.js'
+export {
+  DEFAULT_FAUCET_KEYPAIR,
+  type FaucetInit,
+  FaucetKeypairError,
+  FaucetMarketError,
+  FaucetOnMainnetError,
+  type FaucetReport,
+  FaucetRpcUnreachableError,
+  FaucetTransactionError,
+  FaucetUsageError,
+  faucet,
+  loadFaucetKeypair,
+  NotMintAuthorityError,
+} from './faucet.js'
+export { faucetCli } from './faucet-cli.js'
 export { type RunningLocalnet, type StartLocalnetInit, startLocalnet } from './spawn.js'
