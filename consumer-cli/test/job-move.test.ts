@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { PublicKey } from '@solana/web3.js'
 import type { SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CommandName, createProgram, type Invoke } from '../src/cli.js'
 import { readState } from '../src/gateway/state.js'
 import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties } from './support/chain.js'
 import { EXAMPLE_SPEC, json, keypairFile, runMain, tempDir } from './support/cli.js'
@@ -185,5 +186,49 @@ describe('synkti job move (no gateway)', () => {
     )
     expect((await runMain(['lease', 'list', '--json', ...flags])).stdout).toBe(before)
     await client.closeLease({ signer: c.kp, lease: new PublicKey(old) })
+  })
+})
+
+describe('command line of job move and gateway', () => {
+  async function parse(...args: string[]): Promise<{ name: CommandName; options: unknown }> {
+    let seen: { name: CommandName; options: unknown } | undefined
+    const invoke: Invoke = async (name, options) => {
+      seen = { name, options }
+    }
+    await createProgram(invoke, () => undefined).parseAsync(['node', 'synkti', ...args])
+    if (seen === undefined) throw new Error('no command ran')
+    return seen
+  }
+
+  it("parses job move and the gateway's --state-dir into typed options", async () => {
+    const lease = new PublicKey(Buffer.alloc(32, 7))
+    const to = new PublicKey(Buffer.alloc(32, 9)).toBase58()
+    expect(
+      await parse(
+        'job',
+        'move',
+        lease.toBase58(),
+        '--spec',
+        's.yaml',
+        '--to',
+        to,
+        '--deposit',
+        '1_000',
+        '--state-dir',
+        '/s',
+      ),
+    ).toEqual({ name: 'job move', options: { lease, spec: 's.yaml', to, deposit: 1_000n, stateDir: '/s' } })
+    expect((await parse('job', 'move', lease.toBase58(), '--spec', 's.yaml')).options).toEqual({
+      lease,
+      spec: 's.yaml',
+    })
+    expect((await parse('gateway', lease.toBase58(), '--state-dir', '/s')).options).toMatchObject({
+      lease,
+      stateDir: '/s',
+    })
+    await expect(parse('job', 'move', lease.toBase58())).rejects.toThrow(/--spec/)
+    await expect(parse('job', 'move', lease.toBase58(), '--spec', 's', '--to', 'nope')).rejects.toMatchObject({
+      name: 'InvalidAddressError',
+    })
   })
 })
