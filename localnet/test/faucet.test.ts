@@ -103,6 +103,11 @@ describe('npm run localnet -- faucet', () => {
     const account = (toFile.json.stake as { account: string }).account
     const toAccount = await run(['--keypair', deployerPath, '--to', account, '--stake', '7'])
     expect(toAccount.json).toMatchObject({ stake: { account, balance: '12' } })
+    // 0 creates the account and mints nothing (a payout account before any pay)
+    const empty = Keypair.generate()
+    const created = await run(['--keypair', deployerPath, '--to', empty.publicKey.toBase58(), '--payment', '0'])
+    expect(created.json).toMatchObject({ payment: { amount: '0', balance: '0' } })
+    expect(await tokens(empty, market.mint)).toBe(0n)
   })
 
   it('names a key that is not the mint authority, a market it cannot find, and bad flags', async () => {

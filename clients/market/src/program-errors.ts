@@ -24,9 +24,10 @@ const SYNKTI_REMEDIES: Record<SynktiVariant, string> = {
   ProviderNotActive: 'resume the provider (synkti-provider resume) or choose an active one (findProviders)',
   AlreadyPaused: 'nothing to do: the provider is paused; resume with synkti-provider resume',
   NotPaused: 'nothing to do: the provider is not paused',
-  AlreadyExiting: 'nothing to do: the provider is exiting; withdraw after the cooldown',
+  AlreadyExiting: 'nothing to do: the provider is exiting; withdraw after the cooldown: synkti-provider withdraw',
   NotExiting: 'begin the exit first: synkti-provider exit',
-  CooldownNotElapsed: "wait until the provider's unlock time (fetchProvider → status.unlockAt)",
+  CooldownNotElapsed:
+    "wait until the provider's unlock time (synkti-provider withdraw says when; fetchProvider → status.unlockAt)",
   OpenLeasesRemain: 'close or hand off the open leases first (synkti-provider status lists them)',
   InsufficientStake: 'deposit more stake: synkti-provider stake --amount <n>',
   WithdrawExceedsStake: "withdraw at most the provider's staked amount",
@@ -65,7 +66,7 @@ const SYNKTI_REMEDIES: Record<SynktiVariant, string> = {
     "sign the receipt with the lease's receipt signer and place its Ed25519 instruction just before the attestation",
   ReceiptDoesNotCover: "attest only the period the receipt covers (from ≤ settledUntil, until ≤ the receipt's until)",
   ExposureRemains:
-    'wait until every lease record is finalized (synkti-provider leases finalize) and held pay has vested (synkti-provider claim)',
+    'wait until every lease record can be finalized and held pay has vested: synkti-provider withdraw finalizes and vests what it can and says what still blocks, until when',
   LeaseNotEnded: 'only an ended lease can be finalized',
   NoPendingUpdate: 'propose an update first (update_market)',
   UpdateNotDue: "wait until the update's effective time (fetchMarket → pendingUpdate.effectiveAt)",
@@ -93,9 +94,44 @@ const ANCHOR_ERRORS = {
   AccountNotInitialized: {
     code: 3012,
     message: 'The program expected this account to be already initialized',
-    remedy: 'the account does not exist: a lease that ended is closed (see its LeaseEnded event)',
+    remedy:
+      'the account does not exist: a token account never created (the logs name it: payout, wallet, consumer_token, destination — get tokens into it; on localnet: npm run localnet -- faucet), or a lease that ended and is closed (see its LeaseEnded event)',
   },
 } as const
+
+/**
+ * What a missing account is, by the name Anchor blames (the instruction's account field), and
+ * what brings it into being. Token accounts are created by receiving tokens of their mint; on
+ * localnet the chain's faucet does that (`npm run localnet -- faucet`, localnet/README.md).
+ */
+const MISSING_ACCOUNT: Record<string, string> = {
+  payout:
+    "the provider's payout token account (payment mint, the authority's associated account) does not exist: create it (on localnet: npm run localnet -- faucet --to <authority> --payment 0), or name an existing one",
+  new_payout:
+    'the new payout token account (payment mint) does not exist: create it (on localnet: npm run localnet -- faucet --to <owner> --payment 0), or name an existing one',
+  wallet:
+    "the authority's stake token account (stake mint) does not exist: it has never held stake tokens; get some (on localnet: npm run localnet -- faucet --to <authority> --stake <n>)",
+  consumer_token:
+    "the consumer's payment token account (payment mint) does not exist: it has never held payment tokens; get some (on localnet: npm run localnet -- faucet --to <consumer> --payment <n>)",
+  destination:
+    'the destination token account does not exist: create it (on localnet: npm run localnet -- faucet --to <owner> --payment 0 for payment tokens, --stake 0 for stake), or name an existing one',
+  consumer_stake_token:
+    "the consumer's stake token account (stake mint) does not exist: create it (on localnet: npm run localnet -- faucet --to <consumer> --stake 0)",
+  lease: 'the lease account does not exist: it never opened, or it ended and was closed (see its LeaseEnded event)',
+  ending: 'the lease account does not exist: it never opened, or it ended and was closed (see its LeaseEnded event)',
+}
+
+/** The remedy of one refusal: the variant's, made specific where the blamed account says more. */
+function remedyOf(spec: ProgramErrorSpec | undefined, account: string | undefined): string {
+  if (spec === undefined) return 'read the transaction logs'
+  if (spec.variant === 'AccountNotInitialized' && account !== undefined) {
+    return (
+      MISSING_ACCOUNT[account] ??
+      `the account \`${account}\` does not exist: create it first, or pass the right address`
+    )
+  }
+  return spec.remedy
+}
 
 type AnchorVariant = keyof typeof ANCHOR_ERRORS
 export type ProgramErrorVariant = SynktiVariant | AnchorVariant
@@ -151,7 +187,7 @@ export class ProgramError extends Error {
     const spec = BY_CODE.get(code)
     super(spec ? spec.message : `program error ${code}`, { cause: details.cause })
     this.variant = spec?.variant
-    this.remedy = spec?.remedy ?? 'read the transaction logs'
+    this.remedy = remedyOf(spec, details.account)
     this.account = details.account
     this.logs = details.logs ?? []
     this.signature = details.signature

@@ -28,6 +28,7 @@ Gives SOL and tokens of a market's test mints on the local chain (npm run localn
   --sol <N>         SOL to airdrop (up to ${MAX_AIRDROP_SOL}), e.g. 2 or 0.5
   --payment <N>     base units of the market's payment mint (what leases are paid in)
   --stake <N>       base units of the market's stake mint (what providers stake)
+                    (0 creates the token account without tokens, e.g. a payout account)
   --market <addr>   whose mints (default: the only market whose test mints --keypair controls)
   --url <rpc>       default http://127.0.0.1:8899 (localnet); devnet works for test mints you deployed
   --keypair <file>  the test mints' authority: the key the market was deployed with

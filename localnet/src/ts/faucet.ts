@@ -133,9 +133,9 @@ export interface FaucetInit {
   to: PublicKey
   /** SOL to airdrop to `to`. */
   sol?: number
-  /** Base units of the market's payment mint. */
+  /** Base units of the market's payment mint (0: only create the recipient's token account). */
   payment?: bigint
-  /** Base units of the market's stake mint. */
+  /** Base units of the market's stake mint (0: only create the recipient's token account). */
   stake?: bigint
   /** The market whose mints to use; default: the only market whose mints `authority` controls. */
   market?: PublicKey
@@ -178,9 +178,9 @@ export async function faucet(init: FaucetInit): Promise<FaucetReport> {
     report.sol = { lamports, balance: await connection.getBalance(init.to), signature }
   }
 
-  const payment = init.payment ?? 0n
-  const stake = init.stake ?? 0n
-  if (payment > 0n || stake > 0n) {
+  // An amount of 0 still creates the recipient's token account (e.g. a provider's payout account).
+  const { payment, stake } = init
+  if (payment !== undefined || stake !== undefined) {
     if (init.authority === undefined) throw new FaucetUsageError('minting tokens needs the mint authority (--keypair)')
     const authority = typeof init.authority === 'function' ? await init.authority() : init.authority
     const { market, mint, stakeMint } = await resolveMarket(connection, authority.publicKey, init.market)
@@ -188,8 +188,8 @@ export async function faucet(init: FaucetInit): Promise<FaucetReport> {
     if ((await connection.getBalance(authority.publicKey)) < PAYER_FLOOR_LAMPORTS) {
       await airdrop(connection, authority.publicKey, LAMPORTS_PER_SOL)
     }
-    if (payment > 0n) report.payment = await mintTo(connection, authority, mint, init.to, payment)
-    if (stake > 0n) report.stake = await mintTo(connection, authority, stakeMint, init.to, stake)
+    if (payment !== undefined) report.payment = await mintTo(connection, authority, mint, init.to, payment)
+    if (stake !== undefined) report.stake = await mintTo(connection, authority, stakeMint, init.to, stake)
   }
   return report
 }
@@ -307,7 +307,11 @@ async function mintTo(
   if (!isTokenAccountOfMint) {
     tx.add(createAssociatedTokenAccountIdempotentInstruction(authority.publicKey, account, to, mint))
   }
-  tx.add(createMintToInstruction(mint, account, authority.publicKey, amount))
+  if (amount > 0n) tx.add(createMintToInstruction(mint, account, authority.publicKey, amount))
+  if (tx.instructions.length === 0) {
+    const { value } = await connection.getTokenAccountBalance(account)
+    return { mint: mint.toBase58(), account: account.toBase58(), amount, balance: BigInt(value.amount), signature: '' }
+  }
   // A fresh blockhash per transaction (localnet's blockhashes expire fast under load: see its README).
   const latest = await connection.getLatestBlockhash()
   tx.recentBlockhash = latest.blockhash

@@ -69,7 +69,7 @@ export class FleetAuthorityMissingError extends Error {
     message = `no authority keypair at ${path}: the fleet's provider accounts are registered and staked by it`,
   ) {
     super(message)
-    this.remedy = `pass --authority <keypair file> (the wallet that owns the stake; default: the config's keypair), or create one: solana-keygen new -o ${path}`
+    this.remedy = `pass --authority <keypair file> (the wallet that owns the stake; default: the config's keypair), or create one: synkti-provider keygen -o ${path}`
   }
 }
 
@@ -127,6 +127,6 @@ export class InsufficientSolError extends Error {
     message = `the fleet's chain actions need about ${needed} lamports (rent of new accounts, fee money for the operator keys, fees) and ${account} holds ${available}`,
   ) {
     super(message)
-    this.remedy = `send at least ${needed - available} more lamports to ${account} (solana transfer ${account} <SOL>), or ask for less: --operator-lamports, a smaller --count`
+    this.remedy = `send at least ${needed - available} more lamports to ${account} (on localnet: npm run localnet -- faucet --to ${account} --sol <SOL>; elsewhere from a wallet of yours), or ask for less: --operator-lamports, a smaller --count`
   }
 }

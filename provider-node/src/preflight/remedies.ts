@@ -7,8 +7,13 @@ import type { ContainerEngine } from './types.js'
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 const DEFAULT_LOCALNET_PORT = '8899'
-/** Clusters whose faucet answers `solana airdrop`. */
+/** Public clusters whose RPC answers requestAirdrop (rate-limited), as localnet's does. */
 const FAUCET_HOSTS = ['api.devnet.solana.com', 'api.testnet.solana.com']
+const DEFAULT_LOCALNET_URL = `http://127.0.0.1:${DEFAULT_LOCALNET_PORT}`
+
+/** A JSON-RPC getHealth by curl: the one check of an RPC that needs no Solana tool. */
+const healthCheck = (url: string) =>
+  `curl -s ${url} -H 'content-type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"getHealth"}'`
 
 function hostOf(url: string): { host: string; port: string } | null {
   try {
@@ -36,7 +41,7 @@ export const remedies = {
       const port = h.port === '' ? DEFAULT_LOCALNET_PORT : h.port
       return port === DEFAULT_LOCALNET_PORT ? 'npm run localnet' : `npm run localnet -- --port ${port}`
     }
-    return `check the RPC URL and its status: solana cluster-version -u ${url}`
+    return `check the RPC URL and that it answers: ${healthCheck(url)}`
   },
   marketMissing: (market: string, url: string) =>
     isLocalRpc(url)
@@ -50,14 +55,19 @@ export const remedies = {
   /** An exiting registration cannot be resumed; its stake unlocks at `unlockAt`. */
   exiting: (market: string, minStake: bigint, unlockAt: number) =>
     `this registration is exiting (stake unlocks at ${new Date(unlockAt * 1000).toISOString()}); register anew from another authority: synkti-provider register --market ${market} --stake ${minStake}`,
+  /** The project's own faucet (`npm run localnet -- faucet`, localnet/README.md) where airdrops exist. */
   fundFees(address: string, url: string): string {
     const h = hostOf(url)
-    if (h !== null && (LOOPBACK_HOSTS.has(h.host) || FAUCET_HOSTS.includes(h.host))) {
-      return `solana airdrop ${FEE_TOP_UP_SOL} ${address} -u ${url}`
+    if (h !== null && LOOPBACK_HOSTS.has(h.host)) {
+      const at = url.replace(/\/$/, '') === DEFAULT_LOCALNET_URL ? '' : ` --url ${url}`
+      return `npm run localnet -- faucet${at} --to ${address} --sol ${FEE_TOP_UP_SOL}`
     }
-    return `solana transfer ${address} ${FEE_TOP_UP_SOL} --allow-unfunded-recipient -u ${url}`
+    if (h !== null && FAUCET_HOSTS.includes(h.host)) {
+      return `npm run localnet -- faucet --url ${url} --to ${address} --sol ${FEE_TOP_UP_SOL} (the cluster's airdrop is rate-limited; or https://faucet.solana.com)`
+    }
+    return `send ${FEE_TOP_UP_SOL} SOL to ${address} from a wallet of yours on the cluster of ${url}`
   },
-  readChain: (url: string) => `check the RPC: solana cluster-version -u ${url}, then synkti-provider doctor`,
+  readChain: (url: string) => `check that the RPC answers: ${healthCheck(url)}; then synkti-provider doctor`,
   peers: () =>
     'check that the bootstrap peers are up and reachable over TCP: synkti-provider run --bootstrap <multiaddr>',
   firstPeer: () => 'a hand-off needs a peer: synkti-provider run --bootstrap <multiaddr of another provider>',

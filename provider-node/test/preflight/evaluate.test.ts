@@ -60,7 +60,7 @@ describe('rpc', () => {
     )
     expect(
       remedyOf(evaluateRpc({ kind: 'unreachable', url: 'https://rpc.example.org', reason: 'ENOTFOUND' })),
-    ).toContain('solana cluster-version -u https://rpc.example.org')
+    ).toContain(`curl -s https://rpc.example.org -H 'content-type: application/json'`)
   })
 })
 
@@ -136,19 +136,26 @@ describe('sol', () => {
     expect(c.status.kind).toBe('ok')
     expect(c.observed).toBe(`getBalance(So11…1112) = 0.01 SOL via ${URL_LOCAL}, need 0.01 SOL`)
   })
-  it('short → airdrop on local and faucet clusters, transfer elsewhere', () => {
+  it("short → the project's faucet on local and airdrop clusters, a transfer elsewhere; never the Solana CLI", () => {
     const short = MIN_OPERATOR_LAMPORTS - 1
     expect(remedyOf(evaluateSol({ kind: 'read', url: URL_LOCAL, address, lamports: short }))).toBe(
-      `solana airdrop 1 ${address} -u ${URL_LOCAL}`,
+      `npm run localnet -- faucet --to ${address} --sol 1`,
+    )
+    const otherPort = 'http://127.0.0.1:18899'
+    expect(remedyOf(evaluateSol({ kind: 'read', url: otherPort, address, lamports: 0 }))).toBe(
+      `npm run localnet -- faucet --url ${otherPort} --to ${address} --sol 1`,
     )
     const devnet = 'https://api.devnet.solana.com'
-    expect(remedyOf(evaluateSol({ kind: 'read', url: devnet, address, lamports: 0 }))).toBe(
-      `solana airdrop 1 ${address} -u ${devnet}`,
+    expect(remedyOf(evaluateSol({ kind: 'read', url: devnet, address, lamports: 0 }))).toContain(
+      `npm run localnet -- faucet --url ${devnet} --to ${address} --sol 1`,
     )
     const mainnet = 'https://api.mainnet-beta.solana.com'
     expect(remedyOf(evaluateSol({ kind: 'read', url: mainnet, address, lamports: 0 }))).toBe(
-      `solana transfer ${address} 1 --allow-unfunded-recipient -u ${mainnet}`,
+      `send 1 SOL to ${address} from a wallet of yours on the cluster of ${mainnet}`,
     )
+    for (const url of [URL_LOCAL, devnet, mainnet]) {
+      expect(remedyOf(evaluateSol({ kind: 'read', url, address, lamports: 0 }))).not.toMatch(/\bsolana |spl-token/)
+    }
   })
 })
 

@@ -175,7 +175,7 @@ describe('preflight on the localnet', () => {
     expect(sol.observed).toContain('= 0 SOL')
     expect(sol.status).toEqual({
       kind: 'failed',
-      remedy: `solana airdrop 1 ${broke.operator.publicKey.toBase58()} -u ${client.rpcUrl}`,
+      remedy: `npm run localnet -- faucet --url ${client.rpcUrl} --to ${broke.operator.publicKey.toBase58()} --sol 1`,
     })
   })
 
