@@ -1,9 +1,9 @@
 /**
  * @packageDocumentation
  * The provider daemon (`synkti-provider`): context and role, the Banker's check, the job
- * runtime, P2P protocols, settlement, failover, prognostics and the HTTP API, composed by
- * `ProviderNode`; plus a stand-in inference server with vLLM's API shape for machines
- * without a GPU.
+ * runtime, P2P protocols, settlement and the escrow runway, failover, prognostics and the HTTP
+ * API, composed by `ProviderNode`; plus a stand-in inference server with vLLM's API shape for
+ * machines without a GPU.
  *
  * @example
  * ```ts
@@ -35,7 +35,10 @@ export {
   startJob,
 } from './runtime/job.js'
 export { LogBuffer } from './runtime/log-buffer.js'
+export * from './runway/index.js'
 export * from './settlement/index.js'
+// not (yet) in the settlement index
+export { CorruptReceiptFileError } from './settlement/receipts.js'
 export { Admission } from './standin/admission.js'
 export { completionText, countPromptTokens } from './standin/completion.js'
 export { parseStandinOptions, type StandinOptions } from './standin/options.js'

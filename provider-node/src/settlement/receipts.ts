@@ -43,6 +43,48 @@ export class ReceiptRefusedError extends Error {
   }
 }
 
+/**
+ * A file in the receipts directory that is not a receipt this node wrote (our writes are atomic,
+ * so a torn file is something else's doing): not JSON, not a receipt, or kept under another
+ * lease's name. The file is left in place; moving it aside loses at most that lease's receipt,
+ * and its attestations are then the node's own word (held back for the dispute window, not lost).
+ */
+export class CorruptReceiptFileError extends Error {
+  override name = 'CorruptReceiptFileError'
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    message = `receipt file ${path} is corrupt: ${reason}; move it aside to start (that lease's usage is then attested on the node's own word, held back for the dispute window)`,
+  ) {
+    super(message)
+  }
+}
+
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/
+const DECIMAL = /^(0|[1-9][0-9]*)$/
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** Why `value`, read from `<lease>.json`, is not a stored receipt of that lease; null when it is one. */
+function receiptFileIssue(value: unknown, file: string): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object'
+  const r = value as Record<string, unknown>
+  for (const field of ['lease', 'provider', 'signer'] as const) {
+    if (typeof r[field] !== 'string' || !BASE58.test(r[field])) return `${field} is not a base58 address`
+  }
+  for (const field of ['from', 'until'] as const) {
+    if (!Number.isSafeInteger(r[field]) || (r[field] as number) < 0) return `${field} is not unix seconds`
+  }
+  if (r.openedAt !== undefined && (!Number.isSafeInteger(r.openedAt) || (r.openedAt as number) < 0)) {
+    return 'openedAt is not unix seconds'
+  }
+  if (typeof r.requests !== 'string' || !DECIMAL.test(r.requests)) return 'requests is not a decimal count'
+  for (const field of ['digest', 'signature'] as const) {
+    if (typeof r[field] !== 'string' || !BASE64.test(r[field])) return `${field} is not base64`
+  }
+  if (file !== `${r.lease}.json`) return `it holds the receipt of lease ${r.lease}, not of the lease it is named after`
+  return null
+}
+
 export function toSignedReceipt(r: StoredReceipt): SignedReceipt {
   return {
     receipt: receiptOf(r),
@@ -84,12 +126,26 @@ export class ReceiptBook {
 
   private constructor(private readonly dir: string) {}
 
+  /**
+   * The receipts kept under `<stateDir>/settlement/receipts/`. A file there that is not one
+   * (`CorruptReceiptFileError`) stops the open and is left in place: it is not guessed at.
+   */
   static async open(stateDir: string): Promise<ReceiptBook> {
     const book = new ReceiptBook(join(stateDir, 'settlement', 'receipts'))
     await mkdir(book.dir, { recursive: true })
     for (const file of await readdir(book.dir)) {
       if (!file.endsWith('.json')) continue
-      const r = JSON.parse(await readFile(join(book.dir, file), 'utf8')) as StoredReceipt
+      const path = join(book.dir, file)
+      let value: unknown
+      try {
+        value = JSON.parse(await readFile(path, 'utf8'))
+      } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err
+        throw new CorruptReceiptFileError(path, `not JSON (${err.message})`)
+      }
+      const issue = receiptFileIssue(value, file)
+      if (issue !== null) throw new CorruptReceiptFileError(path, issue)
+      const r = value as StoredReceipt
       book.byLease.set(r.lease, r)
     }
     return book
