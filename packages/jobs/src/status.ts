@@ -70,6 +70,23 @@ export const seriesReportSchema = z.strictObject({
 })
 export type SeriesReport = z.infer<typeof seriesReportSchema>
 
+export const RUNWAY_LEVELS = ['ok', 'low', 'exhausted'] as const
+export type RunwayLevel = (typeof RUNWAY_LEVELS)[number]
+
+/**
+ * How long a served lease's escrow still pays, as the node sees it: `low` is the node's warning
+ * (the consumer tops up or the job stops when it runs out), `exhausted` means it is being stopped.
+ */
+export const runwayViewSchema = z.strictObject({
+  lease: address,
+  level: z.enum(RUNWAY_LEVELS),
+  /** `paidThrough − now` when the node last read the lease; negative once service runs past it */
+  secondsLeft: z.int(),
+  /** chain unix seconds up to which the escrow pays: the last settlement plus what is left buys */
+  paidThrough: unixSeconds,
+})
+export type RunwayView = z.infer<typeof runwayViewSchema>
+
 export const nodeStatusSchema = z.strictObject({
   v: z.literal(NODE_STATUS_VERSION),
   operator: address,
@@ -109,6 +126,8 @@ export const nodeStatusSchema = z.strictObject({
     risk: z.number().min(0).max(1),
     spareRequested: z.boolean(),
   }),
+  /** the escrow runway of each lease served; absent in statuses of nodes before it was reported */
+  runway: z.array(runwayViewSchema).max(1_000).optional(),
 })
 export type NodeStatus = z.infer<typeof nodeStatusSchema>
 
@@ -117,6 +136,11 @@ export function parseNodeStatus(document: unknown): NodeStatus {
   const result = nodeStatusSchema.safeParse(document)
   if (!result.success) throw new MalformedNodeStatusError(specIssues(result.error))
   return result.data
+}
+
+/** The escrow runway a status reports for `lease`, if any (none from a node that does not report it). */
+export function runwayOfLease(status: NodeStatus, lease: string): RunwayView | undefined {
+  return status.runway?.find((r) => r.lease === lease)
 }
 
 /** The job a status reports for `lease`, if any. */

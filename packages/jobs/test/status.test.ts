@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jobOfLease, type NodeStatus, parseNodeStatus } from '../src/index.js'
+import { jobOfLease, type NodeStatus, parseNodeStatus, runwayOfLease } from '../src/index.js'
 
 const OPERATOR = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T'
 const LEASE = 'So11111111111111111111111111111111111111112'
@@ -61,6 +61,40 @@ describe('node status', () => {
     } catch (err) {
       expect((err as Error).name).toBe('MalformedNodeStatusError')
       expect((err as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['', 'jobs.0.state'])
+    }
+  })
+
+  it("carries each served lease's escrow runway, so a consumer sees the node's warning", () => {
+    const runway = [{ lease: LEASE, level: 'low' as const, secondsLeft: 240, paidThrough: 1_790_000_240 }]
+    const parsed = parseNodeStatus(JSON.parse(JSON.stringify({ ...status(), runway })))
+    expect(runwayOfLease(parsed, LEASE)).toEqual(runway[0])
+    expect(runwayOfLease(parsed, OPERATOR)).toBeUndefined()
+    // past its end the node reports a negative runway while it stops the job
+    const over = { ...runway[0], level: 'exhausted' as const, secondsLeft: -3 }
+    expect(parseNodeStatus({ ...status(), runway: [over] }).runway).toEqual([over])
+  })
+
+  it('still parses a status from a node that does not report the runway', () => {
+    const older = status()
+    expect('runway' in older).toBe(false)
+    const parsed = parseNodeStatus(JSON.parse(JSON.stringify(older)))
+    expect(parsed.runway).toBeUndefined()
+    expect(runwayOfLease(parsed, LEASE)).toBeUndefined()
+  })
+
+  it('rejects a runway entry that is not one', () => {
+    const entry = { lease: LEASE, level: 'low', secondsLeft: 240, paidThrough: 1_790_000_240 }
+    const bad = [
+      { ...entry, level: 'warned' },
+      { ...entry, secondsLeft: 1.5 },
+      { ...entry, paidThrough: null },
+      { ...entry, lease: 'x' },
+      { ...entry, extra: 1 },
+    ]
+    for (const runway of bad) {
+      expect(() => parseNodeStatus({ ...status(), runway: [runway] }), JSON.stringify(runway)).toThrow(
+        expect.objectContaining({ name: 'MalformedNodeStatusError' }),
+      )
     }
   })
 })
