@@ -2,6 +2,7 @@ import type { InterruptionEvent, RuntimeContext } from '@synkti/cloud'
 import type { FailoverPhaseKind, FailoverView, JobSpec, JobView } from '@synkti/jobs'
 import type { NodeRole } from '../context/index.js'
 import type { Operation } from '../preflight/index.js'
+import type { RunwayEvent } from '../runway/index.js'
 import type { SettlementEvent } from '../settlement/index.js'
 
 /**
@@ -97,8 +98,26 @@ export type SettlementNodeEvent = {
   [K in SettlementEvent['kind']]: Flat<{ event: `settlement-${K}` } & Wire<Extract<SettlementEvent, { kind: K }>>>
 }[SettlementEvent['kind']]
 
+// ── escrow runway ────────────────────────────────────────────────────────────
+
+/**
+ * Each runway watcher event as `runway-<kind>`, with its fields (bigints as strings):
+ * `runway-runway` (a level changed; `low` is the warning), `runway-stopping`, `runway-settled`,
+ * `runway-closed`, `runway-close-moot`, `runway-error`.
+ */
+export type RunwayNodeEvent = {
+  [K in RunwayEvent['kind']]: Flat<{ event: `runway-${K}` } & Wire<Extract<RunwayEvent, { kind: K }>>>
+}[RunwayEvent['kind']]
+
 /** One structured line of what the node did. */
-export type NodeEvent = LifecycleEvent | RecordEvent | JobEvent | HandoffEvent | FailoverNodeEvent | SettlementNodeEvent
+export type NodeEvent =
+  | LifecycleEvent
+  | RecordEvent
+  | JobEvent
+  | HandoffEvent
+  | FailoverNodeEvent
+  | SettlementNodeEvent
+  | RunwayNodeEvent
 
 export type NodeEventName = NodeEvent['event']
 /** The event named `K`, with its fields. */
@@ -107,12 +126,21 @@ export type NodeEventOf<K extends NodeEventName> = Extract<NodeEvent, { event: K
 /** Where a service sends its events; the node passes them to `ProviderNodeInit.log`. */
 export type NodeLog = (event: NodeEvent) => void
 
+/** `event`'s fields with bigints as decimal strings. */
+function wire<T extends object>(event: T): Wire<T> {
+  return Object.fromEntries(
+    Object.entries(event).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
+  ) as Wire<T>
+}
+
 /** The wire form of a settlement loop event. */
 export function settlementNodeEvent(event: SettlementEvent): SettlementNodeEvent {
-  const fields = Object.fromEntries(
-    Object.entries(event).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
-  ) as Wire<SettlementEvent>
-  return { event: `settlement-${event.kind}`, ...fields } as SettlementNodeEvent
+  return { event: `settlement-${event.kind}`, ...wire(event) } as SettlementNodeEvent
+}
+
+/** The wire form of a runway watcher event. */
+export function runwayNodeEvent(event: RunwayEvent): RunwayNodeEvent {
+  return { event: `runway-${event.kind}`, ...wire(event) } as RunwayNodeEvent
 }
 
 /**

@@ -3,7 +3,7 @@ import { requirementOf } from '@synkti/jobs'
 import type { Lease, MarketClient } from '@synkti/market'
 import { PeerUnreachableError, providerRecordSchema, type SynktiNode } from '@synkti/p2p'
 import { describe, expect, it } from 'vitest'
-import { isNodeEvent, type NodeEvent, settlementNodeEvent } from '../../src/node/events.js'
+import { isNodeEvent, type NodeEvent, runwayNodeEvent, settlementNodeEvent } from '../../src/node/events.js'
 import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { leaseEndReason } from '../../src/node/reconcile.js'
 import { nextSeq, nodeRecord } from '../../src/node/record.js'
@@ -107,6 +107,54 @@ describe('node events', () => {
       verified: true,
     })
     expect(JSON.parse(JSON.stringify(event))).toEqual(event)
+  })
+
+  it('runway events are runway-<kind>, bigints as decimal strings, nested results as they are', () => {
+    const closed = runwayNodeEvent({
+      kind: 'closed',
+      lease: 'L',
+      signature: 's',
+      seconds: 0n,
+      payout: 0n,
+      fee: 0n,
+      refund: 500n,
+    })
+    expect(closed).toEqual({
+      event: 'runway-closed',
+      kind: 'closed',
+      lease: 'L',
+      signature: 's',
+      seconds: '0',
+      payout: '0',
+      fee: '0',
+      refund: '500',
+    })
+    const warned = runwayNodeEvent({
+      kind: 'runway',
+      lease: 'L',
+      level: 'low',
+      secondsLeft: 240,
+      paidThrough: 1_000,
+      available: 240_500n,
+    })
+    expect(warned).toEqual({
+      event: 'runway-runway',
+      kind: 'runway',
+      lease: 'L',
+      level: 'low',
+      secondsLeft: 240,
+      paidThrough: 1_000,
+      available: '240500',
+    })
+    const settled = runwayNodeEvent({
+      kind: 'settled',
+      lease: 'L',
+      until: 9,
+      result: { outcome: 'attested', until: 9, partial: false },
+    })
+    expect(settled).toMatchObject({ event: 'runway-settled', result: { outcome: 'attested', until: 9 } })
+    for (const e of [closed, warned, settled]) expect(JSON.parse(JSON.stringify(e))).toEqual(e)
+    expect([warned, closed].filter(isNodeEvent('runway-runway', (e) => e.level === 'low'))).toEqual([warned])
   })
 
   it('isNodeEvent narrows a parsed line to the named event', () => {
