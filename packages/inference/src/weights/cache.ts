@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { defaultModelCacheDir } from '../constants.js'
+import {
+  WeightsHashMismatchError,
+  WeightsNotFoundError,
+  WeightsSizeMismatchError,
+  WeightsSourceError,
+  WeightsTruncatedError,
+} from '../errors.js'
+import { hashFile, parseSha256 } from './hash.js'
+import type { WeightsRef, WeightsStream } from './source.js'
+
+export interface ModelCacheInit {
+  /** Default `$SYNKTI_CACHE_DIR/models` (`~/.cache/synkti/models`). */
+  dir?: string
+}
+
+/** The source name of a file that is already in the cache. */
+export const CACHE_SOURCE = 'cache'
+
+/**
+ * Content-addressed weights on local disk: `<dir>/sha256/<hex>`. A file is only ever renamed into
+ * place after its bytes hashed to its name, so a crash or a bad transfer leaves nothing under a
+ * hash name (at most a `.partial` file, removed by the writer on every failure it sees).
+ */
+export class ModelCache {
+  readonly dir: string
+
+  constructor(init: ModelCacheInit = {}) {
+    this.dir = join(init.dir ?? defaultModelCacheDir(), 'sha256')
+  }
+
+  pathOf(sha256: string): string {
+    return join(this.dir, parseSha256(sha256))
+  }
+
+  /** Whether a file is stored under the hash (not re-hashed; see `verify`). */
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256))).isFile()
+    } catch {
+      return false
+    }
+  }
+
+  /**
+   * Re-hashes the stored file; WeightsNotFoundError when absent, WeightsHashMismatchError (and the
+   * file is removed, so the next fetch replaces it) when it no longer matches its name.
+   */
+  async verify(sha256: string, signal?: AbortSignal): Promise<string> {
+    const path = this.pathOf(sha256)
+    if (!(await this.has(sha256))) throw new WeightsNotFoundError(sha256, CACHE_SOURCE)
+    const digest = await hashFile(path, signal)
+    if (digest.sha256 !== parseSha256(sha256)) {
+      await unlink(path).catch(() => undefined)
+      throw new WeightsHashMismatchError(parseSha256(sha256), digest.sha256, `${CACHE_SOURCE} ${path}`)
+    }
+    return path
+  }
+
+  /**
+   * Streams `stream` into a temporary file beside the final one, hashing as it goes; renames it
+   * to its hash name only when size and hash match (fsync'd first, and the directory after).
+   * Throws WeightsSizeMismatchError (announced or received length is not the expected one),
+   * WeightsTruncatedError (fewer bytes than announced or expected, including a connection that
+   * broke), WeightsHashMismatchError, or WeightsSourceError; in every case the temporary file is
+   * gone and nothing is stored.
+   */
+  async store(ref: WeightsRef, stream: WeightsStream, source: string, signal?: AbortSignal): Promise<string> {
+    const sha256 = parseSha256(ref.sha256)
+    const expected = ref.sizeBytes ?? stream.sizeBytes
+    if (ref.sizeBytes !== undefined && stream.sizeBytes !== undefined && ref.sizeBytes !== stream.sizeBytes) {
+      closeBody(stream.body)
+      throw new WeightsSizeMismatchError(sha256, ref.sizeBytes, stream.sizeBytes, source)
+    }
+    await mkdir(this.dir, { recursive: true })
+    const final = join(this.dir, sha256)
+    const partial = join(this.dir, `.${sha256}.partial.${process.pid}.${randomBytes(4).toString('hex')}`)
+    const file = await open(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+    let closed = false
+    try {
+      const hash = createHash('sha256')
+      let received = 0
+      try {
+        for await (const chunk of stream.body) {
+          signal?.throwIfAborted()
+          received += chunk.byteLength
+          if (expected !== undefined && received > expected) {
+            throw new WeightsSizeMismatchError(
+              sha256,
+              expected,
+              received,
+              source,
+              `${source} sent more than the ${expected} bytes of weights ${sha256}`,
+            )
+          }
+          hash.update(chunk)
+          await file.write(chunk)
+        }
+      } catch (error) {
+        if (isNamed(error) || signal?.aborted) throw error
+        if (expected !== undefined && received < expected) {
+          throw new WeightsTruncatedError(sha256, expected, received, source, undefined, { cause: error })
+        }
+        throw new WeightsSourceError(sha256, source, (error as Error).message, undefined, { cause: error })
+      }
+      if (expected !== undefined && received < expected) {
+        throw new WeightsTruncatedError(sha256, expected, received, source)
+      }
+      const actual = hash.digest('hex')
+      if (actual !== sha256) throw new WeightsHashMismatchError(sha256, actual, source)
+      await file.sync()
+      await file.close()
+      closed = true
+      await rename(partial, final)
+      await syncDir(this.dir)
+      return final
+    } catch (error) {
+      if (!closed) await file.close().catch(() => undefined)
+      await unlink(partial).catch(() => undefined)
+      closeBody(stream.body)
+      throw error
+    }
+  }
+}
+
+const NAMED = new Set(['WeightsSizeMismatchError', 'WeightsTruncatedError', 'WeightsHashMismatchError'])
+function isNamed(error: unknown): boolean {
+  return error instanceof Error && NAMED.has(error.name)
+}
+
+/** Lets go of a body that was not read to the end, so its socket is released. */
+function closeBody(body: AsyncIterable<Uint8Array>): void {
+  const destroy = (body as { destroy?: () => void }).destroy
+  if (typeof destroy === 'function') destroy.call(body)
+}
+
+/** fsync of the directory makes the rename itself durable. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY)
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
