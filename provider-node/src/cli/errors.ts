@@ -35,3 +35,127 @@ export class NodeApiUnreachableError extends Error {
     super(message)
   }
 }
+
+/**
+ * `register` run again with a config that is another provider's: another operator key, another
+ * market or another authority's provider. Writing over it would point the node at an account it
+ * does not serve (or register a wallet that was never meant to be a provider).
+ */
+export class ConfigBelongsToOtherProviderError extends Error {
+  override name = 'ConfigBelongsToOtherProviderError'
+  readonly remedy: string
+  constructor(
+    readonly config: string,
+    readonly differences: string[],
+    message = `${config} is the config of another provider: ${differences.join('; ')}`,
+  ) {
+    super(message)
+    this.remedy = `run register without -k/-a/--market to keep this node's key and provider (changes go on chain through synkti-provider update), or give the other provider its own config: -c <another path>`
+  }
+}
+
+/** The provider on chain is served by another operator key than the one given. */
+export class OperatorMismatchError extends Error {
+  override name = 'OperatorMismatchError'
+  readonly remedy: string
+  constructor(
+    readonly provider: string,
+    readonly onChain: string,
+    readonly given: string,
+    readonly keypairPath: string,
+  ) {
+    super(`provider ${provider} is served by operator ${onChain}, not by ${given} (${keypairPath})`)
+    this.remedy = `pass the keypair file of ${onChain} with -k, or leave -k out to use the config's`
+  }
+}
+
+/** A change that only the provider's authority (the cold wallet that owns the stake) may sign. */
+export class AuthorityKeyRequiredError extends Error {
+  override name = 'AuthorityKeyRequiredError'
+  readonly remedy: string
+  constructor(
+    readonly provider: string,
+    readonly authority: string,
+    readonly what: string,
+    readonly given?: string,
+  ) {
+    super(
+      `${what} of provider ${provider} must be signed by its authority ${authority}${given !== undefined ? `, not by ${given}` : ''}`,
+    )
+    this.remedy = `pass the authority's keypair file: -a <keypair file of ${authority}>`
+  }
+}
+
+/** The stake to deposit is not in the authority's stake-mint account. */
+export class StakeTokensMissingError extends Error {
+  override name = 'StakeTokensMissingError'
+  readonly remedy: string
+  constructor(
+    readonly authority: string,
+    readonly stakeMint: string,
+    readonly have: bigint,
+    readonly need: bigint,
+    localChain: boolean,
+  ) {
+    super(
+      `the authority ${authority} holds ${have} base units of the stake mint ${stakeMint}; depositing needs ${need}`,
+    )
+    this.remedy = localChain
+      ? `get stake tokens from the local faucet: npm run localnet -- faucet --to ${authority} --stake ${need - have} (works with the key the market was deployed with)`
+      : `move at least ${need - have} base units of the stake mint ${stakeMint} to ${authority}, or ask for less with --stake`
+  }
+}
+
+/** The stake asked for is below what the market requires: the provider could take no lease. */
+export class StakeBelowMinimumError extends Error {
+  override name = 'StakeBelowMinimumError'
+  readonly remedy: string
+  constructor(
+    readonly stake: bigint,
+    readonly minStake: bigint,
+    readonly market: string,
+  ) {
+    super(`--stake ${stake} is below market ${market}'s minimum stake of ${minStake}: no lease could be opened on it`)
+    this.remedy = `pass --stake ${minStake} or more`
+  }
+}
+
+/** `update` without anything to update. */
+export class NothingToUpdateError extends Error {
+  override name = 'NothingToUpdateError'
+  readonly remedy =
+    'name what changes: --price, --gpu, --vram, --count, --region, --zone, --cloud, --spot/--no-spot, --payout'
+  constructor(message = 'update was given nothing to change') {
+    super(message)
+  }
+}
+
+/**
+ * A stake withdrawal the program would refuse, found before sending it: named as the program's
+ * own error (`ExposureRemainsError`, `CooldownNotElapsedError`, ...), with what blocks it and
+ * until when, instead of the bare refusal.
+ */
+export class WithdrawBlockedError extends Error {
+  override name: string
+  readonly remedy: string
+  constructor(
+    readonly variant:
+      | 'NotExiting'
+      | 'OpenLeasesRemain'
+      | 'ExposureRemains'
+      | 'CooldownNotElapsed'
+      | 'WithdrawExceedsStake',
+    /** the program's error number (so the exit code says: refused by the chain's rules) */
+    readonly code: number,
+    message: string,
+    remedy: string,
+    /** what still blocks: lease records, held pay, open leases */
+    readonly blockers: string[],
+    /** the earliest chain time (unix seconds) it can succeed, when that is known */
+    readonly withdrawableAt: number | null,
+  ) {
+    super(message)
+    this.name = `${variant}Error`
+    this.remedy = remedy
+  }
+}

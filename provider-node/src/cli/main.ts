@@ -10,7 +10,17 @@ import { register } from './commands/register.js'
 import { run } from './commands/run.js'
 import { status } from './commands/status.js'
 import { EXIT, type Output, print, reportError } from './output.js'
-import { amount, expandHome, positive, publicKey, rpcUrl } from './values.js'
+import { amount, expandHome, gpuLabel, positive, positiveAmount, publicKey, regionLabel, rpcUrl } from './values.js'
+
+/** The config at `path` when one exists (register run again); a broken one is an error, never overwritten. */
+async function existingConfig(path: string): Promise<NodeConfig | undefined> {
+  try {
+    return await loadNodeConfig(path)
+  } catch (err) {
+    if ((err as Error).name === 'NodeConfigMissingError') return undefined
+    throw err
+  }
+}
 
 interface Globals {
   url?: string
@@ -54,67 +64,87 @@ export function buildProgram(): Command {
 
   program
     .command('register')
-    .description('register this operator in a market, stake, and write the node config')
+    .description(
+      'register this operator in a market, stake, and write the node config; run again, it changes only what differs (on chain too)',
+    )
     .requiredOption('--market <address>', 'market account')
     .requiredOption('--stake <amount>', 'total stake wanted, in stake-mint base units')
     .requiredOption('--price <amount>', 'price per second, in payment-mint base units')
     .requiredOption('--gpu <model>', 'GPU model, e.g. H100')
     .requiredOption('--vram <gb>', 'VRAM per GPU in GB')
-    .option('--count <n>', 'GPUs', '1')
-    .requiredOption('--region <region>', 'e.g. eu-central')
+    .option('--count <n>', 'GPUs (default: the config, else 1)')
+    .requiredOption('--region <region>', 'e.g. eu-central (letters, digits, - _ ., at most 32 bytes)')
     .option('--zone <zone>', 'availability zone (default: the region)')
     .addOption(
-      new Option('--cloud <cloud>', 'where the machine is')
-        .choices(['aws', 'hetzner', 'ovh', 'local'])
-        .default('local'),
+      new Option('--cloud <cloud>', 'where the machine is (default: the config, else local)').choices([
+        'aws',
+        'hetzner',
+        'ovh',
+        'local',
+      ]),
     )
-    .option('--spot', 'the machine can be preempted', false)
-    .option('--runtime <runtime...>', 'process, container, vllm', ['process'])
-    .option('--disk <gb>', 'disk for models, GB', '100')
+    .option('--spot', 'the machine can be preempted')
+    .option('--no-spot', 'the machine is not preemptible (default, unless the config says otherwise)')
+    .option('--runtime <runtime...>', 'process, container, vllm (default: the config, else process)')
+    .option('--disk <gb>', 'disk for models, GB (default: the config, else 100)')
     .option('-a, --authority <path>', 'cold wallet that owns the stake (default: the operator key)')
-    .option('--state-dir <path>', 'failover journals and settlement queue (default: next to the config)')
-    .option('--allow-command <cmd...>', 'executables consumer jobs may run here', [])
+    .option('--state-dir <path>', 'failover journals and settlement queue (default: the config, else next to it)')
+    .option('--allow-command <cmd...>', 'executables consumer jobs may run here (replaces the list; default: kept)')
+    .option('--no-allow-command', 'allow no executable (empties the list)')
     .option('--listen <multiaddr...>', 'P2P listen addresses')
     .option('--bootstrap <multiaddr...>', 'P2P bootstrap peers')
     .option('--api-port <port>', 'HTTP API port on 127.0.0.1')
     .action(async (o: Record<string, string | string[] | boolean | undefined>, cmd: Command) => {
       const g = globals(cmd)
-      const url = rpcUrl(g.url ?? 'localnet')
+      const configPath = expandHome(g.config)
+      const existing = await existingConfig(configPath)
+      const url = rpcUrl(g.url ?? existing?.rpcUrl ?? 'localnet')
+      const before = existing?.capability
+      const region = regionLabel('--region', String(o.region))
       const capability: Capability = {
         gpu: {
-          model: String(o.gpu),
-          count: positive('--count', String(o.count)),
+          model: gpuLabel('--gpu', String(o.gpu)),
+          count: typeof o.count === 'string' ? positive('--count', o.count) : (before?.gpu.count ?? 1),
           vramGb: positive('--vram', String(o.vram)),
         },
-        cloud: o.cloud as Cloud,
-        region: String(o.region),
-        zone: String(o.zone ?? o.region),
-        spot: o.spot === true,
-        runtimes: o.runtime as Runtime[],
-        cachedModels: [],
-        diskGb: positive('--disk', String(o.disk)),
+        cloud: (o.cloud as Cloud | undefined) ?? before?.cloud ?? 'local',
+        region,
+        // a zone belongs to its region: kept only while the region stays
+        zone:
+          typeof o.zone === 'string'
+            ? regionLabel('--zone', o.zone)
+            : before !== undefined && before.region === region
+              ? before.zone
+              : region,
+        spot: typeof o.spot === 'boolean' ? o.spot : (before?.spot ?? false),
+        runtimes: (o.runtime as Runtime[] | undefined) ?? before?.runtimes ?? ['process'],
+        cachedModels: before?.cachedModels ?? [],
+        diskGb: typeof o.disk === 'string' ? positive('--disk', o.disk) : (before?.diskGb ?? 100),
       }
       const result = await register({
         client: new MarketClient({ rpcUrl: url }),
         rpcUrl: url,
         market: publicKey('--market', String(o.market)),
-        operatorPath: expandHome(g.keypair ?? DEFAULT_KEYPAIR_PATH),
+        operatorPath: g.keypair !== undefined ? expandHome(g.keypair) : (existing?.keypair ?? DEFAULT_KEYPAIR_PATH),
         ...(typeof o.authority === 'string' ? { authorityPath: expandHome(o.authority) } : {}),
         capability,
-        pricePerSecond: amount('--price', String(o.price)),
+        pricePerSecond: positiveAmount('--price', String(o.price)),
         stake: amount('--stake', String(o.stake)),
-        configPath: expandHome(g.config),
+        configPath,
+        ...(existing !== undefined ? { existing } : {}),
         ...(typeof o.stateDir === 'string' ? { stateDir: expandHome(o.stateDir) } : {}),
         node: {
-          allowCommands: o.allowCommand as string[],
+          ...(o.allowCommand === false ? { allowCommands: [] } : {}),
+          ...(Array.isArray(o.allowCommand) ? { allowCommands: o.allowCommand } : {}),
           ...(Array.isArray(o.listen) ? { listen: o.listen } : {}),
           ...(Array.isArray(o.bootstrap) ? { bootstrap: o.bootstrap } : {}),
           ...(typeof o.apiPort === 'string' ? { api: { host: '127.0.0.1', port: Number(o.apiPort) } } : {}),
         },
       })
       print(out(cmd), result, (r) => [
-        `provider ${r.provider} (${r.registered === 'now' ? 'registered now' : 'already registered'})`,
+        `provider ${r.provider} (${r.registered === 'now' ? 'registered now' : 'already registered'}, ${r.status})`,
         `operator ${r.operator}, authority ${r.authority}`,
+        r.updated.length > 0 ? `updated on chain: ${r.updated.join(', ')}` : 'on chain: nothing to update',
         `staked ${r.staked} (deposited ${r.deposited} now)`,
         `config ${r.config}`,
       ])

@@ -57,10 +57,17 @@ const INPUT = new Set([
   'InvalidFleetTargetError',
   'UnknownGpuInstanceTypeError',
   'PauseNeedsChainError',
+  'ConfigBelongsToOtherProviderError',
+  'OperatorMismatchError',
+  'AuthorityKeyRequiredError',
+  'StakeTokensMissingError',
+  'StakeBelowMinimumError',
 ])
+const USAGE = new Set(['NothingToUpdateError'])
 
 export function exitCodeOf(err: Error): number {
   if (err.name === 'PreflightFailedError') return EXIT.preflight
+  if (USAGE.has(err.name)) return EXIT.usage
   if (NETWORK.has(err.name)) return EXIT.network
   if (INPUT.has(err.name)) return EXIT.input
   if (err.name === 'TransactionFailedError' || err.name.endsWith('ProgramError') || 'code' in err) return EXIT.chain

@@ -48,3 +48,37 @@ export function publicKey(option: string, value: string): PublicKey {
     throw new InvalidCliValueError(option, value, 'a base58 public key')
   }
 }
+
+/** The program's label limit (MAX_LABEL_LEN): GPU model, region and zone are 1 to 32 bytes on chain. */
+export const MAX_LABEL_BYTES = 32
+
+/**
+ * A region or zone as clouds write them (`eu-central`, `eu-central-1a`, `fsn1-dc14`, `GRA11`):
+ * letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 32 bytes. Consumers
+ * filter on the exact string (`synkti providers --region eu-central`), so nothing looser is taken.
+ */
+export function regionLabel(option: string, value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || Buffer.byteLength(value) > MAX_LABEL_BYTES) {
+    throw new InvalidCliValueError(
+      option,
+      value,
+      `a region or zone name as the cloud writes it (e.g. eu-central, eu-central-1a, fsn1-dc14): letters, digits, - _ . and at most ${MAX_LABEL_BYTES} bytes`,
+    )
+  }
+  return value
+}
+
+/** A GPU model (e.g. H100, L4, RTX 4090): 1 to 32 bytes, no surrounding spaces. */
+export function gpuLabel(option: string, value: string): string {
+  if (value.trim() !== value || value === '' || Buffer.byteLength(value) > MAX_LABEL_BYTES || /[\n\r\t]/.test(value)) {
+    throw new InvalidCliValueError(option, value, `a GPU model of 1 to ${MAX_LABEL_BYTES} bytes, e.g. H100`)
+  }
+  return value
+}
+
+/** A whole number of base units greater than zero (a transfer of nothing is refused before it is sent). */
+export function positiveAmount(option: string, value: string): bigint {
+  const n = amount(option, value)
+  if (n === 0n) throw new InvalidCliValueError(option, value, 'a whole number of base units greater than 0')
+  return n
+}
