@@ -180,11 +180,17 @@ export class JobManager implements AsyncDisposable {
     await this.drainEntry(entry, deadlineMs)
   }
 
-  /** Stops a job for good (lease closed, consumer stopped it). */
+  /**
+   * Stops a job for good (lease closed or disputed, escrow run out). Several checks may stop the
+   * same job: a job already stopped or handed off stays so, with its first reason, and a second
+   * call resolves with the same drain. JobNotFoundError for a lease this node never ran.
+   */
   async stop(lease: string, reason: string, deadlineMs: number): Promise<void> {
     const entry = this.entry(lease)
-    entry.override = { state: 'stopped', reason }
-    this.changed(lease)
+    if (entry.override?.state !== 'stopped' && entry.override?.state !== 'handed-off') {
+      entry.override = { state: 'stopped', reason }
+      this.changed(lease)
+    }
     await this.drainEntry(entry, deadlineMs)
   }
 

@@ -70,6 +70,20 @@ describe('jobs by lease', () => {
     expect(fresh.has(LEASE)).toBe(false)
   })
 
+  it('a job stopped by two checks keeps the first reason and drains once; an unknown lease is JobNotFoundError', async () => {
+    const m = await manager(new JobRecords(await mkdtemp(join(tmpdir(), 'synkti-jobs-'))))
+    m.start(LEASE, 'consumer', standinSpec(), 7)
+    await m.ready(LEASE)
+    const empty = new JobManager()
+    managers.push(empty)
+    await Promise.all([m.stop(LEASE, 'runway-exhausted', 5_000), m.stop(LEASE, 'disputed', 5_000)])
+    expect(m.view(LEASE)).toMatchObject({ state: 'stopped', reason: 'runway-exhausted', endpoint: null })
+    expect(m.served()).toEqual([])
+    await m.stop(LEASE, 'the lease was closed', 5_000)
+    expect(m.view(LEASE).reason).toBe('runway-exhausted')
+    await expect(empty.stop(LEASE, 'disputed', 1_000)).rejects.toMatchObject({ name: 'JobNotFoundError' })
+  })
+
   it('reports a job that never becomes healthy as failed with its runtime error, without throwing at start', async () => {
     const m = await manager(new JobRecords(await mkdtemp(join(tmpdir(), 'synkti-jobs-'))))
     m.start(LEASE, 'consumer', standinSpec({ run: { kind: 'command', command: '/nonexistent/engine', args: [] } }), 0)
