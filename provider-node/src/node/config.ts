@@ -51,6 +51,10 @@ export const nodeConfigSchema = z.strictObject({
   weightsSource: z.url().optional(),
   /** attest at most this often (seconds); default: half the market's maximum gap */
   settlementIntervalSec: z.int().positive().optional(),
+  /** warn when a served lease's escrow pays for fewer seconds than this; default 600 (the gateway's) */
+  runwayWarnSec: z.int().positive().optional(),
+  /** read every served lease's escrow this often (ms); default 5 000 */
+  runwayPollMs: z.int().positive().optional(),
   /** each preflight probe (RPC, tools, hub) waits at most this long */
   preflightTimeoutMs: z.int().positive().default(10_000),
   /** how long a draining job may finish in-flight requests */

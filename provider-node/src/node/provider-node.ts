@@ -22,6 +22,7 @@ import { detectNodeContext, type NodeContext } from '../context/index.js'
 import { type FailoverState, type FailoverTrigger, toView } from '../failover/index.js'
 import type { Operation } from '../preflight/index.js'
 import type { PrognosticsLoop } from '../prognostics/index.js'
+import type { RunwayWatcher } from '../runway/index.js'
 import { ReceiptBook, type SettlementLoop } from '../settlement/index.js'
 import { AdmissionService, gate } from './admission-service.js'
 import { ApiService } from './api-service.js'
@@ -39,6 +40,7 @@ import { measure } from './measure.js'
 import { P2pService } from './p2p-service.js'
 import { PrognosticsService } from './prognostics-service.js'
 import { RecordPublisher } from './record-publisher.js'
+import { RunwayService } from './runway-service.js'
 import { SettlementService } from './settlement-service.js'
 
 export type { NodeEvent } from './events.js'
@@ -55,8 +57,8 @@ const CONTEXT_PROBE_MS = 1_000
  * The provider daemon, composed: it observes where it runs (context, preflight), then starts
  * its services in order, each given its components (see README.md in this folder): the chain
  * view of its account, the lease reconciler, P2P (whose protocols the services answer), the
- * API, settlement, prognostics, the jobs a previous run left, the failover coordinator and
- * the record publisher; the spot watcher last. It stops them in the order that lets in-flight
+ * API, settlement, the escrow runway, prognostics, the jobs a previous run left, the failover
+ * coordinator and the record publisher; the spot watcher last. It stops them in the order that lets in-flight
  * work finish: timers and watches first, then failovers, loops, API, jobs, P2P.
  */
 export class ProviderNode implements AsyncDisposable {
@@ -73,6 +75,7 @@ export class ProviderNode implements AsyncDisposable {
   private readonly reconciler: LeaseReconciler
   private readonly failover: FailoverCoordinator
   private readonly settlementService: SettlementService
+  private readonly runwayService: RunwayService
   private readonly prognosticsService: PrognosticsService
   private readonly apiService: ApiService
   private readonly p2pService: P2pService
@@ -126,12 +129,13 @@ export class ProviderNode implements AsyncDisposable {
     const admission = this.admission
     this.taker = new HandoffTaker({ ...components, admission })
     this.failover = new FailoverCoordinator({ ...components, p2p, admission })
-    this.reconciler = new LeaseReconciler({
-      ...components,
-      busy: (lease) => this.failover.isMoving(lease) || this.taker.isPending(lease),
-    })
+    // a lease being moved or taken over is the failover's: no check stops or closes it meanwhile
+    const busy = (lease: string) => this.failover.isMoving(lease) || this.taker.isPending(lease)
+    this.reconciler = new LeaseReconciler({ ...components, busy })
     this.publisher = new RecordPublisher({ ...components, p2p, admission })
-    this.settlementService = new SettlementService({ ...components, receipts: base.receipts })
+    this.settlementService = new SettlementService({ ...components, receipts: base.receipts, busy })
+    const settlement = this.settlementService
+    this.runwayService = new RunwayService({ ...components, busy, settlement: () => settlement.loop })
     this.prognosticsService = new PrognosticsService({ ...components, failover: this.failover })
     this.apiService = new ApiService({
       ...components,
@@ -148,6 +152,7 @@ export class ProviderNode implements AsyncDisposable {
       this.p2pService,
       this.apiService,
       this.settlementService,
+      this.runwayService,
       this.prognosticsService,
       this.jobsService,
       this.failover,
@@ -169,6 +174,7 @@ export class ProviderNode implements AsyncDisposable {
       this.failover,
       this.taker,
       this.prognosticsService,
+      this.runwayService,
       this.settlementService,
       this.apiService,
       this.jobsService,
@@ -234,6 +240,11 @@ export class ProviderNode implements AsyncDisposable {
 
   get settlement(): SettlementLoop | undefined {
     return this.settlementService.loop
+  }
+
+  /** The runway watcher once started: each served lease's escrow, warned about and ended when it runs out. */
+  get runway(): RunwayWatcher | undefined {
+    return this.runwayService.watcher
   }
 
   get prognostics(): PrognosticsLoop | undefined {
@@ -324,6 +335,7 @@ export class ProviderNode implements AsyncDisposable {
       chain: this.chain.view(),
       settlement: this.settlementService.status(),
       prognostics: this.prognosticsService.status(),
+      runway: this.runwayService.status(),
     }
   }
 

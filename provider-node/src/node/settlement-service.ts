@@ -4,7 +4,9 @@ import { createNodeMetrics } from '../api/index.js'
 import {
   checkReceipt,
   createSettlementLoop,
+  type DropReason,
   type ReceiptBook,
+  type SettlementEvent,
   type SettlementLoop,
   type SettlementStatus,
 } from '../settlement/index.js'
@@ -17,13 +19,27 @@ export interface SettlementComponents
   extends Pick<NodeComponents, 'config' | 'operator' | 'client' | 'jobs' | 'registry' | 'log'> {
   /** the consumers' usage receipts kept on disk, opened before anything can submit one */
   receipts: ReceiptBook
+  /** leases being moved by a failover or taken over here: theirs is not this service's to stop */
+  busy(lease: string): boolean
+}
+
+/**
+ * Drops that are not a failed attestation: already settled (a crash after it confirmed), or a
+ * lease that can no longer be billed and whose job is stopped (disputed, reopened at its address).
+ */
+const NOT_FAILED: ReadonlySet<DropReason> = new Set<DropReason>(['already-settled', 'disputed', 'lease-reopened'])
+
+/** Whether a settlement event counts as a failed attestation (`attestations_sent_total{outcome="error"}`). */
+export function failedAttestation(event: SettlementEvent): boolean {
+  return event.kind === 'deferred' || (event.kind === 'dropped' && !NOT_FAILED.has(event.reason))
 }
 
 /**
  * Getting paid: the settlement loop (`../settlement`, unchanged) attests the usage of the leases
  * this node serves, and `/synkti/receipt/1.0.0` keeps the consumers' receipts it attests with.
- * This service feeds the loop the served leases, counts its attestations in the metrics and
- * logs its events; it owns no settlement rule itself.
+ * This service feeds the loop the served leases, counts its attestations in the metrics, logs
+ * its events and stops the job of a lease the loop says is no longer paid for (`stop`: disputed,
+ * or reopened at its address); it owns no settlement rule itself.
  */
 export class SettlementService implements Startable {
   private current: SettlementLoop | undefined
@@ -31,7 +47,7 @@ export class SettlementService implements Startable {
   constructor(private readonly components: SettlementComponents) {}
 
   async start(): Promise<void> {
-    const { config, operator, client, jobs, registry, receipts, log } = this.components
+    const { config, operator, client, jobs, registry, receipts, log, busy } = this.components
     const metrics = createNodeMetrics(registry)
     this.current = await createSettlementLoop({
       client,
@@ -43,10 +59,12 @@ export class SettlementService implements Startable {
       ...(config.settlementIntervalSec !== undefined ? { intervalSec: config.settlementIntervalSec } : {}),
       onEvent: (event) => {
         if (event.kind === 'attested') metrics.attestationsSent.inc({ outcome: 'ok' })
-        // an item dropped as already settled (a crash after it confirmed) is not a failure
-        const failed = event.kind === 'deferred' || (event.kind === 'dropped' && event.reason !== 'already-settled')
-        if (failed) metrics.attestationsSent.inc({ outcome: 'error' })
+        if (failedAttestation(event)) metrics.attestationsSent.inc({ outcome: 'error' })
         log(settlementNodeEvent(event))
+        if (event.kind === 'stop' && !busy(event.lease)) {
+          // serving on would be unpaid; a job that is already gone or stopped is no error
+          void jobs.stop(event.lease, event.reason, config.drainDeadlineMs).catch(() => undefined)
+        }
       },
     })
     this.current.start()

@@ -7,6 +7,7 @@ import { isNodeEvent, type NodeEvent, runwayNodeEvent, settlementNodeEvent } fro
 import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { leaseEndReason } from '../../src/node/reconcile.js'
 import { nextSeq, nodeRecord } from '../../src/node/record.js'
+import { failedAttestation } from '../../src/node/settlement-service.js'
 import type { SettlementEvent } from '../../src/settlement/index.js'
 import { capability, standinSpec } from '../support/nodes.js'
 
@@ -166,6 +167,26 @@ describe('node events', () => {
     const ended = lines.filter(isNodeEvent('job-ended', (e) => e.lease === 'B'))
     expect(ended.map((e) => e.lease)).toEqual(['B'])
     expect(lines.find(isNodeEvent('api'))?.url).toBe('http://127.0.0.1:1')
+  })
+})
+
+describe('settlement metrics (pure)', () => {
+  const dropped = (reason: string) =>
+    ({ kind: 'dropped', lease: 'L', openedAt: 1, until: 2, reason, error: null }) as SettlementEvent
+
+  it('a deferred send or a drop the node did not mean is a failed attestation', () => {
+    expect(
+      failedAttestation({ kind: 'deferred', lease: 'L', openedAt: 1, until: 2, error: 'e', network: true, retryAt: 3 }),
+    ).toBe(true)
+    for (const reason of ['lease-closed', 'stalled', 'migrated-away'])
+      expect(failedAttestation(dropped(reason)), reason).toBe(true)
+  })
+
+  it('already settled, disputed and reopened leases are not: nothing was owed, or the job is stopped', () => {
+    for (const reason of ['already-settled', 'disputed', 'lease-reopened']) {
+      expect(failedAttestation(dropped(reason)), reason).toBe(false)
+    }
+    expect(failedAttestation({ kind: 'stop', lease: 'L', openedAt: 1, reason: 'disputed' })).toBe(false)
   })
 })
 
