@@ -159,3 +159,15 @@ export class WithdrawBlockedError extends Error {
     this.remedy = remedy
   }
 }
+
+/** `exit` is final (the provider cannot be resumed); it runs only when confirmed. */
+export class ExitNotConfirmedError extends Error {
+  override name = 'ExitNotConfirmedError'
+  readonly remedy = 'run it again with --yes; to stop taking leases for a while instead: synkti-provider pause'
+  constructor(
+    readonly provider: string,
+    message = `exiting provider ${provider} is final: it takes no new lease and cannot be resumed; its stake can be withdrawn after the cooldown`,
+  ) {
+    super(message)
+  }
+}

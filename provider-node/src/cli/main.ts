@@ -1,14 +1,23 @@
 import { MarketClient } from '@synkti/market'
 import type { Capability, Cloud, Runtime } from '@synkti/planner'
 import { Command, Option } from 'commander'
-import { DEFAULT_CONFIG_PATH, DEFAULT_KEYPAIR_PATH, loadNodeConfig, type NodeConfig } from '../node/config.js'
+import {
+  DEFAULT_CONFIG_PATH,
+  DEFAULT_KEYPAIR_PATH,
+  loadNodeConfig,
+  type NodeConfig,
+  saveNodeConfig,
+} from '../node/config.js'
 import { resume, stake } from './commands/chain-ops.js'
 import { doctor } from './commands/doctor.js'
 import { registerFleet } from './commands/fleet.js'
 import { keygen } from './commands/keygen.js'
+import { withChainCapabilities } from './commands/provider-account.js'
+import { exit, pause, type UpdateResult, update, withdraw } from './commands/provider-ops.js'
 import { register } from './commands/register.js'
 import { run } from './commands/run.js'
 import { status } from './commands/status.js'
+import { ExitNotConfirmedError } from './errors.js'
 import { EXIT, type Output, print, reportError } from './output.js'
 import { amount, expandHome, gpuLabel, positive, positiveAmount, publicKey, regionLabel, rpcUrl } from './values.js'
 
@@ -20,6 +29,15 @@ async function existingConfig(path: string): Promise<NodeConfig | undefined> {
     if ((err as Error).name === 'NodeConfigMissingError') return undefined
     throw err
   }
+}
+
+/** After `update`: the config holds what the chain now holds (price, capabilities). */
+async function syncConfig(path: string, r: UpdateResult): Promise<void> {
+  const config = await loadNodeConfig(path)
+  const capability = withChainCapabilities(config.capability, r.capabilities)
+  const price = r.pricePerSecond.toString()
+  if (price === config.pricePerSecond && JSON.stringify(capability) === JSON.stringify(config.capability)) return
+  await saveNodeConfig(path, { ...config, pricePerSecond: price, capability })
 }
 
 interface Globals {
@@ -158,8 +176,72 @@ export function buildProgram(): Command {
     .action(async (o: { amount: string; authority?: string }, cmd: Command) => {
       const config = await configOf(cmd)
       const client = new MarketClient({ rpcUrl: config.rpcUrl })
-      const result = await stake(client, config, amount('--amount', o.amount), o.authority && expandHome(o.authority))
+      const result = await stake(
+        client,
+        config,
+        positiveAmount('--amount', o.amount),
+        o.authority && expandHome(o.authority),
+      )
       print(out(cmd), result, (r) => `staked ${r.staked} (${r.signature})`)
+    })
+
+  program
+    .command('update')
+    .description("change the provider's price, capabilities or payout account on chain (and in the config)")
+    .option('--price <amount>', 'price per second, in payment-mint base units')
+    .option('--gpu <model>', 'GPU model, e.g. H100')
+    .option('--vram <gb>', 'VRAM per GPU in GB')
+    .option('--count <n>', 'GPUs')
+    .option('--region <region>', 'e.g. eu-central (a new region without --zone is its own zone)')
+    .option('--zone <zone>', 'availability zone')
+    .addOption(new Option('--cloud <cloud>', 'where the machine is').choices(['aws', 'hetzner', 'ovh', 'local']))
+    .option('--spot', 'the machine can be preempted')
+    .option('--no-spot', 'the machine is not preemptible')
+    .option(
+      '--payout <address>',
+      'a wallet (its payment-mint account, created if missing) or a payment-mint token account',
+    )
+    .option('-a, --authority <path>', "the provider's authority, which alone may change it (default: the operator key)")
+    .action(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const config = await configOf(cmd)
+      const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined)
+      const price = str('price')
+      const gpu = str('gpu')
+      const vram = str('vram')
+      const count = str('count')
+      const region = str('region')
+      const zone = str('zone')
+      const payout = str('payout')
+      const cloud = str('cloud')
+      const authority = str('authority')
+      const result = await update(new MarketClient({ rpcUrl: config.rpcUrl }), config, {
+        ...(price !== undefined ? { price: positiveAmount('--price', price) } : {}),
+        ...(gpu !== undefined ? { gpu: gpuLabel('--gpu', gpu) } : {}),
+        ...(vram !== undefined ? { vramGb: positive('--vram', vram) } : {}),
+        ...(count !== undefined ? { count: positive('--count', count) } : {}),
+        ...(region !== undefined ? { region: regionLabel('--region', region) } : {}),
+        ...(zone !== undefined ? { zone: regionLabel('--zone', zone) } : {}),
+        ...(cloud !== undefined ? { cloud: cloud as Cloud } : {}),
+        ...(typeof o.spot === 'boolean' ? { spot: o.spot } : {}),
+        ...(payout !== undefined ? { payout: publicKey('--payout', payout) } : {}),
+        ...(authority !== undefined ? { authorityPath: expandHome(authority) } : {}),
+      })
+      await syncConfig(expandHome(globals(cmd).config), result)
+      print(out(cmd), result, (r) => [
+        r.changed.length > 0
+          ? `provider ${r.provider}: updated ${r.changed.join(', ')}`
+          : `provider ${r.provider}: nothing to change`,
+        `price ${r.pricePerSecond}/s; ${r.capabilities.gpuCount}× ${r.capabilities.gpuModel} ${r.capabilities.vramGb} GB, ${r.capabilities.cloud} ${r.capabilities.region}/${r.capabilities.zone}${r.capabilities.spot ? ', spot' : ''}; payout ${r.payout}`,
+      ])
+    })
+
+  program
+    .command('pause')
+    .description('take no new leases (open ones go on); resume undoes it')
+    .action(async (_o: unknown, cmd: Command) => {
+      const config = await configOf(cmd)
+      const result = await pause(new MarketClient({ rpcUrl: config.rpcUrl }), config)
+      print(out(cmd), result, (r) => `provider ${r.provider} ${r.status} (${r.signature})`)
     })
 
   program
@@ -169,6 +251,47 @@ export function buildProgram(): Command {
       const config = await configOf(cmd)
       const result = await resume(new MarketClient({ rpcUrl: config.rpcUrl }), config)
       print(out(cmd), result, (r) => `provider ${r.provider} active (${r.signature})`)
+    })
+
+  program
+    .command('exit')
+    .description('leave the market for good (begin_exit): no new leases; the stake can be withdrawn after the cooldown')
+    .option('-a, --authority <path>', "the provider's authority (default: the operator key)")
+    .option('--yes', 'confirm: an exit cannot be undone', false)
+    .action(async (o: { authority?: string; yes: boolean }, cmd: Command) => {
+      const config = await configOf(cmd)
+      if (!o.yes) throw new ExitNotConfirmedError(config.provider)
+      const result = await exit(
+        new MarketClient({ rpcUrl: config.rpcUrl }),
+        config,
+        o.authority && expandHome(o.authority),
+      )
+      const at = (t: number) => new Date(t * 1000).toISOString()
+      print(out(cmd), result, (r) => [
+        `provider ${r.provider} exiting (${r.signature}); cooldown ends ${at(r.unlockAt)}`,
+        ...r.blockers.map((b) => `  ${b}`),
+        r.withdrawableAt === null
+          ? 'withdraw: once the open leases have ended (synkti-provider withdraw says what still blocks)'
+          : `withdraw from ${at(r.withdrawableAt)}: synkti-provider withdraw`,
+      ])
+    })
+
+  program
+    .command('withdraw')
+    .description('take the stake back after exit and cooldown (finalizes lease records and vests held pay on the way)')
+    .option('--amount <amount>', 'stake-mint base units (default: all)')
+    .option('-a, --authority <path>', "the provider's authority (default: the operator key)")
+    .action(async (o: { amount?: string; authority?: string }, cmd: Command) => {
+      const config = await configOf(cmd)
+      const result = await withdraw(new MarketClient({ rpcUrl: config.rpcUrl }), config, {
+        ...(o.amount !== undefined ? { amount: positiveAmount('--amount', o.amount) } : {}),
+        ...(o.authority !== undefined ? { authorityPath: expandHome(o.authority) } : {}),
+      })
+      print(out(cmd), result, (r) => [
+        `withdrew ${r.withdrawn} to ${r.destination}; ${r.staked} still staked`,
+        ...(r.finalized.length > 0 ? [`finalized ${r.finalized.join(', ')}`] : []),
+        ...(r.claimed > 0n ? [`claimed ${r.claimed} vested earnings`] : []),
+      ])
     })
 
   program

@@ -63,7 +63,7 @@ const INPUT = new Set([
   'StakeTokensMissingError',
   'StakeBelowMinimumError',
 ])
-const USAGE = new Set(['NothingToUpdateError'])
+const USAGE = new Set(['NothingToUpdateError', 'ExitNotConfirmedError'])
 
 export function exitCodeOf(err: Error): number {
   if (err.name === 'PreflightFailedError') return EXIT.preflight

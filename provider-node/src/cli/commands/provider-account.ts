@@ -116,7 +116,7 @@ export function when(at: number, now: number): string {
   if (s <= 0) return `${iso} (now)`
   const d = Math.floor(s / 86_400)
   const h = Math.floor((s % 86_400) / 3600)
-  const m = Math.ceil((s % 3600) / 60)
+  const m = Math.floor((s % 3600) / 60)
   const parts = [d > 0 ? `${d} d` : '', h > 0 ? `${h} h` : '', m > 0 && d === 0 ? `${m} min` : ''].filter(Boolean)
-  return `${iso} (in ${parts.join(' ') || '1 min'})`
+  return `${iso} (in ${parts.join(' ') || 'under a minute'})`
 }
