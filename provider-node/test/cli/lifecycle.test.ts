@@ -121,6 +121,11 @@ describe('synkti-provider pause and resume', { timeout: 120_000 }, () => {
       code: 3,
       json: { error: { name: 'InvalidCliValueError' } },
     })
+    // more than the authority holds: named, with the faucet, before anything is sent
+    const poor = await h.cli(['stake', '-c', p.config, '--amount', '3000001'])
+    expect(poor).toMatchObject({ code: 3, json: { error: { name: 'StakeTokensMissingError' } } })
+    expect(error(poor).remedy).toContain('npm run localnet -- faucet')
+    expect((await h.cli(['stake', '-c', p.config, '--amount', '3000000'])).json).toMatchObject({ staked: '5000000' })
   })
 })
 

@@ -1,6 +1,7 @@
 import { PublicKey } from '@solana/web3.js'
 import { loadKeypair, type MarketClient } from '@synkti/market'
 import type { NodeConfig } from '../../node/config.js'
+import { assertStakeTokens } from './provider-account.js'
 
 export interface TxReport {
   provider: string
@@ -16,6 +17,9 @@ export async function stake(
 ): Promise<TxReport & { staked: bigint }> {
   const authority = await loadKeypair(authorityPath)
   const provider = new PublicKey(config.provider)
+  const { market } = await client.fetchProvider(provider)
+  // the tokens must be there: a missing stake account would otherwise be the program's AccountNotInitialized
+  await assertStakeTokens(client, authority.publicKey, (await client.fetchMarket(market)).stakeMint, amount)
   const { signature } = await client.depositStake({ authority, provider, amount })
   const account = await client.fetchProvider(provider)
   return { provider: config.provider, signature, staked: account.staked }
