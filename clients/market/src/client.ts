@@ -40,6 +40,7 @@ import {
   transactionFromBytes,
   transactionToBytes,
 } from './send.js'
+import { fundTokenAccountInstructions } from './tokens.js'
 import type { Capabilities, Lease, Market, MarketParams, MigrationPolicy, Provider, Receipt, Verdict } from './types.js'
 
 export interface MarketClientInit {
@@ -615,19 +616,26 @@ export class MarketClient {
     } & TxOptions,
   ): Promise<TxResult> {
     const { lease, market, provider } = await this.leaseContext(p.lease)
-    const ix = this.instructions.resolveDispute(
+    // The program wants the consumer's stake-mint account for either verdict (a Refund may pay
+    // it part of the slash); a consumer that never held the stake mint has none, and the ruling
+    // must not wait on the consumer creating one: the arbiter's transaction creates it (idempotent).
+    const payer = p.feePayer ?? p.arbiter
+    const created =
+      p.consumerStakeToken === undefined
+        ? fundTokenAccountInstructions(payer.publicKey, lease.consumer, market.stakeMint)
+        : { account: p.consumerStakeToken, instructions: [] }
+    const ix = await this.instructions.resolveDispute(
       {
         arbiter: p.arbiter.publicKey,
         ...this.leaseEndAccounts(p.lease, lease, market, provider, p.consumerToken),
-        consumerStakeToken:
-          p.consumerStakeToken ?? getAssociatedTokenAddressSync(market.stakeMint, lease.consumer, true),
+        consumerStakeToken: created.account,
         stakeVault: provider.stakeVault,
         slashVault: market.slashVault,
         stakeMint: market.stakeMint,
       },
       p.verdict,
     )
-    return this.one(ix, [p.arbiter], p)
+    return this.send([...created.instructions, ix], [p.arbiter], p.feePayer)
   }
 
   /** Anyone ends a dispute the arbiter left past the window, in the provider's favour. */

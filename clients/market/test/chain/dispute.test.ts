@@ -1,6 +1,7 @@
 // Level 2 (localnet): disputes (with their bond), evidence, resolution by the arbiter, expiry,
 // and disputes of ended leases within the window.
 import { randomBytes } from 'node:crypto'
+import { getAssociatedTokenAddressSync } from '@solana/spl-token'
 import { describe, expect, it } from 'vitest'
 import { chainNow, escrowAddress, findEvent } from '../../src/index.js'
 import { client, itWarps, parties, passTime, warp } from '../support/chain.js'
@@ -161,6 +162,25 @@ describe('open_dispute, add_evidence and resolve_dispute', () => {
     expect(await parties.balance(c.token)).toBe(FUNDS - 1_000n - gross - BOND)
     expect(await parties.balance(escrowAddress(lease))).toBe(0n)
     expect((await client.fetchProvider(p.key)).reputation).toMatchObject({ disputesWon: 1n, leasesCompleted: 1n })
+  })
+
+  it('the arbiter rules for a consumer that never held the stake mint: its account is created in the same transaction', async () => {
+    // a plain consumer has no stake-mint account; the verdict must not wait for one (either way)
+    for (const verdict of ['release', 'refund'] as const) {
+      const m = await parties.market()
+      const p = await parties.provider(m, 1_000n, 1_000_000n)
+      const kp = await parties.funded()
+      const token = await parties.tokenAccount(m, kp.publicKey, m.mint, FUNDS)
+      const c = { kp, token, stakeToken: getAssociatedTokenAddressSync(m.stakeMint, kp.publicKey, true) }
+      expect(await client.connection.getAccountInfo(c.stakeToken)).toBeNull()
+      const { lease, acceptedAt } = await parties.activeLease(c, p, 1_000_000n)
+      await passTime(2)
+      await client.attestUsage({ operator: p.operator, lease, until: acceptedAt + 1 })
+      await client.openDispute({ consumer: c.kp, lease, evidenceHash: new Uint8Array(32) })
+      const { events } = await client.resolveDispute({ arbiter: m.arbiter, lease, verdict })
+      expect(findEvent(events, 'LeaseEnded')?.data.outcome).toBe(verdict === 'refund' ? 'refunded' : 'released')
+      expect(await parties.balance(c.stakeToken)).toBe(0n)
+    }
   })
 
   it('names refusals of resolving what is not disputed, evidence without a dispute, and disputes of an open lease', async () => {
