@@ -52,9 +52,9 @@ export const remedies = {
     `this keypair is not the provider's operator: point --keypair (now ${keypairPath}) at the keypair of ${onChain}`,
   stake: (deficit: bigint) => `synkti-provider stake --amount ${deficit}`,
   resume: () => 'synkti-provider resume',
-  /** An exiting registration cannot be resumed; its stake unlocks at `unlockAt`. */
+  /** An exiting registration cannot be resumed; its stake unlocks at `unlockAt` (the operator key stays taken in the market). */
   exiting: (market: string, minStake: bigint, unlockAt: number) =>
-    `this registration is exiting (stake unlocks at ${new Date(unlockAt * 1000).toISOString()}); register anew from another authority: synkti-provider register --market ${market} --stake ${minStake}`,
+    `this registration is exiting (its stake unlocks at ${new Date(unlockAt * 1000).toISOString()}: synkti-provider withdraw then); to serve again, register a new provider with a new operator key under another authority, in a config of its own: synkti-provider keygen -o <new key> && synkti-provider register --market ${market} --stake ${minStake} -k <new key> -a <another authority> -c <new config>`,
   /** The project's own faucet (`npm run localnet -- faucet`, localnet/README.md) where airdrops exist. */
   fundFees(address: string, url: string): string {
     const h = hostOf(url)
