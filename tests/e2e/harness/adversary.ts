@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token'
 import { type Keypair, PublicKey, SystemProgram, Transaction } from '@solana/web3.js'
 import { NODE_STATUS_VERSION, type NodeStatus, parseNodeStatus } from '@synkti/jobs'
 import { chainNow, type LeaseEnded, type Verdict } from '@synkti/market'
@@ -123,37 +122,14 @@ export async function fundedParty(cast: Cast, name: string, funds: bigint): Prom
 
 // ── the arbiter ────────────────────────────────────────────────────────────
 
-export interface Ruling {
-  ended: LeaseEnded
-  /**
-   * The program's refusal of the first try, by name, or null. resolve_dispute takes the
-   * consumer's stake-mint account (where its share of a slash goes) for either verdict, so a
-   * consumer that never held the stake mint makes the ruling fail as AccountNotInitializedError.
-   */
-  refusedFirst: string | null
-}
-
 /**
- * The lease's arbiter rules as it would with the market client. If the program refuses because
- * the consumer has no stake-mint account, the arbiter creates it (an associated token account
- * anyone may create for its owner, paying the rent) and rules again: a hostile consumer cannot
- * hold the ruling up this way, it only costs the arbiter a second transaction.
+ * The lease's arbiter rules as it would with the market client. A disputer that never held the
+ * stake mint has no stake-mint account; the client creates it in the ruling's own transaction,
+ * so a hostile consumer cannot hold the ruling up that way.
  */
-export async function arbiterRules(cast: Cast, lease: PublicKey, verdict: Verdict): Promise<Ruling> {
-  const { client, arbiter, stakeMint } = cast.world
-  const rule = async () => leaseEnded(await client.resolveDispute({ arbiter, lease, verdict }))
-  try {
-    return { ended: await rule(), refusedFirst: null }
-  } catch (err) {
-    if ((err as Error).name !== 'AccountNotInitializedError') throw err
-    const { consumer } = await client.fetchLease(lease)
-    const account = getAssociatedTokenAddressSync(stakeMint, consumer, true)
-    await client.send(
-      [createAssociatedTokenAccountIdempotentInstruction(arbiter.publicKey, account, consumer, stakeMint)],
-      [arbiter],
-    )
-    return { ended: await rule(), refusedFirst: (err as Error).name }
-  }
+export async function arbiterRules(cast: Cast, lease: PublicKey, verdict: Verdict): Promise<LeaseEnded> {
+  const { client, arbiter } = cast.world
+  return leaseEnded(await client.resolveDispute({ arbiter, lease, verdict }))
 }
 
 // ── the hostile taker ──────────────────────────────────────────────────────
