@@ -515,7 +515,7 @@ export class InsufficientSolError extends CliError {
     rpcUrl: string,
   ) {
     super(`wallet ${wallet} holds ${lamports} lamports; opening a lease needs about ${needed}`)
-    this.remedy = `fund it: solana airdrop 1 ${wallet} --url ${rpcUrl} (localnet, devnet) or transfer SOL to it`
+    this.remedy = `fund it: npm run localnet -- faucet --url ${rpcUrl} --to ${wallet} --sol 1 (localnet) or send SOL to it from a wallet of yours`
   }
 }
 
@@ -529,7 +529,7 @@ export class NoPaymentTokensError extends CliError {
     readonly account: string,
   ) {
     super(`wallet ${wallet} holds no tokens of the market's payment mint ${mint}`)
-    this.remedy = `get tokens of mint ${mint} into ${account} (spl-token transfer --fund-recipient … ${wallet})`
+    this.remedy = `on localnet: npm run localnet -- faucet --to ${wallet} --payment <amount> (the deployer's key mints the test tokens); elsewhere have tokens of mint ${mint} sent to ${account}`
   }
 }
 

@@ -188,7 +188,7 @@ describe('synkti doctor', () => {
     expect(check('keypair')).toMatchObject({
       status: 'failed',
       error: 'KeypairFileMissingError',
-      remedy: `create one: solana-keygen new -o ${missing} (or pass --keypair <file>)`,
+      remedy: `create one: npm run synkti-provider -- keygen -o ${missing} (the same file format as solana-keygen), or pass --keypair <file>`,
     })
     expect(check('rpc')).toMatchObject({ status: 'failed', error: 'RpcUnreachableError' })
     expect(check('sol')?.status).toBe('skipped')

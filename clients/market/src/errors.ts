@@ -113,7 +113,7 @@ export class KeypairFileMissingError extends MarketClientError {
   readonly remedy: string
   constructor(readonly path: string) {
     super(`keypair file ${path} does not exist`)
-    this.remedy = `create one: solana-keygen new -o ${path} (or pass --keypair <file>)`
+    this.remedy = `create one: npm run synkti-provider -- keygen -o ${path} (the same file format as solana-keygen), or pass --keypair <file>`
   }
 }
 
@@ -131,7 +131,8 @@ export class KeypairFileUnreadableError extends MarketClientError {
 
 export class KeypairFileMalformedError extends MarketClientError {
   override name = 'KeypairFileMalformedError'
-  readonly remedy = 'a Solana keypair file is a JSON array of 64 bytes (solana-keygen new)'
+  readonly remedy =
+    'a Solana keypair file is a JSON array of 64 bytes (npm run synkti-provider -- keygen -o <file> writes one)'
   constructor(
     readonly path: string,
     readonly reason: string,

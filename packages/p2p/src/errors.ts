@@ -17,7 +17,7 @@ export class KeypairFileNotFoundError extends SynktiP2pError {
     readonly path: string,
     options?: ErrorOptions,
   ) {
-    super(`keypair file not found: ${path} (create one with \`solana-keygen new -o ${path}\`)`, options)
+    super(`keypair file not found: ${path} (create one with \`npm run synkti-provider -- keygen -o ${path}\`)`, options)
   }
 }
 
