@@ -18,10 +18,9 @@ import {
 } from '@synkti/p2p'
 import { type FailoverState, FailoverStore, loadNodeConfig } from '@synkti/provider-node'
 import { leaseEnded } from './chain.js'
-import { NODE, REPO, SYNKTI_BIN } from './paths.js'
-import { type JsonLine, runJson } from './processes.js'
+import type { JsonLine } from './processes.js'
 import { type ProviderSpec, type RegisteredProvider, type RunningProvider, registerProvider } from './provider.js'
-import { type Cast, MODEL } from './story.js'
+import { type Cast, MODEL, runSynkti } from './story.js'
 
 /**
  * Hostile parties for the adversarial run, each built from the same parts an honest one uses
@@ -78,24 +77,7 @@ export interface Attempt {
  * instead of being thrown (story.ts's `synkti` throws on a non-zero exit).
  */
 export async function attempt(cast: Cast, args: string[], consumerPath: string, timeoutMs = 180_000): Promise<Attempt> {
-  const bootstrap = cast.providers.flatMap((p) => p.addrs.slice(0, 1))
-  const result = await runJson(
-    NODE,
-    [
-      SYNKTI_BIN,
-      ...args,
-      '--json',
-      '-u',
-      cast.world.rpcUrl,
-      '-k',
-      consumerPath,
-      '--market',
-      cast.world.market.toBase58(),
-      '--bootstrap',
-      ...bootstrap,
-    ],
-    { cwd: REPO, timeoutMs },
-  )
+  const result = await runSynkti(cast, args, timeoutMs, consumerPath)
   return { code: result.code, json: result.json, output: result.stdout + result.stderr }
 }
 

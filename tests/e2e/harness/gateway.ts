@@ -13,6 +13,8 @@ export interface GatewayCast {
   rpcUrl: string
   market: string
   consumerPath: string
+  /** the gateway's state files and lock (`--state-dir`) */
+  stateDir: string
   bootstrap: string[]
 }
 
@@ -42,6 +44,8 @@ export function startGateway(
       '127.0.0.1:0',
       '--receipt-every',
       String(options.receiptEverySec ?? 2),
+      '--state-dir',
+      cast.stateDir,
       ...(options.extra ?? []),
       '--json',
       '-u',

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Keypair, PublicKey } from '@solana/web3.js'
 import { escrowAddress } from '@synkti/market'
@@ -185,8 +186,29 @@ export async function synkti(
   timeoutMs = 120_000,
   consumerPath = cast.consumer.path,
 ): Promise<JsonLine> {
-  const bootstrap = cast.providers.flatMap((p) => p.addrs.slice(0, 1))
-  const result = await runJson(
+  const result = await runSynkti(cast, args, timeoutMs, consumerPath)
+  if (result.code !== 0 || result.json === null) {
+    throw new CommandFailedError(`synkti ${args.join(' ')}`, result.code, result.stdout + result.stderr)
+  }
+  return result.json
+}
+
+/**
+ * The consumer's own state (gateway state files and locks, moves) lives in the cast's temporary
+ * directory, never in the home directory of whoever runs the tests.
+ */
+export function consumerStateDir(cast: Cast): string {
+  return join(cast.world.dir, 'consumer-state')
+}
+
+/** `synkti <args> --json` as `consumerPath`, against the cast's chain, market and peers: whatever it exits with. */
+export function runSynkti(
+  cast: Cast,
+  args: string[],
+  timeoutMs: number,
+  consumerPath = cast.consumer.path,
+): ReturnType<typeof runJson> {
+  return runJson(
     NODE,
     [
       SYNKTI_BIN,
@@ -199,14 +221,10 @@ export async function synkti(
       '--market',
       cast.world.market.toBase58(),
       '--bootstrap',
-      ...bootstrap,
+      ...cast.providers.flatMap((p) => p.addrs.slice(0, 1)),
     ],
-    { cwd: REPO, timeoutMs },
+    { cwd: REPO, timeoutMs, env: { SYNKTI_STATE_DIR: consumerStateDir(cast) } },
   )
-  if (result.code !== 0 || result.json === null) {
-    throw new CommandFailedError(`synkti ${args.join(' ')}`, result.code, result.stdout + result.stderr)
-  }
-  return result.json
 }
 
 export interface Balances {
@@ -309,6 +327,7 @@ export function gateway(cast: Cast, lease: string, options: Parameters<typeof st
       rpcUrl: cast.world.rpcUrl,
       market: cast.world.market.toBase58(),
       consumerPath: cast.consumer.path,
+      stateDir: consumerStateDir(cast),
       bootstrap: cast.providers.flatMap((p) => p.addrs.slice(0, 1)),
     },
     lease,
