@@ -135,6 +135,8 @@ describe('/v1/completions', () => {
     const ask = () => complete({ prompt: 'My favourite animal is', max_tokens: 16, temperature: 0.9, seed: 7 })
     const [a, b] = [(await ask()).json(), (await ask()).json()]
     expect(a.choices[0].text).toBe(b.choices[0].text)
+    const huge = await complete({ prompt: 'My favourite animal is', max_tokens: 4, temperature: 0.9, seed: -(2 ** 40) })
+    expect(huge.statusCode).toBe(200)
   })
 
   it('error: an unknown model is 404 model_not_found', async () => {
@@ -160,6 +162,7 @@ describe('/v1/completions', () => {
       [{ prompt: CAPITAL, n: 2 }, 'n'],
       [{ prompt: CAPITAL, temperature: 3 }, 'temperature'],
       [{ max_tokens: 5 }, 'prompt'],
+      [{ prompt: '' }, 'prompt'],
     ] as const) {
       const response = await complete(payload)
       expect(response.statusCode, JSON.stringify(payload)).toBe(400)

@@ -13,6 +13,11 @@ import {
 import type { ServedModel } from './served.js'
 import { EventStream } from './stream.js'
 
+/** llama.cpp's sampler takes a 32-bit seed; OpenAI's is any integer. */
+function seedOf(seed: number): number {
+  return ((seed % 2 ** 32) + 2 ** 32) % 2 ** 32
+}
+
 /** How one endpoint shapes its answers; the generation around it is the same for both. */
 export interface Shape {
   idPrefix: 'cmpl' | 'chatcmpl'
@@ -61,7 +66,7 @@ export async function serveGeneration(
   const params: GenerateParams = {
     temperature: body.temperature ?? 1,
     ...(body.top_p === null || body.top_p === undefined ? {} : { topP: body.top_p }),
-    ...(body.seed === null || body.seed === undefined ? {} : { seed: body.seed }),
+    ...(body.seed === null || body.seed === undefined ? {} : { seed: seedOf(body.seed) }),
     ...(body.maxTokens === undefined ? {} : { maxTokens: body.maxTokens }),
     stop: stopList(body.stop),
     signal: hangUp.signal,

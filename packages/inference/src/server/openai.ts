@@ -21,6 +21,7 @@ const sampling = {
   max_tokens: nullable({ type: 'integer', minimum: 1 }),
   temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
   top_p: nullable({ type: 'number', exclusiveMinimum: 0, maximum: 1 }),
+  /** Any integer, as OpenAI takes; llama.cpp's sampler seed is its value modulo 2^32. */
   seed: nullable({ type: 'integer' }),
   stop: {
     anyOf: [
@@ -57,7 +58,10 @@ export const completionBodySchema = {
   properties: {
     model: { type: 'string', minLength: 1 },
     prompt: {
-      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1 }],
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: 1 },
+      ],
     },
     ...sampling,
   },
