@@ -8,13 +8,13 @@
  *
  * @example
  * ```ts
- * import { ModelCache, S3WeightsSource, resolveWeights, SMOLLM2 } from '@synkti/inference'
+ * import { ENGINE_BIN, engineArgs, ModelCache, S3WeightsSource, resolveWeights, SMOLLM2 } from '@synkti/inference'
  *
  * const cache = new ModelCache()                       // ~/.cache/synkti/models/sha256/<hex>
  * const s3 = new S3WeightsSource({ bucket: 'weights', endpoint: 'https://…', forcePathStyle: true })
  * const weights = await resolveWeights({ sha256: SMOLLM2.sha256, sizeBytes: SMOLLM2.sizeBytes }, { cache, sources: [s3] })
- * // then spawn the engine as a process:
- * //   synkti-engine --model <weights.path> --sha256 <weights.sha256> --port 8000 --served-model-name <name>
+ * // then spawn the engine as a process (what provider-node's startJob does):
+ * spawn(process.execPath, [ENGINE_BIN, ...engineArgs({ model: weights.path, sha256: weights.sha256, port, servedModelName })])
  * ```
  *
  * In-process (tests):
@@ -25,7 +25,7 @@
  * await app.inject({ method: 'POST', url: '/v1/completions', payload: { model: 'smol', prompt: 'Hi', temperature: 0 } })
  * ```
  */
-export { type EngineOptions, parseEngineOptions, USAGE } from './cli/options.js'
+export { ENGINE_BIN, type EngineOptions, engineArgs, parseEngineOptions, USAGE } from './cli/options.js'
 export * from './constants.js'
 export {
   type Backend,

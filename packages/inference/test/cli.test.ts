@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { engineArgs } from '../src/cli/options.js'
 import { SMOLLM2 } from '../src/constants.js'
 import { type EngineProcess, spawnEngine, waitHealthy } from './support/engine-process.js'
 import { smollm2Path } from './support/tools.js'
@@ -9,19 +10,8 @@ import { smollm2Path } from './support/tools.js'
 /** `synkti-engine` as a process, the way the provider node will spawn it. */
 
 const MODEL = 'HuggingFaceTB/SmolLM2-135M-Instruct'
-const args = (extra: string[] = []) => [
-  '--model',
-  smollm2Path(),
-  '--sha256',
-  SMOLLM2.sha256,
-  '--port',
-  '0',
-  '--served-model-name',
-  MODEL,
-  '--threads',
-  '1',
-  ...extra,
-]
+const args = (model = smollm2Path()) =>
+  engineArgs({ model, sha256: SMOLLM2.sha256, port: 0, servedModelName: MODEL, threads: 1 })
 
 async function ask(url: string, path: string, body: Record<string, unknown>) {
   const response = await fetch(`${url}${path}`, {
@@ -67,7 +57,7 @@ describe('synkti-engine', () => {
       // Another path to the same bytes: what a replacement node fetched for itself.
       const copy = join(dir, 'weights.gguf')
       await copyFile(smollm2Path(), copy)
-      const second = spawnEngine(['--model', copy, ...args().slice(2)])
+      const second = spawnEngine(args(copy))
       try {
         const secondUrl = (await second.event('listening')).url as string
         await waitHealthy(secondUrl)

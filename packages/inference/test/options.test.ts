@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseEngineOptions } from '../src/cli/options.js'
+import { ENGINE_BIN, engineArgs, parseEngineOptions } from '../src/cli/options.js'
 import { SMOLLM2 } from '../src/constants.js'
 
 const base = ['--model', '/models/sha256/abc.gguf', '--sha256', SMOLLM2.sha256.toUpperCase()]
@@ -73,5 +73,12 @@ describe('parseEngineOptions', () => {
     ]) {
       expect(() => parseEngineOptions(args)).toThrow(expect.objectContaining({ name: 'InvalidEngineArgumentsError' }))
     }
+  })
+
+  it('engineArgs builds the argv it parses back', () => {
+    const options = parseEngineOptions([...base, '--port', '0', '--threads', '1', '--gpu', 'cpu'])
+    expect(parseEngineOptions(engineArgs(options))).toEqual(options)
+    expect(engineArgs({ model: 'm', sha256: SMOLLM2.sha256 })).toEqual(['--model', 'm', '--sha256', SMOLLM2.sha256])
+    expect(ENGINE_BIN).toMatch(/packages\/inference\/bin\/synkti-engine\.js$/)
   })
 })

@@ -1,4 +1,5 @@
 import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ENGINE_DEFAULTS, type GpuChoice } from '../constants.js'
 import { InvalidEngineArgumentsError, InvalidEngineOptionError, InvalidSha256Error } from '../errors.js'
@@ -20,6 +21,9 @@ export interface EngineOptions {
   threads: number | undefined
   gpu: GpuChoice
 }
+
+/** The `synkti-engine` executable (run it with `process.execPath`), for a node that spawns it. */
+export const ENGINE_BIN = fileURLToPath(new URL('../../bin/synkti-engine.js', import.meta.url))
 
 export const USAGE = `usage: synkti-engine --model <file.gguf> --sha256 <hex> [--port 8000] [--host 127.0.0.1]
        [--served-model-name <name>] [--ctx-size 2048] [--parallel 1] [--threads N] [--gpu auto|cuda|vulkan|cpu]`
@@ -83,4 +87,20 @@ export function parseEngineOptions(argv: readonly string[]): EngineOptions {
     threads: values.threads === undefined ? undefined : integer('threads', values.threads, 1, 1024),
     gpu: gpu as GpuChoice,
   }
+}
+
+/** The argv that `parseEngineOptions` turns back into `options` (unset fields keep their defaults). */
+export function engineArgs(options: Pick<EngineOptions, 'model' | 'sha256'> & Partial<EngineOptions>): string[] {
+  const args = ['--model', options.model, '--sha256', options.sha256]
+  const add = (flag: string, value: string | number | undefined) => {
+    if (value !== undefined) args.push(`--${flag}`, String(value))
+  }
+  add('host', options.host)
+  add('port', options.port)
+  add('served-model-name', options.servedModelName)
+  add('ctx-size', options.contextSize)
+  add('parallel', options.parallel)
+  add('threads', options.threads)
+  add('gpu', options.gpu)
+  return args
 }

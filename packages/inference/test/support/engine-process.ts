@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-
-const BIN = fileURLToPath(new URL('../../bin/synkti-engine.js', import.meta.url))
+import { ENGINE_BIN } from '../../src/cli/options.js'
 
 export interface EngineProcess {
   child: ChildProcess
@@ -18,7 +16,7 @@ export interface EngineProcess {
 
 /** `synkti-engine` as the node would spawn it. */
 export function spawnEngine(args: string[]): EngineProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [ENGINE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   const events: Array<Record<string, unknown>> = []
   const listeners = new Set<() => void>()
   let stderr = ''
