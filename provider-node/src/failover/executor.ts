@@ -35,6 +35,8 @@ export type FailoverLogEntry =
   | { event: 'phase'; id: string; lease: string; ended: PhaseRecord; durationMs: number; next: FailoverPhaseKind }
   | { event: 'resumed'; id: string; lease: string; phase: FailoverPhaseKind }
   | { event: 'old-drained'; id: string; lease: string; at: number; outcome: 'restored' | 'failed' }
+  /** a candidate refused, or its answer refused by us (a forged hand-off): said at once, not only in the state file */
+  | { event: 'declined'; id: string; lease: string; target: string; reason: string }
 
 /**
  * Everything the failover does to the world. Waiting effects get a signal that aborts at the
@@ -105,6 +107,7 @@ export async function runFailover({
     if (resuming && !isSettled(state)) await fx.stopAdmitting(stop ?? NEVER)
     while (!isTerminal(state)) {
       const event = fx.now() >= state.deadline ? timeout(fx) : await attempt(state, resuming)
+      if (event.type === 'declined') fx.log({ event: 'declined', ...ids, target: event.target, reason: event.reason })
       const closedBefore = state.history.length
       state = next(state, event)
       resuming = false

@@ -34,7 +34,11 @@ export type LifecycleEvent =
 
 // ── the node's record on the DHT ─────────────────────────────────────────────
 
-export type RecordEvent = { event: 'published'; jobs: number } | { event: 'publish-deferred'; error: string }
+export type RecordEvent =
+  | { event: 'published'; jobs: number }
+  | { event: 'publish-deferred'; error: string }
+  /** our DHT validator refused a record a peer stored with us (forged, malformed, stale) */
+  | { event: 'record-rejected'; key: string; error: string }
 
 // ── jobs and leases ──────────────────────────────────────────────────────────
 
@@ -87,6 +91,8 @@ export type FailoverNodeEvent =
       next: FailoverPhaseKind
     }
   | { event: 'failover-resumed'; id: string; lease: string; phase: FailoverPhaseKind }
+  /** `target` (an operator) refused the offer, or we refused its migrate_lease (e.g. HandoffMismatchError) */
+  | { event: 'failover-declined'; id: string; lease: string; target: string; reason: string }
   | { event: 'failover-old-drained'; id: string; lease: string; drainedAt: number; outcome: 'restored' | 'failed' }
   | Flat<{ event: 'failover-end' } & FailoverView>
   | { event: 'failover-interrupted'; lease: string; error: string }

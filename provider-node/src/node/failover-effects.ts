@@ -211,6 +211,9 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
         })
       } else if (entry.event === 'resumed') {
         deps.log({ event: 'failover-resumed', id: entry.id, lease: entry.lease, phase: entry.phase })
+      } else if (entry.event === 'declined') {
+        const { id, lease, target, reason } = entry
+        deps.log({ event: 'failover-declined', id, lease, target, reason })
       } else {
         const { id, lease, at, outcome } = entry
         deps.log({ event: 'failover-old-drained', id, lease, drainedAt: at, outcome })

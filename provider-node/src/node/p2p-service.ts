@@ -27,6 +27,8 @@ export class P2pService implements Startable {
       bootstrap: config.bootstrap,
       handlers,
       onProtocolError: (err, protocol) => log({ event: 'protocol-error', protocol, error: refusal(err) }),
+      // a peer that pushes a forged or malformed record into our part of the DHT is worth saying
+      onRecordRejected: (err, key) => log({ event: 'record-rejected', key, error: refusal(err) }),
     })
   }
 

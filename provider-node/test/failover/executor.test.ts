@@ -82,6 +82,10 @@ describe('runFailover', () => {
       'drainOld',
     ])
     expect(r.end.declined).toMatchObject([{ operator: A.target.operator, reason: 'full' }])
+    // said in the log when it happens, not only kept in the state file
+    expect(r.log.filter((e) => e.event === 'declined')).toMatchObject([
+      { event: 'declined', target: A.target.operator, reason: 'full' },
+    ])
   })
 
   it('an unreachable taker counts as a decline once the chain shows the lease did not move', async () => {
