@@ -7,7 +7,7 @@
  */
 import type { PublicKey, Signer } from '@solana/web3.js'
 import { chainNow, isNetworkFailure, type Lease, type MarketClient } from '@synkti/market'
-import { type LeaseKey, leaseKey, type SettleResult } from '../settlement/index.js'
+import { isLeaseAccount, type LeaseKey, leaseKey, type SettleResult } from '../settlement/index.js'
 import {
   DEFAULT_RUNWAY_POLL_MS,
   DEFAULT_RUNWAY_WARN_SEC,
@@ -362,7 +362,7 @@ class Watcher implements RunwayWatcher {
       return true
     } catch (err) {
       const name = (err as Error).name
-      if (GONE.has(name)) return this.moot(e, 'ended')
+      if (GONE.has(name) && (name !== 'AccountNotInitializedError' || isLeaseAccount(e))) return this.moot(e, 'ended')
       if (name === 'LeaseDisputedError') return this.moot(e, 'disputed')
       this.fail(e.lease, 'close', err, e)
       return false

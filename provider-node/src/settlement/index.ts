@@ -45,6 +45,7 @@ export {
   type Disposition,
   type DropReason,
   dispositionOf,
+  isLeaseAccount,
   MOOT_ERRORS,
   planAttestation,
 } from './outcome.js'

@@ -48,9 +48,20 @@ export type Disposition =
 /** After a failed send (or lease read): drop a moot item, keep everything else. */
 export function dispositionOf(err: unknown): Disposition {
   const name = err instanceof Error ? err.name : ''
+  // a missing token account (the payout, say) is not a closed lease: keep the item and say so
+  if (name === 'AccountNotInitializedError' && !isLeaseAccount(err)) return { kind: 'keep', network: false }
   const reason = MOOT_ERRORS[name]
   if (reason !== undefined) return { kind: 'drop', reason }
   return { kind: 'keep', network: name === 'RpcUnreachableError' || isNetworkFailure(err) }
+}
+
+/**
+ * Whether an AccountNotInitializedError is about the lease itself: the program names the
+ * account in its logs; an error that names none is taken as the lease (the only one that goes away).
+ */
+export function isLeaseAccount(err: unknown): boolean {
+  const account = (err as { account?: unknown }).account
+  return account === undefined || account === 'lease' || account === 'escrow'
 }
 
 export type AttestationPlan =

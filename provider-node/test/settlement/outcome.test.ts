@@ -182,6 +182,10 @@ describe('dispositionOf', () => {
       reason: 'lease-closed',
     })
     expect(dispositionOf(new ProgramErrors.AccountNotInitialized())).toEqual({ kind: 'drop', reason: 'lease-closed' })
+    expect(dispositionOf(new ProgramErrors.AccountNotInitialized({ account: 'lease' }))).toEqual({
+      kind: 'drop',
+      reason: 'lease-closed',
+    })
     expect(dispositionOf(new ProgramErrors.WrongProvider())).toEqual({ kind: 'drop', reason: 'migrated-away' })
     expect(dispositionOf(new ProgramErrors.AttestationNotAfterLast())).toEqual({
       kind: 'drop',
@@ -189,6 +193,13 @@ describe('dispositionOf', () => {
     })
     // a dispute opened between the read and the send
     expect(dispositionOf(new ProgramErrors.LeaseDisputed())).toEqual({ kind: 'drop', reason: 'disputed' })
+  })
+
+  it('keeps an item when the missing account is a token account, not the lease (nothing owed is dropped)', () => {
+    expect(dispositionOf(new ProgramErrors.AccountNotInitialized({ account: 'payout' }))).toEqual({
+      kind: 'keep',
+      network: false,
+    })
   })
 
   it('keeps an item on network failures, flagged as such', () => {
