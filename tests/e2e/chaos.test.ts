@@ -3,11 +3,12 @@ import { getAssociatedTokenAddressSync } from '@solana/spl-token'
 import { PublicKey } from '@solana/web3.js'
 import { escrowAddress, stakeVaultAddress } from '@synkti/market'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { nodeEvent } from './harness/processes.js'
+import { type Forgery, type HostileTaker, startHostileTaker } from './harness/adversary.js'
+import { type NodeLine, nodeEvent } from './harness/processes.js'
 import type { ProviderSpec, RunningProvider } from './harness/provider.js'
 import { sum, tokenSnapshot } from './harness/snapshot.js'
 import { awaitRecords, jobOn, preemptAll, respawnSpot } from './harness/spot.js'
-import { assemble, type Cast, SPEC, synkti } from './harness/story.js'
+import { assemble, type Cast, SPEC, synkti, waitUntil } from './harness/story.js'
 
 /**
  * Chaos: ten provider nodes (four AWS spot machines, each with its own instance metadata, and
@@ -18,7 +19,11 @@ import { assemble, type Cast, SPEC, synkti } from './harness/story.js'
  * keep having work. At the end: no lease lost or stranded (each is served, healthy, by a live
  * node that says so in its signed status, or was closed by its consumer), each lease's on-chain
  * migration count equals the failovers that moved it, and not one token of either mint was
- * created or lost. SYNKTI_E2E_VERBOSE=1 prints the story on stderr.
+ * created or lost. Among the providers is a hostile one: staked, the cheapest of all (so the
+ * planner offers it every lease first), whose node forges each hand-off it is offered (an extra
+ * instruction draining the giver, another provider account, a hand-off time in the past, the
+ * wrong fee payer, in turn). Every giver must refuse it by name and fail over to an honest
+ * provider; it must end the run with nothing. SYNKTI_E2E_VERBOSE=1 prints the story on stderr.
  */
 
 const SPOT_NODES = 4
@@ -32,6 +37,9 @@ const DEPOSIT = 3_000_000n
 const EXTRA_CONSUMER_FUNDS = 40_000_000n
 /** tries of `synkti job run` while a (re)started machine's record is not in the DHT yet */
 const RECORD_TRIES = 30
+/** undercuts every honest provider: the planner offers it every lease first */
+const HOSTILE_PRICE = 500n
+const FORGERY_KINDS: Forgery[] = ['extra-instruction', 'new-provider', 'handoff-time', 'fee-payer']
 
 type Spec = Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'>
 // the on-demand workers first: the first node is everyone's bootstrap peer and never preempted
@@ -76,6 +84,9 @@ const progress = (line: string) => {
 }
 
 let cast: Cast
+let hostile: HostileTaker
+/** each giver's refusals of the hostile taker, gathered before the preempted machine is replaced */
+const hostileDeclines: NodeLine<'failover-declined'>[] = []
 const consumers: Consumer[] = []
 const tracked = new Map<string, Tracked>()
 const preemptedAt = new Map<string, number>()
@@ -91,6 +102,8 @@ async function paymentAccounts(): Promise<PublicKey[]> {
   return [
     ...consumers.map((c) => c.token),
     ...cast.providers.flatMap((p) => [p.payout, p.earningsVault]),
+    hostile.registered.payout,
+    hostile.registered.earningsVault,
     feeVault,
     ...[...tracked.keys()].map((l) => escrowAddress(new PublicKey(l))),
   ]
@@ -179,6 +192,30 @@ beforeAll(async () => {
   }
   await awaitRecords(cast, cast.providers, 180_000)
   progress("the consumers find every provider's record in the DHT")
+  hostile = await startHostileTaker(cast, {
+    spec: {
+      name: 'hostile-taker',
+      cloud: 'hetzner',
+      region: 'eu-central',
+      zone: 'fsn9',
+      spot: false,
+      price: HOSTILE_PRICE,
+      context: 'workstation',
+      role: 'worker',
+    },
+    // one per offer, the four kinds in turn
+    forgeries: Array.from({ length: 4 * PREEMPTIONS * FIRST_LEASES }, (_, i) => FORGERY_KINDS[i % 4] as Forgery),
+    decoy: (cast.providers[1] as RunningProvider).provider,
+  })
+  await waitUntil(
+    "the hostile taker's record in the DHT",
+    () =>
+      cast.p2p
+        .getRecord(cast.world.market.toBase58(), hostile.node.operator, { signal: AbortSignal.timeout(10_000) })
+        .then((r) => (r.record.provider === hostile.registered.provider.toBase58() ? r : null)),
+    120_000,
+  )
+  progress(`a hostile taker at ${HOSTILE_PRICE}/s joins: operator ${hostile.node.operator}`)
   paymentBefore = await paymentTotal()
   stakeBefore = await stakeTotal()
   const spotNodes = spots()
@@ -225,6 +262,9 @@ describe(`chaos: ${SPOT_NODES + ON_DEMAND_NODES} nodes, ${PREEMPTIONS} preemptio
         progress(`  ${r.lease.slice(0, 8)}… → ${r.to} (${r.noticeToHealthyMs} ms)`)
       }
       failovers += results.length
+      hostileDeclines.push(
+        ...victim.proc.lines.filter(nodeEvent('failover-declined', (l) => l.target === hostile.node.operator)),
+      )
       preemptedAt.set(victim.spec.name, n)
       expect(await paymentTotal(), `payment mint after interruption ${n}`).toBe(paymentBefore)
 
@@ -261,6 +301,25 @@ describe(`chaos: ${SPOT_NODES + ON_DEMAND_NODES} nodes, ${PREEMPTIONS} preemptio
       expect(onChain.migrationCount, t.lease).toBe(t.moved)
     }
     expect([...tracked.values()].reduce((a, t) => a + t.moved, 0)).toBe(failovers)
+  })
+
+  it('the hostile taker was offered leases and forged every hand-off: each refused by name, none confirmed, it got nothing', async () => {
+    expect(hostile.answered.length, 'offers the hostile taker answered').toBeGreaterThanOrEqual(FORGERY_KINDS.length)
+    expect(new Set(hostile.answered.map((a) => a.forgery))).toEqual(new Set(FORGERY_KINDS))
+    expect(hostile.confirmed).toEqual([])
+    // every forged answer met a named refusal by its giver
+    expect(hostileDeclines.length).toBe(hostile.answered.length)
+    for (const d of hostileDeclines) expect(d.reason, d.lease).toMatch(/^HandoffMismatchError/)
+    for (const t of tracked.values()) {
+      const onChain = await cast.world.client.fetchLease(new PublicKey(t.lease)).catch(() => null)
+      if (onChain !== null) expect(onChain.provider.equals(hostile.registered.provider), t.lease).toBe(false)
+    }
+    const gained = sum(
+      await tokenSnapshot(cast.world.client.connection, [hostile.registered.payout, hostile.registered.earningsVault]),
+    )
+    expect(gained).toBe(0n)
+    const reputation = (await cast.world.client.fetchProvider(hostile.registered.provider)).reputation
+    expect(reputation.failoversTaken).toBe(0n)
   })
 
   it('funds conserved: payment mint (consumers, payouts, earnings, fee vault, escrows) and stake mint', async () => {
