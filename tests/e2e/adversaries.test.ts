@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   arbiterRules,
   attempt,
+  awaitHostileRecord,
   DRAIN_LAMPORTS,
   errorName,
   type Forgery,
   failoverState,
   fundedParty,
   type HostileTaker,
+  hostileSpec,
   type Party,
   type RecordWitness,
   Refusals,
@@ -145,16 +147,7 @@ beforeAll(async () => {
   cast = await assemble(progress)
   witness = await startRecordWitness(cast)
   taker = await startHostileTaker(cast, {
-    spec: {
-      name: 'hostile-taker',
-      cloud: 'hetzner',
-      region: 'eu-central',
-      zone: 'fsn9',
-      spot: false,
-      price: HOSTILE_PRICE,
-      context: 'workstation',
-      role: 'worker',
-    },
+    spec: hostileSpec(HOSTILE_PRICE),
     forgeries: FORGERIES,
     decoy: provider('ovh').provider,
   })
@@ -162,14 +155,7 @@ beforeAll(async () => {
   disputer = await fundedParty(cast, 'disputer', HOSTILE_FUNDS)
   cheapskate = await fundedParty(cast, 'cheapskate', HOSTILE_FUNDS)
   await awaitRecords(cast, cast.providers, 120_000)
-  await waitUntil(
-    "the hostile taker's record in the DHT",
-    () =>
-      cast.p2p
-        .getRecord(cast.world.market.toBase58(), taker.node.operator, { signal: AbortSignal.timeout(10_000) })
-        .then((r) => (r.record.provider === taker.registered.provider.toBase58() ? r : null)),
-    60_000,
-  )
+  await awaitHostileRecord(cast, taker, 60_000)
   progress("the consumer finds every provider's record, the hostile taker's included")
   paymentBefore = await paymentTotal()
   stakeBefore = await stakeTotal()

@@ -3,12 +3,18 @@ import { getAssociatedTokenAddressSync } from '@solana/spl-token'
 import { PublicKey } from '@solana/web3.js'
 import { escrowAddress, stakeVaultAddress } from '@synkti/market'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Forgery, type HostileTaker, startHostileTaker } from './harness/adversary.js'
+import {
+  awaitHostileRecord,
+  type Forgery,
+  type HostileTaker,
+  hostileSpec,
+  startHostileTaker,
+} from './harness/adversary.js'
 import { type NodeLine, nodeEvent } from './harness/processes.js'
 import type { ProviderSpec, RunningProvider } from './harness/provider.js'
 import { sum, tokenSnapshot } from './harness/snapshot.js'
 import { awaitRecords, jobOn, preemptAll, respawnSpot } from './harness/spot.js'
-import { assemble, type Cast, SPEC, synkti, waitUntil } from './harness/story.js'
+import { assemble, type Cast, SPEC, synkti } from './harness/story.js'
 
 /**
  * Chaos: ten provider nodes (four AWS spot machines, each with its own instance metadata, and
@@ -193,28 +199,12 @@ beforeAll(async () => {
   await awaitRecords(cast, cast.providers, 180_000)
   progress("the consumers find every provider's record in the DHT")
   hostile = await startHostileTaker(cast, {
-    spec: {
-      name: 'hostile-taker',
-      cloud: 'hetzner',
-      region: 'eu-central',
-      zone: 'fsn9',
-      spot: false,
-      price: HOSTILE_PRICE,
-      context: 'workstation',
-      role: 'worker',
-    },
+    spec: hostileSpec(HOSTILE_PRICE),
     // one per offer, the four kinds in turn
     forgeries: Array.from({ length: 4 * PREEMPTIONS * FIRST_LEASES }, (_, i) => FORGERY_KINDS[i % 4] as Forgery),
     decoy: (cast.providers[1] as RunningProvider).provider,
   })
-  await waitUntil(
-    "the hostile taker's record in the DHT",
-    () =>
-      cast.p2p
-        .getRecord(cast.world.market.toBase58(), hostile.node.operator, { signal: AbortSignal.timeout(10_000) })
-        .then((r) => (r.record.provider === hostile.registered.provider.toBase58() ? r : null)),
-    120_000,
-  )
+  await awaitHostileRecord(cast, hostile, 120_000)
   progress(`a hostile taker at ${HOSTILE_PRICE}/s joins: operator ${hostile.node.operator}`)
   paymentBefore = await paymentTotal()
   stakeBefore = await stakeTotal()

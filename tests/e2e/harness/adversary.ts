@@ -20,7 +20,7 @@ import { type FailoverState, FailoverStore, loadNodeConfig } from '@synkti/provi
 import { leaseEnded } from './chain.js'
 import type { JsonLine } from './processes.js'
 import { type ProviderSpec, type RegisteredProvider, type RunningProvider, registerProvider } from './provider.js'
-import { type Cast, MODEL, runSynkti } from './story.js'
+import { type Cast, MODEL, runSynkti, waitUntil } from './story.js'
 
 /**
  * Hostile parties for the adversarial run, each built from the same parts an honest one uses
@@ -287,6 +287,32 @@ export async function startHostileTaker(cast: Cast, options: HostileTakerOptions
     protocolErrors,
     stop: () => node.stop(),
   }
+}
+
+/** Where a hostile taker claims to be: an on-demand workstation in eu-central at `price`. */
+export function hostileSpec(price: bigint): Omit<ProviderSpec, 'bootstrap' | 'imdsUrl'> {
+  return {
+    name: 'hostile-taker',
+    cloud: 'hetzner',
+    region: 'eu-central',
+    zone: 'fsn9',
+    spot: false,
+    price,
+    context: 'workstation',
+    role: 'worker',
+  }
+}
+
+/** Resolves once the consumer's P2P client finds the taker's record: only then can a giver offer it a lease. */
+export async function awaitHostileRecord(cast: Cast, taker: HostileTaker, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    "the hostile taker's record in the DHT",
+    () =>
+      cast.p2p
+        .getRecord(cast.world.market.toBase58(), taker.node.operator, { signal: AbortSignal.timeout(10_000) })
+        .then((r) => (r.record.provider === taker.registered.provider.toBase58() ? r : null)),
+    timeoutMs,
+  )
 }
 
 /** The giver's persisted failover `id` (its declines and their reasons are there, by operator). */
