@@ -53,4 +53,4 @@ export { CACHE_SOURCE, ModelCache, type ModelCacheInit } from './weights/cache.j
 export { type FileDigest, hashFile, parseSha256, verifyFile } from './weights/hash.js'
 export { type ResolvedWeights, type ResolveWeightsInit, resolveWeights } from './weights/resolve.js'
 export { S3WeightsSource, type S3WeightsSourceInit } from './weights/s3.js'
-export type { WeightsRef, WeightsSource, WeightsStream } from './weights/source.js'
+export type { WeightsHead, WeightsRef, WeightsSource, WeightsStream } from './weights/source.js'

@@ -199,6 +199,45 @@ describe('resolveWeights from S3 (moto)', () => {
   })
 })
 
+describe('without fetching: HeadObject and the cache listing', () => {
+  it('head() says whether a store holds weights and their length, or names why not', async () => {
+    const name = await bucket()
+    const weights = source(name)
+    const blob = randomBytes(4096)
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: weights.keyOf(sha(blob)), Body: blob }))
+    expect(await weights.head(sha(blob))).toEqual({ sizeBytes: 4096 })
+    await expect(weights.head(sha(randomBytes(8)))).rejects.toMatchObject({ name: 'WeightsNotFoundError' })
+    const noBucket = source(`absent-${randomBytes(6).toString('hex')}`)
+    await expect(noBucket.head(sha(blob))).rejects.toMatchObject({ name: 'WeightsNotFoundError' })
+    const { freePort } = await import('./support/tools.js')
+    const closed = new S3WeightsSource({
+      bucket: name,
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      forcePathStyle: true,
+      credentials,
+      maxAttempts: 1,
+    })
+    await expect(closed.head(sha(blob))).rejects.toMatchObject({ name: 'WeightsSourceError' })
+    for (const s of [weights, noBucket, closed]) s.destroy()
+  })
+
+  it('list() names the hashes stored, not partial files; an absent directory is an empty cache', async () => {
+    const cache = await tempCache()
+    expect(await cache.list()).toEqual([])
+    const name = await bucket()
+    const weights = source(name)
+    const blobs = [randomBytes(1000), randomBytes(2000)]
+    for (const blob of blobs) {
+      await s3.send(new PutObjectCommand({ Bucket: name, Key: weights.keyOf(sha(blob)), Body: blob }))
+      await resolveWeights({ sha256: sha(blob) }, { cache, sources: [weights] })
+    }
+    await writeFile(join(cache.dir, `.${sha(blobs[0]!)}.partial.1.abcd`), 'half')
+    await writeFile(join(cache.dir, 'notes.txt'), 'not weights')
+    expect(await cache.list()).toEqual(blobs.map(sha).sort())
+    weights.destroy()
+  })
+})
+
 describe('a transfer cut short', () => {
   let server: Server
   let endpoint: string

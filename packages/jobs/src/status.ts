@@ -33,6 +33,22 @@ export const jobViewSchema = z.strictObject({
   handedOffTo: address.nullable(),
   /** why the job failed or stopped */
   reason: z.string().max(512).nullable(),
+  /**
+   * A model job's engine, once known: where its weights came from and how long that took, then
+   * the engine's own load (from its `loaded` event). Absent for command and image jobs, and in
+   * statuses of nodes before it was reported.
+   */
+  engine: z
+    .strictObject({
+      name: z.enum(['llamacpp', 'vllm']),
+      /** `cache`, or the source the weights were fetched from (e.g. `s3://bucket/sha256/`) */
+      weightsFrom: z.string().max(512),
+      weightsMs: z.number().nonnegative(),
+      /** llama.cpp's backend (`cpu`, `cuda`, `vulkan`) and its load time, once loaded */
+      backend: z.string().max(32).nullable(),
+      loadMs: z.number().nonnegative().nullable(),
+    })
+    .optional(),
 })
 export type JobView = z.infer<typeof jobViewSchema>
 
@@ -128,6 +144,11 @@ export const nodeStatusSchema = z.strictObject({
   }),
   /** the escrow runway of each lease served; absent in statuses of nodes before it was reported */
   runway: z.array(runwayViewSchema).max(1_000).optional(),
+  /** sha256 of every weights file in the node's model cache; absent in statuses of nodes before it was reported */
+  cachedWeights: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(10_000)
+    .optional(),
 })
 export type NodeStatus = z.infer<typeof nodeStatusSchema>
 

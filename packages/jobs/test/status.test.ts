@@ -98,3 +98,42 @@ describe('node status', () => {
     }
   })
 })
+
+describe('node status: model jobs', () => {
+  const SHA = 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53'
+
+  it("carries a model job's engine and the node's cached weights by hash; both optional", () => {
+    const withModel: NodeStatus = {
+      ...status(),
+      jobs: [
+        {
+          ...status().jobs[0]!,
+          engine: { name: 'llamacpp', weightsFrom: 's3://w/sha256/', weightsMs: 812, backend: 'cpu', loadMs: 1505 },
+        },
+      ],
+      cachedWeights: [SHA],
+    }
+    const parsed = parseNodeStatus(JSON.parse(JSON.stringify(withModel)))
+    expect(jobOfLease(parsed, LEASE)?.engine).toMatchObject({ backend: 'cpu', loadMs: 1505 })
+    expect(parsed.cachedWeights).toEqual([SHA])
+    // before it loaded, the engine's backend and load time are not known yet
+    const loading = { ...withModel.jobs[0]!, engine: { ...withModel.jobs[0]!.engine!, backend: null, loadMs: null } }
+    expect(() => parseNodeStatus({ ...withModel, jobs: [loading] })).not.toThrow()
+    // a node before these fields reported neither
+    expect(() => parseNodeStatus(status())).not.toThrow()
+  })
+
+  it('refuses a cached hash that is not a sha256 and an engine it does not know', () => {
+    const issues = (doc: unknown) => {
+      try {
+        parseNodeStatus(doc)
+      } catch (err) {
+        return (err as { issues: { path: string }[] }).issues.map((i) => i.path)
+      }
+      return []
+    }
+    expect(issues({ ...status(), cachedWeights: [SHA.toUpperCase()] })).toEqual(['cachedWeights.0'])
+    const engine = { name: 'tgi', weightsFrom: 'cache', weightsMs: 0, backend: null, loadMs: null }
+    expect(issues({ ...status(), jobs: [{ ...status().jobs[0]!, engine }] })).toEqual(['jobs.0.engine.name'])
+  })
+})

@@ -1,18 +1,21 @@
-import { type JobSpec, requirementOf } from '@synkti/jobs'
+import { isModelJob, type JobSpec, requirementOf } from '@synkti/jobs'
 import type { Lease } from '@synkti/market'
 import type { JobDecision, JobRequest } from '@synkti/p2p'
 import { PreflightFailedError } from '../preflight/errors.js'
-import { type Operation, runPreflight } from '../preflight/index.js'
+import { type Operation, type PreflightNeeds, runPreflight } from '../preflight/index.js'
 import { type AdmissionContext, admitJob } from './admission.js'
 import type { NodeComponents } from './components.js'
 import { refusal } from './errors.js'
 import { fetchLease } from './lease-lookup.js'
 import { preflightEnv } from './preflight-env.js'
+import type { NodeWeights } from './weights.js'
 
 export interface AdmissionComponents
   extends Pick<NodeComponents, 'config' | 'operator' | 'client' | 'jobs' | 'context' | 'log'> {
   /** the P2P node's connections once it exists (the preflight's `peers` item); undefined before */
   peers(): { connected: () => number; bootstrap: number } | undefined
+  /** the node's model cache and weights sources (the preflight's `weights` item for a model job) */
+  weights?: NodeWeights
 }
 
 /**
@@ -89,17 +92,15 @@ export class AdmissionService {
  * when an item fails. The node runs it for `start` before any service exists.
  */
 export async function gate(
-  components: Pick<AdmissionComponents, 'config' | 'client' | 'log' | 'peers'>,
+  components: Pick<AdmissionComponents, 'config' | 'client' | 'log' | 'peers' | 'weights'>,
   operation: Operation,
   spec?: JobSpec,
 ): Promise<void> {
   const { config, client, log } = components
   const report = await runPreflight(
     operation,
-    preflightEnv(config, client, components.peers()),
-    spec === undefined
-      ? undefined
-      : { requirement: requirementOf(spec), ...(spec.run.kind === 'command' ? { command: spec.run.command } : {}) },
+    preflightEnv(config, client, components.peers(), components.weights),
+    spec === undefined ? undefined : preflightNeeds(spec),
   )
   log({
     event: 'preflight',
@@ -108,4 +109,21 @@ export async function gate(
     failed: report.checks.filter((c) => c.status.kind === 'failed').map((c) => c.id),
   })
   if (!report.ok) throw new PreflightFailedError(report)
+}
+
+/**
+ * What the preflight checks for `spec`: its requirement, and the command it runs (a model job's
+ * is this node's own Node.js, running synkti-engine), its weights and the engine it asks for.
+ */
+export function preflightNeeds(spec: JobSpec): PreflightNeeds {
+  const requirement = requirementOf(spec)
+  if (isModelJob(spec)) {
+    return {
+      requirement,
+      command: process.execPath,
+      weights: { sha256: spec.model.sha256, sizeBytes: spec.model.sizeBytes },
+      engine: spec.run.engine,
+    }
+  }
+  return { requirement, ...(spec.run.kind === 'command' ? { command: spec.run.command } : {}) }
 }

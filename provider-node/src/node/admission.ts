@@ -1,9 +1,10 @@
-import { type JobSpec, jobSpecHash, parseJobSpec, requirementOf } from '@synkti/jobs'
+import { isModelJob, type JobSpec, jobSpecHash, parseJobSpec, requirementOf } from '@synkti/jobs'
 import type { Lease } from '@synkti/market'
 import { type Capability, fits, totalVramGb } from '@synkti/planner'
 import {
   CommandNotAllowedError,
   ConsumerMismatchError,
+  EngineNotAvailableError,
   JobDoesNotFitError,
   LeaseNotForThisProviderError,
   LeaseNotServableError,
@@ -76,6 +77,10 @@ export function admitJob(
   if (!Buffer.from(jobSpecHash(spec)).equals(Buffer.from(lease.jobSpecHash))) {
     throw new SpecHashMismatchError(claim.lease)
   }
+  // the node runs model jobs on llama.cpp, not (yet) vLLM: said by name, before any rule of fit
+  if (isModelJob(spec) && spec.run.engine === 'vllm') {
+    throw new EngineNotAvailableError('vllm', 'it serves model jobs with llama.cpp (engine auto or llamacpp)')
+  }
   const fit = fits(requirementOf(spec), ctx.capability)
   if (!fit.ok) throw new JobDoesNotFitError(fit.reason)
   // `fits` judges an empty machine; the jobs already running hold part of it
@@ -83,6 +88,8 @@ export function admitJob(
   if (spec.model.vramGb > freeGb) {
     throw new JobDoesNotFitError({ kind: 'capacity', needGb: spec.model.vramGb, freeGb })
   }
+  // a model job runs an engine the node knows on weights named by hash: no consumer command runs
+  // here, so `allowCommands` does not apply
   if (spec.run.kind === 'command' && !ctx.allowCommands.includes(spec.run.command)) {
     throw new CommandNotAllowedError(spec.run.command)
   }

@@ -14,6 +14,25 @@ import { InvalidNodeConfigError, NodeConfigMissingError } from './errors.js'
 
 const address = z.string().min(32).max(44)
 
+/**
+ * An S3-compatible object store holding weights as `<prefix><sha256>` (S3, R2, Hetzner Object
+ * Storage; moto's S3 in tests). Credentials come from the AWS SDK's usual sources (environment,
+ * shared files, instance role), never from this file.
+ */
+export const s3WeightsSourceSchema = z.strictObject({
+  kind: z.literal('s3'),
+  bucket: z.string().min(1).max(255),
+  /** the store's URL; default AWS */
+  endpoint: z.url().optional(),
+  region: z.string().min(1).max(64).optional(),
+  /** key prefix; default `sha256/` */
+  prefix: z.string().max(512).optional(),
+  /** `endpoint/bucket/key` URLs, which most S3-compatible stores want */
+  forcePathStyle: z.boolean().optional(),
+})
+export const weightsSourceConfigSchema = z.discriminatedUnion('kind', [s3WeightsSourceSchema])
+export type WeightsSourceConfig = z.infer<typeof weightsSourceConfigSchema>
+
 export const nodeConfigSchema = z.strictObject({
   /** operator keypair (hot key; also the libp2p identity) */
   keypair: z.string().min(1),
@@ -47,8 +66,13 @@ export const nodeConfigSchema = z.strictObject({
   jobCwd: z.string().optional(),
   /** where model weights live (default <stateDir>/models) */
   modelDir: z.string().optional(),
-  /** a Hugging Face-compatible hub asked for weights that are not on disk; none: weights must be local */
+  /** a Hugging Face-compatible hub asked for the named weights of command jobs that are not on disk; none: they must be local */
   weightsSource: z.url().optional(),
+  /**
+   * where a model job's weights (named by sha256) are fetched from when the model cache
+   * (`<modelDir>/sha256/<hex>`) lacks them, tried in order; none: they must be in the cache
+   */
+  weightsSources: z.array(weightsSourceConfigSchema).max(16).default([]),
   /** attest at most this often (seconds); default: half the market's maximum gap */
   settlementIntervalSec: z.int().positive().optional(),
   /** warn when a served lease's escrow pays for fewer seconds than this; default 600 (the gateway's) */
@@ -63,6 +87,11 @@ export const nodeConfigSchema = z.strictObject({
 
 export type NodeConfig = z.infer<typeof nodeConfigSchema>
 export type NodeConfigInput = z.input<typeof nodeConfigSchema>
+
+/** Where model weights live: `modelDir`, default `<stateDir>/models` (a model job's by hash under `sha256/`). */
+export function modelDir(config: Pick<NodeConfig, 'modelDir' | 'stateDir'>): string {
+  return config.modelDir ?? join(config.stateDir, 'models')
+}
 
 export const DEFAULT_CONFIG_PATH = join(homedir(), '.config', 'synkti', 'provider.json')
 export const DEFAULT_KEYPAIR_PATH = join(homedir(), '.config', 'solana', 'id.json')

@@ -110,6 +110,49 @@ export class CommandNotAllowedError extends Error {
   }
 }
 
+/**
+ * A model job asks for an engine this node does not run (vLLM: the node serves model jobs with
+ * llama.cpp; `auto` would run there).
+ */
+export class EngineNotAvailableError extends Error {
+  override name = 'EngineNotAvailableError'
+  readonly remedy = 'send the job with run.engine: auto (or llamacpp)'
+  constructor(
+    readonly engine: string,
+    readonly reason: string,
+    message = `this node does not run model jobs on ${engine}: ${reason}`,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The engine refused the weights before it started anything (exit 3: they do not hash to the
+ * job's sha256, or the file is gone): a fault of the weights, not of the moment; not retried.
+ */
+export class EngineRefusedWeightsError extends Error {
+  override name = 'EngineRefusedWeightsError'
+  constructor(
+    readonly sha256: string,
+    readonly lastLines: readonly string[],
+    message = `synkti-engine refused weights ${sha256} (exit 3)${lastLines.length > 0 ? `: ${lastLines.join(' | ')}` : ''}`,
+  ) {
+    super(message)
+  }
+}
+
+/** llama.cpp could not load the weights (exit 4: not GGUF, an unsupported architecture, out of memory); not retried. */
+export class EngineLoadError extends Error {
+  override name = 'EngineLoadError'
+  constructor(
+    readonly sha256: string,
+    readonly lastLines: readonly string[],
+    message = `synkti-engine could not load weights ${sha256} (exit 4)${lastLines.length > 0 ? `: ${lastLines.join(' | ')}` : ''}`,
+  ) {
+    super(message)
+  }
+}
+
 /** The job never became healthy (its runtime's named error is in `reason`). */
 export class JobNotReadyError extends Error {
   override name = 'JobNotReadyError'

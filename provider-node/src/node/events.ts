@@ -53,6 +53,19 @@ export type JobEvent =
   | { event: 'lease-accepted'; lease: string; since: number }
   | { event: 'receipt'; lease: string; from: number; until: number; kept: boolean }
   | { event: 'receipt-refused'; lease: string; reason: string }
+  /**
+   * a model job's engine loaded its weights: which backend, its own load time (ms), and where
+   * the weights came from (`cache` or a source) and how long that took (ms)
+   */
+  | {
+      event: 'engine-loaded'
+      lease: string
+      engine: 'llamacpp' | 'vllm'
+      backend: string | null
+      loadMs: number | null
+      weightsFrom: string
+      weightsMs: number
+    }
 
 // ── hand-offs (taker's side) ─────────────────────────────────────────────────
 

@@ -1,8 +1,25 @@
-import { fillPlaceholders, type JobSpec, type JobView, type JobViewState } from '@synkti/jobs'
+import {
+  ENGINE_BIN,
+  engineArgs,
+  ModelCache,
+  type ResolvedWeights,
+  resolveWeights,
+  type WeightsRef,
+} from '@synkti/inference/spawn'
+import {
+  fillPlaceholders,
+  isModelJob,
+  type JobSpec,
+  type JobView,
+  type JobViewState,
+  type ModelJobSpec,
+} from '@synkti/jobs'
 import { JobNotFoundError } from '../api/errors.js'
+import { JobExitedEarlyError } from '../errors.js'
 import { freePort } from '../runtime/free-port.js'
-import { type Job, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
-import { JobNotReadyError } from './errors.js'
+import { type Job, type LogLine, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
+import { EngineLoadError, EngineRefusedWeightsError, JobNotReadyError } from './errors.js'
+import type { NodeLog } from './events.js'
 import { isAlive, type JobRecord, type JobRecords } from './job-records.js'
 
 /**
@@ -26,6 +43,13 @@ interface Entry {
   /** states the node decided, overriding the process's own */
   override: { state: 'handed-off'; to: string } | { state: 'failed' | 'stopped'; reason: string } | null
   started: Promise<void>
+  /** a model job's engine: where its weights came from, then its own load (from its `loaded` event) */
+  engine: NonNullable<JobView['engine']> | null
+}
+
+/** Where a model job's weights come from (the node's `NodeWeights`). */
+export interface WeightsResolver {
+  resolve(ref: WeightsRef, signal?: AbortSignal): Promise<ResolvedWeights>
 }
 
 export interface JobManagerInit {
@@ -38,6 +62,10 @@ export interface JobManagerInit {
   onChange?: (lease: string) => void
   /** where each started job is recorded, so a restarted node adopts it instead of starting it twice */
   records?: JobRecords
+  /** a model job's weights: the node's cache and sources (default: the default cache, no source) */
+  weights?: WeightsResolver
+  /** events of model jobs' engines (`engine-loaded`) */
+  log?: NodeLog
 }
 
 export class JobManager implements AsyncDisposable {
@@ -80,6 +108,7 @@ export class JobManager implements AsyncDisposable {
       adoptedPid: null,
       override: null,
       started: Promise.resolve(),
+      engine: null,
     }
     entry.started = this.launch(entry)
     this.entries.set(lease, entry)
@@ -97,11 +126,14 @@ export class JobManager implements AsyncDisposable {
 
   private async launch(entry: Entry): Promise<void> {
     const { spec } = entry
-    const port = await freePort()
-    const args = fillPlaceholders(spec.run.args, { port, model: spec.model.name })
-    const process = this.processSpec(spec, args, port, entry.lease)
     try {
-      const job = await startJob(process)
+      const port = await freePort()
+      const run = isModelJob(spec)
+        ? await this.engineSpec(entry, spec, port)
+        : this.processSpec(spec, port, entry.lease)
+      const job = await startJob(run).catch((err: unknown) => {
+        throw isModelJob(spec) ? engineFailure(spec, err) : err
+      })
       entry.job = job
       entry.healthyAt = this.now()
       entry.endpoint = `http://127.0.0.1:${port}`
@@ -123,9 +155,70 @@ export class JobManager implements AsyncDisposable {
     }
   }
 
-  private processSpec(spec: JobSpec, args: string[], port: number, lease: string): ProcessSpec {
+  /**
+   * A model job: its weights resolved (cache, else the configured sources, hash-checked), then
+   * `synkti-engine` (llama.cpp) on them, spawned by this node's own Node.js. Nothing is spawned
+   * when the weights cannot be had (WeightsUnavailableError names every source's answer).
+   */
+  private async engineSpec(entry: Entry, spec: ModelJobSpec, port: number): Promise<ProcessSpec> {
+    const ref = { sha256: spec.model.sha256, sizeBytes: spec.model.sizeBytes }
+    const weights = await (this.init.weights?.resolve(ref) ??
+      resolveWeights(ref, { cache: new ModelCache(), trustCache: true }))
+    entry.engine = { name: 'llamacpp', weightsFrom: weights.source, weightsMs: weights.ms, backend: null, loadMs: null }
+    this.changed(entry.lease)
+    return {
+      command: process.execPath,
+      args: [
+        ENGINE_BIN,
+        ...engineArgs({
+          model: weights.path,
+          sha256: weights.sha256,
+          port,
+          host: '127.0.0.1',
+          servedModelName: spec.model.name,
+          ...(spec.run.contextSize === undefined ? {} : { contextSize: spec.run.contextSize }),
+          ...(spec.run.parallel === undefined ? {} : { parallel: spec.run.parallel }),
+        }),
+      ],
+      ...(this.init.cwd !== undefined ? { cwd: this.init.cwd } : {}),
+      healthUrl: `http://127.0.0.1:${port}${spec.health.path}`,
+      readyTimeoutMs: spec.health.readyTimeoutSec * 1_000,
+      onLine: (line) => this.engineLine(entry, line),
+    }
+  }
+
+  /** The engine's `loaded` event (stdout, one JSON line): its backend and its own load time. */
+  private engineLine(entry: Entry, line: LogLine): void {
+    if (line.stream !== 'stdout' || !line.text.startsWith('{') || entry.engine === null) return
+    let event: { event?: unknown; backend?: unknown; loadMs?: unknown }
+    try {
+      event = JSON.parse(line.text)
+    } catch {
+      return
+    }
+    if (event.event !== 'loaded') return
+    entry.engine = {
+      ...entry.engine,
+      backend: typeof event.backend === 'string' ? event.backend.slice(0, 32) : null,
+      loadMs: typeof event.loadMs === 'number' && event.loadMs >= 0 ? event.loadMs : null,
+    }
+    const { name, backend, loadMs, weightsFrom, weightsMs } = entry.engine
+    this.init.log?.({
+      event: 'engine-loaded',
+      lease: entry.lease,
+      engine: name,
+      backend,
+      loadMs,
+      weightsFrom,
+      weightsMs,
+    })
+  }
+
+  private processSpec(spec: JobSpec, port: number, lease: string): ProcessSpec {
     const healthUrl = `http://127.0.0.1:${port}${spec.health.path}`
     const readyTimeoutMs = spec.health.readyTimeoutSec * 1_000
+    if (spec.run.kind === 'model') throw new Error('a model job is spawned by engineSpec')
+    const args = fillPlaceholders(spec.run.args, { port, model: spec.model.name })
     if (spec.run.kind === 'command') {
       return {
         command: spec.run.command,
@@ -166,6 +259,7 @@ export class JobManager implements AsyncDisposable {
       adoptedPid: record.pid,
       override: null,
       started: Promise.resolve(),
+      engine: null,
     })
     this.changed(record.lease)
     return true
@@ -241,6 +335,7 @@ export class JobManager implements AsyncDisposable {
       handedOffTo: entry.override?.state === 'handed-off' ? entry.override.to : null,
       reason:
         entry.override !== null && entry.override.state !== 'handed-off' ? entry.override.reason : jobReason(entry),
+      ...(entry.engine === null ? {} : { engine: entry.engine }),
     }
   }
 
@@ -282,6 +377,19 @@ function jobReason(entry: Entry): string | null {
   if (state?.phase === 'failed') return state.reason
   if (state?.phase === 'stopped') return `exited (code ${state.exitCode}, signal ${state.signal})`
   return null
+}
+
+/**
+ * The engine's exit codes are its verdicts: 3, the weights were refused before anything started
+ * (hash, missing file); 4, llama.cpp could not load them. Both are faults of the weights, named
+ * and final (a job is never retried); anything else stays the runtime's own error.
+ */
+function engineFailure(spec: ModelJobSpec, err: unknown): unknown {
+  if (!(err instanceof JobExitedEarlyError)) return err
+  const said = err.lastLines.filter((l) => !l.startsWith('{')).slice(-3)
+  if (err.exitCode === 3) return new EngineRefusedWeightsError(spec.model.sha256, said)
+  if (err.exitCode === 4) return new EngineLoadError(spec.model.sha256, said)
+  return err
 }
 
 /**

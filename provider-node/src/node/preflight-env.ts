@@ -1,14 +1,18 @@
-import { join } from 'node:path'
 import { PublicKey } from '@solana/web3.js'
 import type { MarketClient } from '@synkti/market'
 import type { PreflightEnv } from '../preflight/index.js'
-import type { NodeConfig } from './config.js'
+import { modelDir, type NodeConfig } from './config.js'
+import { NodeWeights } from './weights.js'
 
-/** The preflight's view of a node: its config, its chain client and (when running) its peers. */
+/**
+ * The preflight's view of a node: its config, its chain client, (when running) its peers, and
+ * its model cache and weights sources (`weights`; made from the config when not given).
+ */
 export function preflightEnv(
   config: NodeConfig,
   client: MarketClient,
   peers?: { connected: () => number; bootstrap: number },
+  weights: Pick<NodeWeights, 'cache' | 'sources'> = new NodeWeights(config),
 ): PreflightEnv {
   return {
     keypairPath: config.keypair,
@@ -16,14 +20,14 @@ export function preflightEnv(
     client,
     provider: new PublicKey(config.provider),
     ...(peers !== undefined ? { peers } : {}),
-    runtimeCommand: config.allowCommands[0] ?? 'vllm',
+    // with no command allowed, the `process` runtime is the node's own Node.js: it runs model jobs' engine
+    runtimeCommand: config.allowCommands[0] ?? process.execPath,
     declared: config.capability,
     modelDir: modelDir(config),
     ...(config.weightsSource !== undefined ? { weightsSource: config.weightsSource } : {}),
+    weights: { cache: weights.cache, sources: weights.sources },
     timeoutMs: config.preflightTimeoutMs,
   }
 }
 
-export function modelDir(config: NodeConfig): string {
-  return config.modelDir ?? join(config.stateDir, 'models')
-}
+export { modelDir }

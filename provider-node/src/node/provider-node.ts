@@ -42,6 +42,7 @@ import { PrognosticsService } from './prognostics-service.js'
 import { RecordPublisher } from './record-publisher.js'
 import { RunwayService } from './runway-service.js'
 import { SettlementService } from './settlement-service.js'
+import { capabilityWithWeights, NodeWeights } from './weights.js'
 
 export type { NodeEvent } from './events.js'
 
@@ -69,6 +70,8 @@ export class ProviderNode implements AsyncDisposable {
   readonly client: MarketClient
   readonly registry: Registry
   readonly context: NodeContext
+  /** model jobs' weights: the content-addressed cache and the configured sources */
+  readonly weights: NodeWeights
   private readonly admission: AdmissionService
   private readonly taker: HandoffTaker
   private readonly publisher: RecordPublisher
@@ -91,10 +94,13 @@ export class ProviderNode implements AsyncDisposable {
     this.log = log
     this.registry = new Registry()
     this.chain = new ChainState(client, new PublicKey(config.provider))
+    this.weights = new NodeWeights(config)
     this.jobs = new JobManager({
       ...(config.jobCwd !== undefined ? { cwd: config.jobCwd } : {}),
       containerEngine: config.containerEngine,
       records: new JobRecords(join(config.stateDir, 'jobs')),
+      weights: this.weights,
+      log,
       onChange: (lease) => {
         log({ event: 'job', ...this.jobs.view(lease) })
         this.publisher.republishSoon()
@@ -119,6 +125,7 @@ export class ProviderNode implements AsyncDisposable {
     const p2p = this.p2pService
     this.admission = new AdmissionService({
       ...components,
+      weights: this.weights,
       peers: () => {
         const node = p2p.current
         return node === undefined
@@ -132,7 +139,7 @@ export class ProviderNode implements AsyncDisposable {
     // a lease being moved or taken over is the failover's: no check stops or closes it meanwhile
     const busy = (lease: string) => this.failover.isMoving(lease) || this.taker.isPending(lease)
     this.reconciler = new LeaseReconciler({ ...components, busy })
-    this.publisher = new RecordPublisher({ ...components, p2p, admission })
+    this.publisher = new RecordPublisher({ ...components, p2p, admission, weights: this.weights })
     this.settlementService = new SettlementService({ ...components, receipts: base.receipts, busy })
     const settlement = this.settlementService
     this.runwayService = new RunwayService({ ...components, busy, settlement: () => settlement.loop })
@@ -213,6 +220,7 @@ export class ProviderNode implements AsyncDisposable {
   }
 
   private async serve(): Promise<void> {
+    await this.weights.refresh()
     const services = this.startOrder
     for (const service of services) await service.start()
     for (const service of services) await service.afterStart?.()
@@ -318,7 +326,7 @@ export class ProviderNode implements AsyncDisposable {
   }
 
   status(): NodeStatus {
-    const { capability } = this.config
+    const capability = capabilityWithWeights(this.config.capability, this.weights.cached)
     return {
       v: 1,
       operator: this.address,
@@ -336,6 +344,7 @@ export class ProviderNode implements AsyncDisposable {
       settlement: this.settlementService.status(),
       prognostics: this.prognosticsService.status(),
       runway: this.runwayService.status(),
+      cachedWeights: [...this.weights.cached],
     }
   }
 
@@ -343,6 +352,7 @@ export class ProviderNode implements AsyncDisposable {
     const services = this.stopOrder
     for (const service of services) await service.beforeStop?.()
     for (const service of services) await service.stop()
+    this.weights.destroy()
     this.log({ event: 'stopped' })
   }
 

@@ -5,6 +5,7 @@ import { addressOf, type NodeComponents, type Startable } from './components.js'
 import { PublishTimeoutError, refusal } from './errors.js'
 import type { P2pService } from './p2p-service.js'
 import { nextSeq, nodeRecord } from './record.js'
+import type { NodeWeights } from './weights.js'
 
 /** How often the record is re-published whether or not anything changed. */
 const RECORD_REFRESH_MS = 60_000
@@ -17,6 +18,8 @@ export interface RecordPublisherComponents
   extends Pick<NodeComponents, 'config' | 'operator' | 'privateKey' | 'jobs' | 'log'> {
   p2p: Pick<P2pService, 'node' | 'current'>
   admission: Pick<AdmissionService, 'admitting'>
+  /** the model cache, listed before each publish: its hashes go into the record's capability */
+  weights?: Pick<NodeWeights, 'refresh'>
 }
 
 /**
@@ -57,9 +60,11 @@ export class RecordPublisher implements Startable {
     try {
       const work = (async () => {
         const p2p = this.components.p2p.node
+        const cachedWeights = (await this.components.weights?.refresh()) ?? []
         const seq = nextSeq(this.lastSeq, Date.now())
         const record = nodeRecord({
           config,
+          cachedWeights,
           operator: addressOf(this.components),
           addresses: p2p.multiaddrs,
           jobs: jobs.live().length,

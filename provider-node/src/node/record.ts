@@ -2,12 +2,13 @@ import type { ProviderRecord } from '@synkti/p2p'
 import { DEFAULT_RECORD_TTL_S } from '@synkti/p2p'
 import { totalVramGb } from '@synkti/planner'
 import type { NodeConfig } from './config.js'
+import { capabilityWithWeights } from './weights.js'
 
 /**
  * What this node says about itself on the DHT, built without I/O so it can be checked alone:
  * the provider account it speaks for (signed with the rest, so a peer joins the record to that
- * account and checks the account's operator is the signer), its capability, price, addresses
- * and load.
+ * account and checks the account's operator is the signer), its capability (with the weights
+ * it caches, by hash), price, addresses and load.
  */
 export interface NodeRecordInput {
   config: Pick<NodeConfig, 'market' | 'provider' | 'capability' | 'pricePerSecond'>
@@ -19,6 +20,8 @@ export interface NodeRecordInput {
   jobs: number
   /** VRAM (GB) they hold, as their specs declare it */
   usedVramGb: number
+  /** sha256 of the weights in the model cache: stated as `sha256:<hex>` among `capability.cachedModels` */
+  cachedWeights?: readonly string[]
   /** strictly above the last one this node stored */
   seq: number
   /** unix seconds */
@@ -35,7 +38,7 @@ export function nodeRecord(input: NodeRecordInput): ProviderRecord {
     provider: config.provider,
     seq: input.seq,
     expiresAt: input.now + (input.ttlSeconds ?? DEFAULT_RECORD_TTL_S),
-    capability: config.capability,
+    capability: capabilityWithWeights(config.capability, input.cachedWeights ?? []),
     pricePerSecond: config.pricePerSecond,
     addresses: input.addresses,
     // no GPU probe here: the share of VRAM held by jobs stands for utilisation

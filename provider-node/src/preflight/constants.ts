@@ -34,10 +34,35 @@ export const LAMPORTS_PER_SOL = 1_000_000_000
  * `migrate` (taking over a peer's lease) needs everything accepting does, plus peers for the hand-off.
  */
 export const OPERATION_CHECKS: Record<Operation, readonly CheckId[]> = {
-  start: ['keypair', 'rpc', 'registered', 'active', 'stake', 'sol', 'peers', 'runtime', 'gpu', 'disk'],
-  'accept-lease': ['keypair', 'rpc', 'registered', 'active', 'stake', 'sol', 'runtime', 'gpu', 'disk', 'weights'],
-  spawn: ['runtime', 'gpu', 'disk', 'weights'],
-  migrate: ['keypair', 'rpc', 'registered', 'active', 'stake', 'sol', 'peers', 'runtime', 'gpu', 'disk', 'weights'],
+  start: ['keypair', 'rpc', 'registered', 'active', 'stake', 'sol', 'peers', 'runtime', 'engine', 'gpu', 'disk'],
+  'accept-lease': [
+    'keypair',
+    'rpc',
+    'registered',
+    'active',
+    'stake',
+    'sol',
+    'runtime',
+    'engine',
+    'gpu',
+    'disk',
+    'weights',
+  ],
+  spawn: ['runtime', 'engine', 'gpu', 'disk', 'weights'],
+  migrate: [
+    'keypair',
+    'rpc',
+    'registered',
+    'active',
+    'stake',
+    'sol',
+    'peers',
+    'runtime',
+    'engine',
+    'gpu',
+    'disk',
+    'weights',
+  ],
 }
 
 export const CHECK_TITLES: Record<CheckId, string> = {
@@ -49,6 +74,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   sol: 'SOL for transaction fees',
   peers: 'P2P peers reachable',
   runtime: 'job runtime present',
+  engine: 'inference engine for model jobs',
   gpu: 'GPU with the needed VRAM',
   disk: 'disk space for the model',
   weights: 'model weights present or fetchable',

@@ -13,6 +13,7 @@ import type {
   CheckResult,
   CheckStatus,
   DiskObservation,
+  EngineObservation,
   GpuObservation,
   KeypairObservation,
   ObservedGpu,
@@ -282,8 +283,68 @@ export function evaluateDisk(o: DiskObservation, needGb: number, why: string, mo
   return result('disk', seen, short <= 0 ? OK : failed(remedies.freeDisk(o.path, Math.ceil(short), modelDir)))
 }
 
+/** What a model job asks for: `auto` (the node chooses), `llamacpp` or `vllm` by name. */
+export type EngineRequest = 'auto' | 'llamacpp' | 'vllm'
+
+/** The engine a model job runs on here, and why; or why none can run it. */
+export type EngineChoice = { ok: true; engine: 'llamacpp'; why: string } | { ok: false; why: string; remedy: string }
+
+/**
+ * Which engine runs a model job here. llama.cpp (`synkti-engine`, shipped with the node) serves
+ * GGUF weights on the CPU, CUDA or Vulkan; the node does not run vLLM yet, so `auto` is llama.cpp
+ * even where `vllm` is on PATH, and a job that asks for vLLM by name is refused (by name).
+ */
+export function chooseEngine(o: EngineObservation, requested: EngineRequest = 'auto'): EngineChoice {
+  const vllm =
+    o.vllm === null ? 'vllm not on PATH' : `vllm found at ${o.vllm}, not used: this node does not run vLLM jobs yet`
+  if (requested === 'vllm') {
+    return {
+      ok: false,
+      why: `the job asks for vllm; ${vllm}`,
+      remedy: remedies.decline('this node serves model jobs with llama.cpp only: the job could ask for engine auto'),
+    }
+  }
+  if (!o.llamacpp.present) {
+    return { ok: false, why: `synkti-engine missing at ${o.llamacpp.bin}; ${vllm}`, remedy: remedies.reinstallEngine() }
+  }
+  const how = requested === 'auto' ? 'auto → llamacpp' : 'llamacpp (asked for by name)'
+  return {
+    ok: true,
+    engine: 'llamacpp',
+    why: `${how}: synkti-engine at ${o.llamacpp.bin} (llama.cpp through node-llama-cpp: CUDA, then Vulkan, then the CPU, whichever loads); ${vllm}`,
+  }
+}
+
+/** `start` reports the engine `auto` would choose; a model job's operation the one it would run on. */
+export function evaluateEngine(o: EngineObservation, requested?: EngineRequest): CheckResult {
+  const choice = chooseEngine(o, requested)
+  return choice.ok ? result('engine', choice.why, OK) : result('engine', choice.why, failed(choice.remedy))
+}
+
 export function evaluateWeights(o: WeightsObservation): CheckResult {
   switch (o.kind) {
+    case 'cached':
+      return result('weights', `sha256 ${o.sha256} in the model cache (${o.path})`, OK)
+    case 'in-source':
+      return result(
+        'weights',
+        `sha256 ${o.sha256} not cached; ${o.source} holds it${o.sizeBytes === null ? '' : ` (${o.sizeBytes} bytes)`}, fetched and hash-checked when the job starts`,
+        OK,
+      )
+    case 'unavailable': {
+      const answers =
+        o.answers.length === 0
+          ? 'no weights source configured'
+          : o.answers.map((a) => `${a.source}: ${a.error}`).join('; ')
+      const seen = `sha256 ${o.sha256} not in the model cache (${o.path}); ${answers}`
+      const unreachable = o.answers.filter((a) => a.error === 'WeightsSourceError').map((a) => a.source)
+      const notThere = o.answers.filter((a) => a.error !== 'WeightsSourceError').map((a) => a.source)
+      const remedy =
+        unreachable.length > 0 && notThere.length === 0
+          ? remedies.reachSource(unreachable[0] as string)
+          : remedies.placeWeights(o.sha256, o.path, notThere)
+      return result('weights', seen, failed(remedy))
+    }
     case 'not-needed':
       return result('weights', `the job declares no weights for ${o.model} (0 GB)`, OK)
     case 'invalid-name':

@@ -17,9 +17,16 @@ export * from './evaluate.js'
 export { shortAddress } from './format.js'
 export { observeBalance, observeRegistration, observeRpc, type RegistrationProbe, withTimeout } from './probes/chain.js'
 export { observeDisk } from './probes/disk.js'
+export { observeEngines } from './probes/engine.js'
 export { findTool, runTool, type ToolEnv, type ToolRun } from './probes/exec.js'
 export { NVIDIA_SMI_ARGS, observeGpu, parseNvidiaSmi } from './probes/gpu.js'
 export { observeKeypair } from './probes/keypair.js'
+export {
+  type ModelWeightsProbe,
+  observeModelWeights,
+  type WeightsCacheView,
+  type WeightsSourceView,
+} from './probes/model-weights.js'
 export { observeCommand, observeContainerEngine } from './probes/runtime.js'
 export { observeWeights, type WeightsProbe, weightsPath } from './probes/weights.js'
 export { isLocalRpc, remedies } from './remedies.js'

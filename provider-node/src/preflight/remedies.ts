@@ -85,6 +85,19 @@ export const remedies = {
     `free ${needGb} GB on the disk of ${path} (du -sh ${modelDir}/* shows what is there), or point --model-dir at a larger disk`,
   gatedModel: () => 'the model is gated: accept its licence on the model page, then huggingface-cli login',
   downloadWeights: (model: string, path: string) => `huggingface-cli download ${model} --local-dir ${path}`,
+  /** A model job's weights are nowhere this node can get them: put them where it looks. */
+  placeWeights(sha256: string, path: string, sources: readonly string[]): string {
+    const copy = `cp <file whose sha256 is ${sha256}> ${path}`
+    if (sources.length === 0) {
+      return `${copy}, or name a store that holds them in the node's config: "weightsSources": [{ "kind": "s3", "bucket": "<bucket>", "endpoint": "<url>" }]`
+    }
+    return `aws s3 cp <file> ${sources[0]}${sha256} (upload them to a configured source), or ${copy}`
+  },
+  /** A source that could not be asked: its address or the credentials the AWS SDK finds. */
+  reachSource: (source: string) =>
+    `check that ${source} answers and that the AWS SDK finds credentials for it (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), then synkti-provider doctor`,
+  /** synkti-engine ships with the node: missing means a broken install. */
+  reinstallEngine: () => "npm ci (installs @synkti/inference and node-llama-cpp's prebuilt llama.cpp binaries)",
   unknownModel: (model: string, path: string) =>
     `the source does not know ${model}: check the job's model name, or copy the weights to ${path}`,
 } as const

@@ -4,13 +4,16 @@
  */
 
 import { PublicKey } from '@solana/web3.js'
+import { ENGINE_BIN, ModelCache } from '@synkti/inference/spawn'
 import type { MarketClient } from '@synkti/market'
 import type { Capability, Requirement, Runtime } from '@synkti/planner'
 import { MIN_FREE_DISK_GB, OPERATION_CHECKS, PREFLIGHT_PROBE_TIMEOUT_MS } from './constants.js'
 import { InvalidPreflightOperationError, MissingPreflightNeedsError, PreflightFailedError } from './errors.js'
 import {
+  type EngineRequest,
   evaluateActive,
   evaluateDisk,
+  evaluateEngine,
   evaluateGpu,
   evaluateKeypair,
   evaluatePeers,
@@ -24,9 +27,11 @@ import {
 } from './evaluate.js'
 import { observeBalance, observeRegistration, observeRpc } from './probes/chain.js'
 import { observeDisk } from './probes/disk.js'
+import { observeEngines } from './probes/engine.js'
 import type { ToolEnv } from './probes/exec.js'
 import { observeGpu } from './probes/gpu.js'
 import { observeKeypair } from './probes/keypair.js'
+import { observeModelWeights, type WeightsCacheView, type WeightsSourceView } from './probes/model-weights.js'
 import { observeCommand, observeContainerEngine } from './probes/runtime.js'
 import { observeWeights } from './probes/weights.js'
 import type {
@@ -58,6 +63,13 @@ export interface PreflightEnv {
   weightsSource?: string
   /** Token for gated models (HF_TOKEN). */
   weightsToken?: string
+  /**
+   * Where a model job's weights (named by sha256) are looked for: the node's cache and its
+   * configured sources (`weightsSources`). Default: the cache in `modelDir`, no source.
+   */
+  weights?: { cache: WeightsCacheView; sources: readonly WeightsSourceView[] }
+  /** `synkti-engine`'s entry point (default: the one @synkti/inference ships). */
+  engineBin?: string
   /** Container engines to try, in order; default docker then podman. */
   containerEngines?: ContainerEngine[]
   nvidiaSmi?: string
@@ -67,10 +79,15 @@ export interface PreflightEnv {
   now?: () => number
 }
 
-/** What a lease operation needs: the job's requirement and, for `process` jobs, its command. */
+/**
+ * What a lease operation needs: the job's requirement and, for `process` jobs, its command; for
+ * a model job, its weights (hash and length) and the engine it asks for.
+ */
 export interface PreflightNeeds {
   requirement: Requirement
   command?: string
+  weights?: { sha256: string; sizeBytes: number }
+  engine?: EngineRequest
 }
 
 const OPERATIONS = Object.keys(OPERATION_CHECKS) as Operation[]
@@ -105,18 +122,29 @@ export async function runPreflight(
   const tools: ToolEnv = { timeoutMs, ...(env.path === undefined ? {} : { path: env.path }) }
   const requirement = needs?.requirement
 
-  const [chainChecks, runtimeChecks, gpuCheck, storageChecks] = await Promise.all([
+  // the engine is the node's own at `start`; a lease operation checks it for a model job only
+  const engine = wanted.has('engine') && (operation === 'start' || needs?.engine !== undefined)
+  const [chainChecks, runtimeChecks, engineCheck, gpuCheck, storageChecks] = await Promise.all([
     chain(env, wanted, timeoutMs),
     wanted.has('runtime') ? runtimes(env, tools, needs) : [],
+    engine
+      ? observeEngines(env.engineBin ?? ENGINE_BIN, tools).then((o) => evaluateEngine(o, needs?.engine))
+      : undefined,
     wanted.has('gpu')
       ? observeGpu(env.nvidiaSmi ?? 'nvidia-smi', tools).then((o) =>
           evaluateGpu(o, env.declared, env.market.toBase58(), requirement),
         )
       : undefined,
-    storage(env, wanted, timeoutMs, requirement),
+    storage(env, wanted, timeoutMs, needs),
   ])
   const peers = wanted.has('peers') ? evaluatePeers(observePeers(env), operation) : undefined
-  const byId = [...chainChecks, ...runtimeChecks, ...(gpuCheck ? [gpuCheck] : []), ...storageChecks]
+  const byId = [
+    ...chainChecks,
+    ...runtimeChecks,
+    ...(engineCheck ? [engineCheck] : []),
+    ...(gpuCheck ? [gpuCheck] : []),
+    ...storageChecks,
+  ]
   if (peers !== undefined) byId.push(peers)
   // Report in the operation's order, so `doctor` reads the same every time.
   const checks = OPERATION_CHECKS[operation].flatMap((id) => byId.filter((c) => c.id === id))
@@ -209,10 +237,19 @@ async function storage(
   env: PreflightEnv,
   wanted: Set<CheckId>,
   timeoutMs: number,
-  requirement?: Requirement,
+  needs?: PreflightNeeds,
 ): Promise<CheckResult[]> {
+  const requirement = needs?.requirement
   let weights: WeightsObservation | undefined
-  if (wanted.has('weights') && requirement !== undefined) {
+  if (wanted.has('weights') && needs?.weights !== undefined) {
+    // a model job's weights are named by their hash: the cache, then the sources (HeadObject)
+    weights = await observeModelWeights({
+      weights: needs.weights,
+      cache: env.weights?.cache ?? new ModelCache({ dir: env.modelDir }),
+      sources: env.weights?.sources ?? [],
+      timeoutMs,
+    })
+  } else if (wanted.has('weights') && requirement !== undefined) {
     weights = await observeWeights({
       model: requirement.model,
       modelDir: env.modelDir,
@@ -234,7 +271,7 @@ async function storage(
 
 function diskNeed(weights: WeightsObservation | undefined, requirement?: Requirement): [number, string] {
   if (requirement === undefined || weights === undefined) return [MIN_FREE_DISK_GB, 'minimum for the node']
-  if (weights.kind === 'present' || weights.kind === 'not-needed')
+  if (weights.kind === 'present' || weights.kind === 'not-needed' || weights.kind === 'cached')
     return [0, `${requirement.model.name} already on disk`]
   return [requirement.model.sizeGb, `weights of ${requirement.model.name}`]
 }

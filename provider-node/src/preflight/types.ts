@@ -18,6 +18,7 @@ export type CheckId =
   | 'sol'
   | 'peers'
   | 'runtime'
+  | 'engine'
   | 'gpu'
   | 'disk'
   | 'weights'
@@ -104,8 +105,32 @@ export type DiskObservation =
   | { kind: 'read'; path: string; freeBytes: number; totalBytes: number }
   | { kind: 'unreadable'; path: string; reason: string }
 
+/**
+ * The engines a model job could run on here: llama.cpp's `synkti-engine` (shipped with the node)
+ * and vLLM where its command is on PATH.
+ */
+export interface EngineObservation {
+  /** `synkti-engine`'s entry point, and whether it is there */
+  llamacpp: { bin: string; present: boolean }
+  /** `vllm` on PATH, or null */
+  vllm: string | null
+}
+
+/** One source's answer about a model job's weights, by error name (WeightsNotFoundError, WeightsSourceError, ...). */
+export interface WeightsSourceAnswer {
+  source: string
+  error: string
+  message: string
+}
+
 export type WeightsObservation =
   | { kind: 'not-needed'; model: string }
+  /** A model job's weights (named by sha256) are in the node's content-addressed cache. */
+  | { kind: 'cached'; sha256: string; path: string }
+  /** Not cached, but a configured source holds them (checked without fetching: HeadObject). */
+  | { kind: 'in-source'; sha256: string; path: string; source: string; sizeBytes: number | null }
+  /** Not cached and no source holds them (or none could be asked, or none is configured). */
+  | { kind: 'unavailable'; sha256: string; path: string; answers: WeightsSourceAnswer[] }
   /** The name would resolve outside the model directory (`../../etc`): never read, never fetched. */
   | { kind: 'invalid-name'; model: string; modelDir: string }
   | { kind: 'present'; model: string; path: string; files: number; bytes: number }

@@ -19,6 +19,11 @@ export interface JobSpec {
   readyTimeoutMs: number
   /** Log lines buffered for a slow reader before the oldest are dropped. */
   logCapacity?: number
+  /**
+   * Sees every line as it is read, before it is buffered (e.g. an engine's JSON events); it must
+   * not throw and must return at once. The buffer still holds the line for `logs()`.
+   */
+  onLine?: (line: LogLine) => void
 }
 
 export type JobState =
@@ -102,18 +107,29 @@ export class Job implements AsyncDisposable {
       child,
       logs,
       exited,
-      Job.#pipe(child, logs, (text) => job.#remember(text)),
+      Job.#pipe(child, logs, (text) => job.#remember(text), spec.onLine),
     )
     await job.#awaitHealthy()
     return job
   }
 
-  static #pipe(child: ChildProcess, logs: LogBuffer<LogLine>, remember: (text: string) => void): Promise<void> {
+  static #pipe(
+    child: ChildProcess,
+    logs: LogBuffer<LogLine>,
+    remember: (text: string) => void,
+    onLine?: (line: LogLine) => void,
+  ): Promise<void> {
     const ended = (['stdout', 'stderr'] as const).map((stream) => {
       const lines = createInterface({ input: child[stream]!, crlfDelay: Number.POSITIVE_INFINITY })
       lines.on('line', (text) => {
         remember(text)
-        logs.push({ stream, text })
+        const line = { stream, text }
+        try {
+          onLine?.(line)
+        } catch {
+          // an observer's fault never stops the job's output
+        }
+        logs.push(line)
       })
       return once(lines, 'close').then(() => undefined)
     })

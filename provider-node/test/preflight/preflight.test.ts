@@ -82,9 +82,11 @@ describe('preflight on the localnet', () => {
       sol: 'ok',
       peers: 'ok',
       runtime: 'ok',
+      engine: 'ok',
       gpu: 'unverified',
       disk: 'ok',
     })
+    expect(check(report, 'engine').observed).toMatch(/^auto → llamacpp: synkti-engine at .*; vllm not on PATH$/)
     expect(report).toMatchObject({ operation: 'start', ok: true, at: 1_700_000_000_000 })
     expect(check(report, 'registered').observed).toContain(p.key.toBase58())
     expect(check(report, 'sol').observed).toMatch(/= 1 SOL via http:\/\/127\.0\.0\.1:\d+/)

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Keypair } from '@solana/web3.js'
-import { type JobSpec, jobSpecHash, parseJobSpec } from '@synkti/jobs'
+import { SMOLLM2 } from '@synkti/inference/spawn'
+import { isModelJob, type JobSpec, jobSpecHash, type ModelJobSpec, parseJobSpec } from '@synkti/jobs'
 import { serializeKeypair } from '@synkti/market'
 import type { Capability } from '@synkti/planner'
 import { type NodeConfig, nodeConfigSchema } from '../../src/node/config.js'
@@ -67,6 +68,33 @@ export function standinSpec(over: Record<string, unknown> = {}): JobSpec {
     failover: { policy: 'migrate', maxDowntimeSec: 60 },
     ...over,
   })
+}
+
+/** SmolLM2 as a managed-model job (`run.kind: model`): the node runs synkti-engine on the weights by hash. */
+export function modelSpec(
+  weights: { sha256?: string; sizeBytes?: number } = {},
+  over: Record<string, unknown> = {},
+): ModelJobSpec {
+  const spec = parseJobSpec({
+    version: 1,
+    name: 'smollm2',
+    run: { kind: 'model', engine: 'auto' },
+    model: {
+      name: SMOLLM2.name,
+      sha256: weights.sha256 ?? SMOLLM2.sha256,
+      sizeBytes: weights.sizeBytes ?? SMOLLM2.sizeBytes,
+      format: 'gguf',
+      vramGb: 1,
+    },
+    gpus: { count: 1 },
+    priceCap: { perSecond: '5000' },
+    spotAllowed: true,
+    health: { path: '/health', readyTimeoutSec: 120 },
+    failover: { policy: 'migrate', maxDowntimeSec: 120 },
+    ...over,
+  })
+  if (!isModelJob(spec)) throw new Error('not a model job')
+  return spec
 }
 
 export { jobSpecHash }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
+import { constants, type Dirent } from 'node:fs'
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { defaultModelCacheDir } from '../constants.js'
+import { defaultModelCacheDir, SHA256_HEX } from '../constants.js'
 import {
   WeightsHashMismatchError,
   WeightsNotFoundError,
@@ -44,6 +44,25 @@ export class ModelCache {
     } catch {
       return false
     }
+  }
+
+  /**
+   * The hashes stored, sorted: every file named by a sha256 (temporary `.partial` files are not
+   * listed, and nothing is re-hashed: a file is renamed in only after it hashed to its name). An
+   * absent directory is an empty cache.
+   */
+  async list(): Promise<string[]> {
+    let entries: Dirent[]
+    try {
+      entries = await readdir(this.dir, { withFileTypes: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    }
+    return entries
+      .filter((e) => e.isFile() && SHA256_HEX.test(e.name))
+      .map((e) => e.name)
+      .sort()
   }
 
   /**

@@ -1,8 +1,15 @@
-import { GetObjectCommand, type GetObjectCommandOutput, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3'
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3'
 import { DEFAULT_S3_PREFIX } from '../constants.js'
 import { WeightsNotFoundError, WeightsSourceError } from '../errors.js'
 import { parseSha256 } from './hash.js'
-import type { WeightsSource, WeightsStream } from './source.js'
+import type { WeightsHead, WeightsSource, WeightsStream } from './source.js'
 
 export interface S3WeightsSourceInit {
   bucket: string
@@ -57,20 +64,42 @@ export class S3WeightsSource implements WeightsSource {
         abortSignal: options.signal,
       })
     } catch (error) {
-      const name = (error as Error).name
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-      if (NOT_FOUND.has(name) || status === 404) {
-        throw new WeightsNotFoundError(sha256, `${this.name}${parseSha256(sha256)}`, undefined, { cause: error })
-      }
-      throw new WeightsSourceError(sha256, this.name, `${name}: ${(error as Error).message}`, undefined, {
-        cause: error,
-      })
+      throw this.#named(sha256, error)
     }
     const body = output.Body as unknown as AsyncIterable<Uint8Array> | undefined
     if (body === undefined || typeof body[Symbol.asyncIterator] !== 'function') {
       throw new WeightsSourceError(sha256, this.name, 'the answer has no body')
     }
     return { body, ...(output.ContentLength === undefined ? {} : { sizeBytes: output.ContentLength }) }
+  }
+
+  /**
+   * Whether the store holds the object, without a byte of it (HeadObject): its announced length,
+   * or WeightsNotFoundError / WeightsSourceError as `open` would throw them. What a node's
+   * preflight asks before it accepts a job whose weights it does not cache.
+   */
+  async head(sha256: string, options: { signal?: AbortSignal } = {}): Promise<WeightsHead> {
+    let output: HeadObjectCommandOutput
+    try {
+      output = await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(sha256) }), {
+        abortSignal: options.signal,
+      })
+    } catch (error) {
+      throw this.#named(sha256, error)
+    }
+    return output.ContentLength === undefined ? {} : { sizeBytes: output.ContentLength }
+  }
+
+  /** An S3 error as the named error it means: not here (404, NoSuchKey, NoSuchBucket), or cannot ask. */
+  #named(sha256: string, error: unknown): Error {
+    const name = (error as Error).name
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+    if (NOT_FOUND.has(name) || status === 404) {
+      return new WeightsNotFoundError(sha256, `${this.name}${parseSha256(sha256)}`, undefined, { cause: error })
+    }
+    return new WeightsSourceError(sha256, this.name, `${name}: ${(error as Error).message}`, undefined, {
+      cause: error,
+    })
   }
 
   /** Releases the client's sockets (only a client this source made itself). */

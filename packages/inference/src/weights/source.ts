@@ -5,6 +5,12 @@ export interface WeightsStream {
   sizeBytes?: number
 }
 
+/** What a source says it holds, without sending it. */
+export interface WeightsHead {
+  /** The length it announces. */
+  sizeBytes?: number
+}
+
 /**
  * Somewhere weights can come from, by sha256: an object store, a peer (later). `open` throws
  * WeightsNotFoundError when the source does not hold them and WeightsSourceError when it cannot
@@ -14,6 +20,11 @@ export interface WeightsSource {
   /** Shown in errors and results, e.g. `s3://bucket/sha256/`. */
   readonly name: string
   open(sha256: string, options?: { signal?: AbortSignal }): Promise<WeightsStream>
+  /**
+   * A cheap existence check, when the source has one (S3: HeadObject): the announced length, or
+   * the same named errors as `open`.
+   */
+  head?(sha256: string, options?: { signal?: AbortSignal }): Promise<WeightsHead>
 }
 
 /** Weights as a job names them: the hash, and the size when known (checked before and while fetching). */
