@@ -50,6 +50,8 @@ interface Entry {
 /** Where a model job's weights come from (the node's `NodeWeights`). */
 export interface WeightsResolver {
   resolve(ref: WeightsRef, signal?: AbortSignal): Promise<ResolvedWeights>
+  /** the engine refused the file it was given (exit 3): a cached file that no longer matches is dropped */
+  refused?(sha256: string): Promise<void>
 }
 
 export interface JobManagerInit {
@@ -131,8 +133,11 @@ export class JobManager implements AsyncDisposable {
       const run = isModelJob(spec)
         ? await this.engineSpec(entry, spec, port)
         : this.processSpec(spec, port, entry.lease)
-      const job = await startJob(run).catch((err: unknown) => {
-        throw isModelJob(spec) ? engineFailure(spec, err) : err
+      const job = await startJob(run).catch(async (err: unknown) => {
+        if (!isModelJob(spec)) throw err
+        const named = engineFailure(spec, err)
+        if (named instanceof EngineRefusedWeightsError) await this.init.weights?.refused?.(spec.model.sha256)
+        throw named
       })
       entry.job = job
       entry.healthyAt = this.now()

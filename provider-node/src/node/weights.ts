@@ -43,6 +43,15 @@ export class NodeWeights {
     return resolved
   }
 
+  /**
+   * The engine refused the cached file of `sha256` (exit 3): it is hashed again, and removed when
+   * it no longer matches its name, so the next job fetches it anew instead of failing the same way.
+   */
+  async refused(sha256: string): Promise<void> {
+    await this.cache.verify(sha256).catch(() => undefined)
+    await this.refresh()
+  }
+
   /** Lists the cache again; a listing that fails keeps the last one. */
   async refresh(): Promise<readonly string[]> {
     this.#cached = await this.cache.list().catch(() => this.#cached)
