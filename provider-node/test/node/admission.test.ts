@@ -3,6 +3,7 @@ import { jobSpecHash } from '@synkti/jobs'
 import type { Lease } from '@synkti/market'
 import { describe, expect, it } from 'vitest'
 import { type AdmissionContext, admitJob } from '../../src/node/admission.js'
+import { leaseFixture } from '../support/lease.js'
 import { capability, standinSpec } from '../support/nodes.js'
 
 const key = () => Keypair.generate().publicKey
@@ -10,38 +11,18 @@ const me = key()
 const giver = key()
 const spec = standinSpec()
 
+/** Open (not yet accepted), opened and settled at 900, for this spec and provider. */
 function lease(edit: Partial<Lease> = {}): Lease {
-  return {
-    address: key(),
-    market: key(),
-    id: 1n,
-    consumer: key(),
-    receiptSigner: key(),
+  return leaseFixture({
     provider: me,
-    arbiter: key(),
     jobSpecHash: jobSpecHash(spec),
-    pricePerSecond: 1_000n,
-    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
-    escrow: key(),
-    deposited: 1_000_000n,
-    paidToProviders: 0n,
-    feesPaid: 0n,
-    paidToCurrent: 0n,
-    held: [],
-    bond: 0n,
-    openedAt: 900,
     acceptedAt: 0,
     providerSince: 900,
     settledUntil: 900,
     lastActivityAt: 900,
     status: { kind: 'open' },
-    migrationCount: 0,
-    consumerEvidence: new Uint8Array(32),
-    providerEvidence: new Uint8Array(32),
-    bump: 255,
-    escrowBump: 255,
     ...edit,
-  }
+  })
 }
 
 const ctx: AdmissionContext = {

@@ -2,43 +2,14 @@ import { Keypair, type PublicKey } from '@solana/web3.js'
 import type { Lease } from '@synkti/market'
 import { describe, expect, it } from 'vitest'
 import { assessLease, runwayLevel, runwayOf } from '../../src/runway/index.js'
+import { leaseFixture } from '../support/lease.js'
 
 const key = () => Keypair.generate().publicKey
 const us = key()
 
 /** 1_000/s, 1_000_000 deposited, settled up to 1_000: the escrow pays up to 2_000. */
 function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
-  return {
-    address: key(),
-    market: key(),
-    id: 1n,
-    consumer: key(),
-    receiptSigner: key(),
-    provider,
-    arbiter: key(),
-    jobSpecHash: new Uint8Array(32),
-    pricePerSecond: 1_000n,
-    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
-    escrow: key(),
-    deposited: 1_000_000n,
-    paidToProviders: 0n,
-    feesPaid: 0n,
-    paidToCurrent: 0n,
-    held: [],
-    bond: 0n,
-    openedAt: 900,
-    acceptedAt: 1_000,
-    providerSince: 1_000,
-    settledUntil: 1_000,
-    lastActivityAt: 1_000,
-    status: { kind: 'active' },
-    migrationCount: 0,
-    consumerEvidence: new Uint8Array(32),
-    providerEvidence: new Uint8Array(32),
-    bump: 255,
-    escrowBump: 255,
-    ...edit,
-  }
+  return leaseFixture({ provider, ...edit })
 }
 
 describe('runwayOf', () => {

@@ -8,6 +8,7 @@ import { type Lease, type MarketClient, ProgramErrors, RpcUnreachableError } fro
 import { describe, expect, it } from 'vitest'
 import { createRunwayWatcher, type RunwayEvent, type RunwayStopReason } from '../../src/runway/index.js'
 import type { SettleResult } from '../../src/settlement/index.js'
+import { leaseFixture } from '../support/lease.js'
 
 const key = () => Keypair.generate().publicKey
 const us = key()
@@ -15,37 +16,7 @@ const address = key()
 
 /** 1_000/s, 600_500 deposited, accepted and settled at 1_000: the escrow pays up to 1_600. */
 function lease(edit: Partial<Lease> = {}): Lease {
-  return {
-    address,
-    market: key(),
-    id: 0n,
-    consumer: key(),
-    receiptSigner: key(),
-    provider: us,
-    arbiter: key(),
-    jobSpecHash: new Uint8Array(32),
-    pricePerSecond: 1_000n,
-    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
-    escrow: key(),
-    deposited: 600_500n,
-    paidToProviders: 0n,
-    feesPaid: 0n,
-    paidToCurrent: 0n,
-    held: [],
-    bond: 0n,
-    openedAt: 900,
-    acceptedAt: 1_000,
-    providerSince: 1_000,
-    settledUntil: 1_000,
-    lastActivityAt: 1_000,
-    status: { kind: 'active' },
-    migrationCount: 0,
-    consumerEvidence: new Uint8Array(32),
-    providerEvidence: new Uint8Array(32),
-    bump: 255,
-    escrowBump: 255,
-    ...edit,
-  }
+  return leaseFixture({ address, id: 0n, provider: us, deposited: 600_500n, ...edit })
 }
 
 /** A chain whose clock and lease the test sets, and whose close answers from a script. */

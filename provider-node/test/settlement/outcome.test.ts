@@ -2,6 +2,7 @@ import { Keypair, type PublicKey } from '@solana/web3.js'
 import { AccountNotFoundError, type Lease, ProgramErrors, RpcUnreachableError } from '@synkti/market'
 import { describe, expect, it } from 'vitest'
 import { dispositionOf, planAttestation } from '../../src/settlement/index.js'
+import { leaseFixture } from '../support/lease.js'
 
 const us = Keypair.generate().publicKey
 const key = () => Keypair.generate().publicKey
@@ -11,37 +12,7 @@ const GAP = 5_000
 const at = (until: number) => ({ until, openedAt: 900 })
 
 function lease(edit: Partial<Lease> = {}, provider: PublicKey = us): Lease {
-  return {
-    address: key(),
-    market: key(),
-    consumer: key(),
-    provider,
-    id: 1n,
-    receiptSigner: key(),
-    arbiter: key(),
-    jobSpecHash: new Uint8Array(32),
-    pricePerSecond: 1_000n,
-    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
-    escrow: key(),
-    deposited: 1_000_000n,
-    paidToProviders: 0n,
-    feesPaid: 0n,
-    paidToCurrent: 0n,
-    held: [],
-    bond: 0n,
-    openedAt: 900,
-    acceptedAt: 1_000,
-    providerSince: 1_000,
-    settledUntil: 1_000,
-    lastActivityAt: 1_000,
-    status: { kind: 'active' },
-    migrationCount: 0,
-    consumerEvidence: new Uint8Array(32),
-    providerEvidence: new Uint8Array(32),
-    bump: 255,
-    escrowBump: 255,
-    ...edit,
-  }
+  return leaseFixture({ provider, ...edit })
 }
 
 describe('planAttestation', () => {

@@ -5,43 +5,14 @@ import { Keypair, type PublicKey } from '@solana/web3.js'
 import { type Lease, signReceipt } from '@synkti/market'
 import { describe, expect, it } from 'vitest'
 import { checkReceipt, ReceiptBook, type StoredReceipt } from '../../src/settlement/index.js'
+import { leaseFixture } from '../support/lease.js'
 
 const key = () => Keypair.generate().publicKey
 const provider = key()
 const gateway = Keypair.generate()
 
 function lease(edit: Partial<Lease> = {}): Lease {
-  return {
-    address: key(),
-    market: key(),
-    id: 1n,
-    consumer: key(),
-    receiptSigner: gateway.publicKey,
-    provider,
-    arbiter: key(),
-    jobSpecHash: new Uint8Array(32),
-    pricePerSecond: 1_000n,
-    policy: { maxPricePerSecond: 2_000n, maxMigrations: 8, providersMayMigrate: true },
-    escrow: key(),
-    deposited: 1_000_000n,
-    paidToProviders: 0n,
-    feesPaid: 0n,
-    paidToCurrent: 0n,
-    held: [],
-    bond: 0n,
-    openedAt: 900,
-    acceptedAt: 1_000,
-    providerSince: 1_000,
-    settledUntil: 1_000,
-    lastActivityAt: 1_000,
-    status: { kind: 'active' },
-    migrationCount: 0,
-    consumerEvidence: new Uint8Array(32),
-    providerEvidence: new Uint8Array(32),
-    bump: 255,
-    escrowBump: 255,
-    ...edit,
-  }
+  return leaseFixture({ receiptSigner: gateway.publicKey, provider, ...edit })
 }
 
 /** A receipt as the gateway sends it, signed by `signer` for `(l, p)`. */
