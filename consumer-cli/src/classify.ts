@@ -79,6 +79,7 @@ const DEFAULT_REMEDY: Record<ExitClass, string> = {
   network: 'check that the RPC (-u) and the peers (--bootstrap) are up, then retry',
   provider: 'choose another provider (synkti providers)',
   preflight: 'run synkti doctor and follow its remedies',
+  interrupted: 'run the command again',
 }
 
 const JOB_SPEC_REMEDY = 'fix the fields listed; the format is in consumer-cli/README.md (example: examples/llm.yaml)'

@@ -21,6 +21,8 @@ export const EXIT_CODES = {
   provider: 6,
   /** `doctor` found something missing */
   preflight: 7,
+  /** stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it) */
+  interrupted: 130,
 } as const
 
 export type ExitClass = Exclude<keyof typeof EXIT_CODES, 'ok'>
@@ -540,5 +542,33 @@ export class PreflightFailedError extends CliError {
   constructor(readonly failed: { name: string; remedy: string }[]) {
     super(`${failed.length} check(s) failed: ${failed.map((f) => f.name).join(', ')}`)
     this.remedy = failed[0]?.remedy ?? 'nothing to fix'
+  }
+}
+
+// --- interrupted ----------------------------------------------------------------------------
+
+/**
+ * Ctrl-C (or SIGTERM) in the middle of a command that opens a lease: what it leaves behind and
+ * the command that ends it, so that an interrupted `job run` never leaves escrow held unsaid.
+ */
+export class InterruptedError extends CliError {
+  override name = 'InterruptedError'
+  readonly exitClass = 'interrupted'
+  readonly remedy: string
+  constructor(
+    readonly signal: string,
+    readonly step: string,
+    /** the lease this run opened, if it got that far */
+    readonly lease: string | null,
+    /** the open_lease transaction was in flight: a lease may exist that this run never saw */
+    readonly leaseInFlight = false,
+  ) {
+    super(`interrupted (${signal}) while ${step}`)
+    this.remedy =
+      lease !== null
+        ? `lease ${lease} is open with its deposit in escrow (billed from the provider's acceptance): end it and get the rest back with synkti job stop ${lease}, or follow it with synkti job status ${lease}`
+        : leaseInFlight
+          ? 'the open_lease transaction was in flight: synkti lease list shows whether a lease was opened; end it with synkti job stop <lease>'
+          : 'nothing was opened: no lease, no escrow'
   }
 }

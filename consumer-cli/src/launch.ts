@@ -162,6 +162,8 @@ export async function followUntilHealthy(
   deps: Deps,
   lease: PublicKey,
   spec: JobSpec,
+  /** stops the polling (Ctrl-C): nothing else keeps the process alive */
+  signal?: AbortSignal,
 ): Promise<{ operator: string; job: JobView }> {
   const leaseId = lease.toBase58()
   return waitHealthy({
@@ -175,7 +177,7 @@ export async function followUntilHealthy(
       }
     },
     onProgress: deps.progress,
-    sleep: (ms) => deps.sleep(ms),
+    sleep: (ms) => deps.sleep(ms, signal),
     now: deps.now,
     timeoutMs: (spec.health.readyTimeoutSec + WAIT_MARGIN_SEC) * 1_000,
     pollMs: STATUS_POLL_MS,

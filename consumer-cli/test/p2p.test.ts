@@ -3,6 +3,7 @@
  * operators registered on localnet: discovery joined with the chain, status, logs, job run.
  */
 
+import { spawn } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Keypair, PublicKey } from '@solana/web3.js'
@@ -11,7 +12,7 @@ import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routingTableSize, waitFor } from '../../packages/p2p/test/helpers.js'
 import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties } from './support/chain.js'
-import { EXAMPLE_SPEC, json, keypairFile, runBin, runMain, tempDir } from './support/cli.js'
+import { EXAMPLE_SPEC, json, keypairFile, runBin, runMain, SYNKTI_BIN, tempDir } from './support/cli.js'
 import { capability, jobView } from './support/fixtures.js'
 import { LOOPBACK, type ScriptedProvider, startBootstrap, startProvider } from './support/peers.js'
 
@@ -365,6 +366,56 @@ describe('synkti job run', () => {
     expect(none.stderr).toMatch(/^error NoSuitableProviderError: none of \d+ provider\(s\) can take the job/)
     expect(none.stderr).toContain(`${a.operator.publicKey.toBase58()} (needs a region among us-east, is in eu-central)`)
     expect((await runMain(['lease', 'list', '--json', ...flags])).stdout).toBe(leasesBefore)
+  })
+})
+
+describe('synkti job run, interrupted', () => {
+  it('Ctrl-C while it waits for health names the open lease and the command that ends it (exit 130)', async () => {
+    // a provider that accepts on chain but whose job never becomes healthy: --wait waits
+    const slow = await parties.provider(m, 700n, 1_000_000n)
+    const peer = await startProvider(slow.operator, boot.address, {
+      market: m.key.toBase58(),
+      provider: slow.key.toBase58(),
+      capability: l4,
+      pricePerSecond: 700n,
+      onJob: async (request, p) => {
+        await client.acceptLease({ operator: slow.operator, lease: new PublicKey(request.lease) })
+        p.jobs.set(request.lease, jobView(request.lease, { consumer: request.consumer, state: 'starting' }))
+        return { accepted: true, jobId: request.lease }
+      },
+    })
+    try {
+      const child = spawn(
+        process.execPath,
+        [SYNKTI_BIN, 'job', 'run', EXAMPLE_SPEC, '--provider', slow.key.toBase58(), '--wait', ...flags],
+        { env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SYNKTI_'))) },
+      )
+      let stderr = ''
+      const waiting = new Promise<void>((resolve) => {
+        child.stderr.on('data', (d) => {
+          stderr += d
+          if (/submitting llm-demo/.test(stderr)) resolve()
+        })
+      })
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+      await waiting
+      const lease = /opened lease (\S+)/.exec(stderr)?.[1]
+      if (lease === undefined) throw new Error(`no lease in: ${stderr}`)
+      await waitFor(async () => peer.jobs.has(lease), { what: 'the job submitted' })
+      child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      expect(stderr).toMatch(
+        /^error InterruptedError: interrupted \(SIGINT\) while waiting for llm-demo to become healthy$/m,
+      )
+      expect(stderr).toContain(`remedy: lease ${lease} is open with its deposit in escrow`)
+      expect(stderr).toContain(`synkti job stop ${lease}`)
+      // it is open indeed, and the named command ends it
+      expect((await client.fetchLease(new PublicKey(lease))).status.kind).toBe('active')
+      const stopped = await runMain(['job', 'stop', lease, ...flags])
+      expect(stopped.code, stopped.stderr).toBe(0)
+    } finally {
+      await peer.node.stop()
+    }
   })
 })
 

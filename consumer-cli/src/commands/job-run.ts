@@ -3,10 +3,13 @@
  * cap (or check the one given), open the lease with the escrow and the spec's hash, submit the
  * spec to the provider over P2P (it accepts the lease on chain itself), and with --wait follow
  * the job until it is healthy. Nothing is lost on the way: a provider that declines gets the
- * lease closed again (the deposit comes back), any other failure names the open lease.
+ * lease closed again (the deposit comes back), any other failure names the open lease, and so
+ * does Ctrl-C (InterruptedError, exit 130, with the command that ends the lease).
  */
 import type { JobView } from '@synkti/jobs'
 import type { Deps } from '../context.js'
+import { InterruptedError } from '../errors.js'
+import { interruption } from '../interrupt.js'
 import { followUntilHealthy, openLeaseFor, pickOffer, submitJob } from '../launch.js'
 import { readSpec } from '../spec.js'
 
@@ -38,31 +41,49 @@ export interface RunResult {
 }
 
 export async function run(options: RunOptions, deps: Deps): Promise<RunResult> {
-  const spec = await readSpec(options.spec)
-  const market = deps.market()
-  const consumer = await deps.wallet()
-  const node = await deps.p2p('wallet')
+  // what an interrupt would leave behind, kept current step by step
+  let step = 'choosing a provider'
+  let lease: string | null = null
+  let leaseInFlight = false
+  const interrupt = interruption((signal) => new InterruptedError(signal, step, lease, leaseInFlight))
+  try {
+    const spec = await interrupt.race(readSpec(options.spec))
+    const market = deps.market()
+    const consumer = await interrupt.race(deps.wallet())
+    const node = await interrupt.race(deps.p2p('wallet'))
 
-  const offer = await pickOffer(node, deps, market, spec, {
-    ...(options.provider !== undefined ? { provider: options.provider } : {}),
-  })
-  const { lease, signature, deposit } = await openLeaseFor(deps, consumer, offer, spec, {
-    ...(options.deposit !== undefined ? { deposit: options.deposit } : {}),
-  })
-  const base = {
-    kind: 'job-run',
-    lease: lease.toBase58(),
-    name: spec.name,
-    provider: offer.provider,
-    operator: offer.operator,
-    pricePerSecond: offer.pricePerSecond,
-    deposit,
-    signature,
-  } as const
+    const offer = await interrupt.race(
+      pickOffer(node, deps, market, spec, {
+        ...(options.provider !== undefined ? { provider: options.provider } : {}),
+      }),
+    )
+    step = `opening a lease with ${offer.operator}`
+    leaseInFlight = true
+    const opened = await interrupt.race(
+      openLeaseFor(deps, consumer, offer, spec, {
+        ...(options.deposit !== undefined ? { deposit: options.deposit } : {}),
+      }),
+    )
+    lease = opened.lease.toBase58()
+    const base = {
+      kind: 'job-run',
+      lease,
+      name: spec.name,
+      provider: offer.provider,
+      operator: offer.operator,
+      pricePerSecond: offer.pricePerSecond,
+      deposit: opened.deposit,
+      signature: opened.signature,
+    } as const
 
-  await submitJob(node, deps, offer.operator, lease, spec)
-  if (!options.wait) return { ...base, state: 'submitted', endpoint: null }
+    step = `submitting ${spec.name} to ${offer.operator}`
+    await interrupt.race(submitJob(node, deps, offer.operator, opened.lease, spec))
+    if (!options.wait) return { ...base, state: 'submitted', endpoint: null }
 
-  const { operator, job } = await followUntilHealthy(node, deps, lease, spec)
-  return { ...base, operator, state: job.state, endpoint: job.endpoint }
+    step = `waiting for ${spec.name} to become healthy`
+    const { operator, job } = await interrupt.race(followUntilHealthy(node, deps, opened.lease, spec, interrupt.signal))
+    return { ...base, operator, state: job.state, endpoint: job.endpoint }
+  } finally {
+    interrupt.dispose()
+  }
 }
