@@ -1,34 +1,23 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { PublicKey } from '@solana/web3.js'
 import { SMOLLM2 } from '@synkti/inference/spawn'
 import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
-import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
+import { SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalnet } from '../../localnet/src/ts/index.js'
-import {
-  findTool,
-  freePort,
-  type RunningTool,
-  smollm2Path,
-  startTool,
-} from '../../packages/inference/test/support/tools.js'
-import { Imds } from './harness/aemm.js'
 import type { RunningGateway } from './harness/gateway.js'
 import { LoadGenerator, type LoadStats } from './harness/load.js'
-import { nodeEvent, ProcessGroup } from './harness/processes.js'
-import { type RunningProvider, registerProvider, runProvider } from './harness/provider.js'
+import { nodeEvent } from './harness/processes.js'
+import type { RunningProvider } from './harness/provider.js'
 import {
+  assemble,
   type Cast,
-  DEMO_PROVIDERS,
   type FailoverResult,
   gateway,
   jobStartMs,
   preempt,
   synkti,
+  WEIGHTS_FROM,
   waitUntil,
 } from './harness/story.js'
-import { createWorld } from './harness/world.js'
 
 /**
  * The product's claim on a real model: SmolLM2-135M-Instruct (llama.cpp through synkti-engine)
@@ -41,12 +30,8 @@ import { createWorld } from './harness/world.js'
 
 const SPEC = 'consumer-cli/examples/smollm2.yaml'
 const DEPOSIT = 20_000_000n
-const CONSUMER_FUNDS = 50_000_000n
-const BUCKET = 'synkti-weights'
-const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 const say = (line: string) => process.env.SYNKTI_E2E_VERBOSE === '1' && console.log(`[real-model] ${line}`)
 
-let moto: RunningTool
 let cast: Cast
 let gw: RunningGateway
 let lease: string
@@ -85,92 +70,14 @@ async function ask(): Promise<{ completion: string; chat: string; servedBy: stri
   }
 }
 
-/**
- * The demo's cast (localnet, a market, AWS spot + Hetzner + OVH providers, the spot one watching
- * amazon-ec2-metadata-mock), each provider's config naming the S3 store as its weights source
- * before it runs; no provider has the weights in its cache.
- */
-async function assembleWithWeights(motoUrl: string): Promise<Cast> {
-  const group = new ProcessGroup()
-  try {
-    const chain = await startLocalnet({ reset: true })
-    group.defer(() => chain.stop())
-    const world = await createWorld(chain.rpcUrl, (p) => {
-      p.maxAttestationGapSecs = 20
-    })
-    group.defer(() => world.dispose())
-    const imds = await Imds.start(group, {
-      'instance-life-cycle': 'spot',
-      'instance-type': 'g6.xlarge',
-      'placement/availability-zone': 'eu-central-1a',
-      'placement/region': 'eu-central-1',
-    })
-    const registered = await Promise.all(
-      DEMO_PROVIDERS.map((spec) =>
-        registerProvider(world, { ...spec, ...(spec.context === 'aws' ? { imdsUrl: imds.url } : {}) }),
-      ),
-    )
-    for (const r of registered) {
-      const config = JSON.parse(await readFile(r.configPath, 'utf8')) as Record<string, unknown>
-      config.weightsSources = [
-        { kind: 's3', bucket: BUCKET, endpoint: motoUrl, region: 'us-east-1', forcePathStyle: true },
-      ]
-      await writeFile(r.configPath, JSON.stringify(config, null, 2))
-    }
-    const [first, ...rest] = registered
-    if (first === undefined) throw new Error('no providers')
-    const providers = [await runProvider(group, first, 120_000)]
-    const bootstrap = providers[0]?.addrs.slice(0, 1) ?? []
-    providers.push(
-      ...(await Promise.all(rest.map((r) => runProvider(group, { ...r, spec: { ...r.spec, bootstrap } }, 120_000)))),
-    )
-    const consumer = await world.party('consumer', 5)
-    const token = await world.mintTo(consumer.keypair.publicKey, world.mint, CONSUMER_FUNDS)
-    const p2p = await SynktiNode.create({
-      privateKey: await keypairFromBytes(consumer.keypair.secretKey),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: providers.flatMap((p) => p.addrs.slice(0, 1)),
-      dhtMode: 'client',
-    })
-    group.defer(() => p2p.stop())
-    return {
-      group,
-      world,
-      imds,
-      imdsOf: new Map([['aws-spot', imds]]),
-      providers,
-      consumer: { ...consumer, token },
-      p2p,
-      stop: () => group.stopAll(),
-    }
-  } catch (err) {
-    await group.stopAll()
-    throw err
-  }
-}
-
 beforeAll(async () => {
-  const port = await freePort()
-  moto = await startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, '/moto-api/')
-  const s3 = new S3Client({ endpoint: moto.url, region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS })
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
-  // a Buffer, not a stream: moto decodes an aws-chunked upload very slowly
-  await s3.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: `sha256/${SMOLLM2.sha256}`, Body: await readFile(smollm2Path()) }),
-  )
-  s3.destroy()
-  say(`weights ${SMOLLM2.sha256} in s3://${BUCKET}/sha256/ at ${moto.url}`)
-  // the nodes' S3 clients find their credentials where the AWS SDK looks: the environment they inherit
-  process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId
-  process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey
-  cast = await assembleWithWeights(moto.url)
+  cast = await assemble(say, { weights: 's3', startTimeoutMs: 120_000 })
   say('three providers running, weights sources configured, caches empty')
 })
 
 afterAll(async () => {
   await load?.stop()
   await cast?.stop()
-  await moto?.stop()
 })
 
 describe('a real model under a lease, moved by a spot interruption', () => {
@@ -193,7 +100,7 @@ describe('a real model under a lease, moved by a spot interruption', () => {
       nodeEvent('engine-loaded', (e) => e.lease === lease),
       60_000,
     )
-    expect(loaded).toMatchObject({ engine: 'llamacpp', backend: 'cpu', weightsFrom: `s3://${BUCKET}/sha256/` })
+    expect(loaded).toMatchObject({ engine: 'llamacpp', backend: 'cpu', weightsFrom: WEIGHTS_FROM })
     say(`lease ${lease} on aws-spot: weights from S3 in ${loaded.weightsMs} ms, engine load ${loaded.loadMs} ms`)
   })
 
@@ -229,7 +136,7 @@ describe('a real model under a lease, moved by a spot interruption', () => {
       taker.provider.toBase58(),
     )
     const loaded = taker.proc.lines.find(nodeEvent('engine-loaded', (e) => e.lease === lease))
-    expect(loaded).toMatchObject({ engine: 'llamacpp', weightsFrom: `s3://${BUCKET}/sha256/` })
+    expect(loaded).toMatchObject({ engine: 'llamacpp', weightsFrom: WEIGHTS_FROM })
     // the taker's signed status says the job is healthy there and lists the weights it now caches
     const signed = await cast.p2p.protocols.askStatus(SynktiNode.peerIdOf(taker.operator.publicKey.toBase58()))
     const status = parseNodeStatus(signed.body.status)

@@ -1,9 +1,13 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import type { Keypair, PublicKey } from '@solana/web3.js'
+import { SMOLLM2 } from '@synkti/inference/spawn'
 import { escrowAddress } from '@synkti/market'
 import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { startLocalnet } from '../../../localnet/src/ts/index.js'
+import { findTool, freePort, smollm2Path, startTool } from '../../../packages/inference/test/support/tools.js'
 import { Imds } from './aemm.js'
 import { type RunningGateway, startGateway } from './gateway.js'
 import { LoadGenerator, type LoadStats } from './load.js'
@@ -31,6 +35,11 @@ export const MODEL = 'synkti/standin-1'
 export const SPEC = 'consumer-cli/examples/llm.yaml'
 const CONSUMER_FUNDS = 50_000_000n
 export const DEPOSIT = 20_000_000n
+/** The bucket of moto's S3 that holds the real model's weights under `sha256/<hash>` (assemble's `weights: 's3'`). */
+export const WEIGHTS_BUCKET = 'synkti-weights'
+/** What a provider's `engine-loaded` line says its weights came from, with `weights: 's3'`. */
+export const WEIGHTS_FROM = `s3://${WEIGHTS_BUCKET}/sha256/`
+const S3_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 
 export interface Cast {
   group: ProcessGroup
@@ -42,6 +51,8 @@ export interface Cast {
   consumer: { keypair: Keypair; path: string; token: PublicKey }
   /** the consumer's in-process P2P client, for the harness's own looks at the nodes' signed status */
   p2p: SynktiNode
+  /** moto's S3 endpoint that holds the real model's weights (assembled with `weights: 's3'`) */
+  weightsUrl?: string
   stop(): Promise<void>
 }
 
@@ -91,6 +102,13 @@ export async function assemble(
     startConcurrency?: number
     /** how long each node may take to say it started (default 60 s) */
     startTimeoutMs?: number
+    /**
+     * 's3': start moto's S3 on loopback, put SmolLM2's weights there once (under `sha256/<hash>`
+     * in WEIGHTS_BUCKET) and name it as every provider's `weightsSources` before it runs; the
+     * providers' caches start empty, so each fetches the weights by hash when it runs a model job.
+     * Default: no weights sources (stand-in jobs).
+     */
+    weights?: 's3'
   } = {},
 ): Promise<Cast> {
   const group = new ProcessGroup()
@@ -105,6 +123,7 @@ export async function assemble(
     })
     group.defer(() => world.dispose())
     progress(`market ${world.market.toBase58()}`)
+    const weightsUrl = options.weights === 's3' ? await startWeightsStore(group, progress) : undefined
     const imds = await Imds.start(group, spotMetadata('eu-central-1a'))
     progress(`instance metadata (amazon-ec2-metadata-mock) at ${imds.url}`)
     const specs = options.providers ?? DEMO_PROVIDERS
@@ -121,6 +140,16 @@ export async function assemble(
         return registerProvider(world, { ...spec, models: [MODEL], ...(own !== undefined ? { imdsUrl: own.url } : {}) })
       }),
     )
+    if (weightsUrl !== undefined) {
+      for (const r of registered) {
+        const config = JSON.parse(await readFile(r.configPath, 'utf8')) as Record<string, unknown>
+        config.weightsSources = [
+          { kind: 's3', bucket: WEIGHTS_BUCKET, endpoint: weightsUrl, region: 'us-east-1', forcePathStyle: true },
+        ]
+        await writeFile(r.configPath, JSON.stringify(config, null, 2))
+      }
+      progress(`each provider's weightsSources: ${WEIGHTS_FROM} at ${weightsUrl}; their caches are empty`)
+    }
     const [first, ...rest] = registered
     if (first === undefined) throw new Error('no providers')
     // the first node is everyone's bootstrap peer; the others start side by side
@@ -158,12 +187,47 @@ export async function assemble(
       providers,
       consumer: { ...consumer, token },
       p2p,
+      ...(weightsUrl !== undefined ? { weightsUrl } : {}),
       stop: () => group.stopAll(),
     }
   } catch (err) {
     await group.stopAll()
     throw err
   }
+}
+
+/**
+ * moto's S3 on loopback, stopped with `group`, holding SmolLM2's weights at `sha256/<hash>` in
+ * WEIGHTS_BUCKET; the nodes' S3 clients find its credentials where the AWS SDK looks, in the
+ * environment they inherit. Resolves to its endpoint.
+ */
+async function startWeightsStore(group: ProcessGroup, progress: Progress): Promise<string> {
+  const port = await freePort()
+  const moto = await startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, '/moto-api/')
+  group.defer(() => moto.stop())
+  const s3 = new S3Client({
+    endpoint: moto.url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3_CREDENTIALS,
+  })
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: WEIGHTS_BUCKET }))
+    // a Buffer, not a stream: moto decodes an aws-chunked upload very slowly
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: WEIGHTS_BUCKET,
+        Key: `sha256/${SMOLLM2.sha256}`,
+        Body: await readFile(smollm2Path()),
+      }),
+    )
+  } finally {
+    s3.destroy()
+  }
+  process.env.AWS_ACCESS_KEY_ID = S3_CREDENTIALS.accessKeyId
+  process.env.AWS_SECRET_ACCESS_KEY = S3_CREDENTIALS.secretAccessKey
+  progress(`${SMOLLM2.name} (${SMOLLM2.sha256.slice(0, 12)}…) in ${WEIGHTS_FROM} of moto's S3 at ${moto.url}`)
+  return moto.url
 }
 
 /** The metadata of a g6.xlarge spot instance in `zone`, as the mock serves it. */
@@ -340,14 +404,15 @@ export type GatewayLoad = LoadGenerator & { gateway: RunningGateway }
 /**
  * Load against the lease's job through the consumer's gateway (one URL wherever the job runs;
  * it signs receipts for what it was served). `stats.endpoints` are the machines the gateway
- * forwarded to. The gateway ends by itself when the lease does.
+ * forwarded to. The gateway ends by itself when the lease does. `model`: what the requests name
+ * (the stand-in's by default; SMOLLM2.name for a model job).
  */
-export function load(cast: Cast, lease: string, ratePerSec = 5): GatewayLoad {
+export function load(cast: Cast, lease: string, ratePerSec = 5, model = MODEL): GatewayLoad {
   const gw = gateway(cast, lease)
   const generator = new LoadGenerator({
     resolve: () => gw.url,
     servedBy: gw.endpoint,
-    model: MODEL,
+    model,
     ratePerSec,
     // the gateway holds a request through a failover for up to its own deadline (60 s)
     timeoutMs: 90_000,
