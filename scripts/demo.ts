@@ -1,8 +1,13 @@
 /**
- * `npm run demo`: the whole Synkti story on this machine, in one command, on loopback only.
+ * `npm run demo`: the whole Synkti story on this machine, in one command, on loopback only, on a
+ * real model: SmolLM2-135M-Instruct (consumer-cli/examples/smollm2.yaml, llama.cpp through
+ * synkti-engine on the CPU), its weights fetched by sha256 from moto's S3 by whichever provider
+ * runs it. A fixed prompt at temperature 0 is asked through the consumer's gateway before and after
+ * the failover; the demo fails unless the answers are identical.
  * See tests/e2e/harness/story.ts for the cast; this file tells the story and prints the summary.
  */
 import { PublicKey } from '@solana/web3.js'
+import { SMOLLM2 } from '@synkti/inference/spawn'
 import { LeaseNotServableError } from '../provider-node/src/node/errors.js'
 import { type NodeLine, nodeEvent } from '../tests/e2e/harness/processes.js'
 import type { RunningProvider } from '../tests/e2e/harness/provider.js'
@@ -12,13 +17,19 @@ import {
   type Cast,
   DEPOSIT,
   load,
-  MODEL,
   preempt,
-  SPEC,
   synkti,
   total,
+  WEIGHTS_FROM,
   waitUntil,
 } from '../tests/e2e/harness/story.js'
+
+const SPEC = 'consumer-cli/examples/smollm2.yaml'
+const MODEL = SMOLLM2.name
+/** Requests per second through the gateway: two CPU cores decode SmolLM2 one request at a time. */
+const RATE = 1
+/** The fixed prompt, at temperature 0: its answer must not change when the job moves. */
+const PROMPT = 'The capital of France is'
 
 const t0 = Date.now()
 let stepNo = 0
@@ -38,6 +49,28 @@ function attestedOnReceipt(provider: RunningProvider, lease: string): Promise<No
   )
 }
 
+/** The fixed prompt's completion at temperature 0, through the gateway at `url`. */
+async function ask(url: string): Promise<string> {
+  const response = await fetch(`${url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, prompt: PROMPT, temperature: 0, max_tokens: 24 }),
+    signal: AbortSignal.timeout(90_000),
+  })
+  if (response.status !== 200) throw new Error(`the fixed prompt: HTTP ${response.status}: ${await response.text()}`)
+  const body = (await response.json()) as { choices: { text?: string }[] }
+  return body.choices[0]?.text ?? ''
+}
+
+/** The `engine-loaded` line of `lease` on `provider`: where its weights came from and how long the load took. */
+function engineLoaded(provider: RunningProvider, lease: string): Promise<NodeLine<'engine-loaded'>> {
+  return provider.proc.waitFor(
+    `the engine loaded for ${lease}`,
+    nodeEvent('engine-loaded', (e) => e.lease === lease),
+    60_000,
+  )
+}
+
 let cast: Cast | undefined
 let stopping = false
 async function cleanup(code: number): Promise<never> {
@@ -52,8 +85,8 @@ process.once('SIGINT', () => void cleanup(130))
 process.once('SIGTERM', () => void cleanup(143))
 
 async function main(): Promise<void> {
-  step('Assemble: localnet, a market, three providers on "three clouds", a consumer')
-  cast = await assemble(progress)
+  step(`Assemble: localnet, a market, three providers on "three clouds", ${MODEL}'s weights in S3, a consumer`)
+  cast = await assemble(progress, { weights: 's3', startTimeoutMs: 120_000 })
   const c = cast
 
   step('The consumer looks for providers over the DHT (synkti providers)')
@@ -84,23 +117,25 @@ async function main(): Promise<void> {
   if (spot === undefined) throw new Error('no spot provider')
   step(`Open a lease on ${spot.spec.name} and run the job (synkti job run ${SPEC} --wait)`)
   const before = await balances(c)
-  const run = await synkti(c, [
-    'job',
-    'run',
-    SPEC,
-    '--provider',
-    spot.provider.toBase58(),
-    '--deposit',
-    String(DEPOSIT),
-    '--wait',
-  ])
+  const run = await synkti(
+    c,
+    ['job', 'run', SPEC, '--provider', spot.provider.toBase58(), '--deposit', String(DEPOSIT), '--wait'],
+    240_000,
+  )
   const lease = String(run.lease)
   progress(`lease ${lease}: ${run.state} at ${run.endpoint}`)
+  const loaded = await engineLoaded(spot, lease)
+  progress(
+    `${spot.spec.name} fetched the weights from ${loaded.weightsFrom} in ${loaded.weightsMs} ms (sha256 checked) and ${loaded.engine} (${loaded.backend}) loaded them in ${loaded.loadMs} ms`,
+  )
 
-  step(`Load: 5 requests/s of ${MODEL} through the consumer's gateway (synkti gateway ${lease.slice(0, 8)}…)`)
-  const generator = load(c, lease)
+  step(`Load: ${RATE} request/s of ${MODEL} through the consumer's gateway (synkti gateway ${lease.slice(0, 8)}…)`)
+  const generator = load(c, lease, RATE, MODEL)
   const gatewayUrl = await generator.gateway.url
   progress(`one URL for the application: ${gatewayUrl} (it follows chain → provider → operator → signed status)`)
+  const answerBefore = await ask(gatewayUrl)
+  const servedBefore = generator.gateway.endpoint()
+  progress(`"${PROMPT}" at temperature 0 → ${JSON.stringify(answerBefore)} (served by ${servedBefore})`)
   const paidOnReceipt = await attestedOnReceipt(spot, lease)
   const early = generator.gateway.receipted()
   progress(
@@ -124,6 +159,24 @@ async function main(): Promise<void> {
     async () => (generator.stats.endpoints.length >= 2 ? true : null),
     30_000,
   )
+  const takerLoaded = taker === undefined ? undefined : await engineLoaded(taker, lease)
+  if (taker !== undefined && takerLoaded !== undefined) {
+    progress(
+      `${taker.spec.name} fetched the weights from ${takerLoaded.weightsFrom} in ${takerLoaded.weightsMs} ms and loaded them in ${takerLoaded.loadMs} ms`,
+    )
+  }
+  const answerAfter = await waitUntil(
+    'the fixed prompt answered by the new machine',
+    async () => {
+      const endpoint = generator.gateway.endpoint()
+      return endpoint !== null && endpoint !== servedBefore ? ask(gatewayUrl) : null
+    },
+    90_000,
+  )
+  const identical = answerAfter === answerBefore
+  progress(
+    `"${PROMPT}" at temperature 0 → ${JSON.stringify(answerAfter)} (served by ${generator.gateway.endpoint()}): ${identical ? 'identical' : 'DIFFERENT'}`,
+  )
   if (taker !== undefined) {
     const paid = await attestedOnReceipt(taker, lease)
     progress(`${taker.spec.name} attested ${String(paid.seconds)} s with the consumer's receipt`)
@@ -143,8 +196,12 @@ async function main(): Promise<void> {
   console.log('\n  Failover (notice → replacement healthy)')
   for (const p of failover.phases) console.log(`    ${p.phase.padEnd(12)} ${String(p.ms).padStart(6)} ms`)
   console.log(
-    `    total        ${String(failover.noticeToHealthyMs).padStart(6)} ms  (the stand-in's own start: ${failover.replacementStartMs} ms)`,
+    `    total        ${String(failover.noticeToHealthyMs).padStart(6)} ms  (the replacement's own start: ${failover.replacementStartMs} ms, of which weights from S3 ${takerLoaded?.weightsMs ?? '?'} ms, engine load ${takerLoaded?.loadMs ?? '?'} ms)`,
   )
+  console.log(`\n  The fixed prompt at temperature 0 ("${PROMPT}", ${MODEL})`)
+  console.log(`    before the failover  ${JSON.stringify(answerBefore)}`)
+  console.log(`    after the failover   ${JSON.stringify(answerAfter)}`)
+  console.log(`    → ${identical ? 'identical' : 'DIFFERENT'}`)
   console.log('\n  Requests')
   console.log(
     `    sent ${stats.sent} through the gateway, succeeded ${stats.succeeded}, failed ${stats.failed}, retried by the application ${stats.retried}`,
@@ -179,6 +236,8 @@ async function main(): Promise<void> {
     `\n  Conservation: ${fmt(total(before))} before = ${fmt(total(after))} after → ${conserved ? 'OK' : 'VIOLATED'}`,
   )
   if (!conserved) throw new Error('funds not conserved')
+  if (!identical) throw new Error('the fixed prompt got a different answer after the failover')
+  if (loaded.weightsFrom !== WEIGHTS_FROM) throw new Error(`the weights came from ${loaded.weightsFrom}`)
   if (failover.outcome !== 'restored') throw new LeaseNotServableError(lease, `failover ${failover.outcome}`)
   if (stats.failed > 0) throw new Error(`${stats.failed} requests failed through the gateway`)
   const verified = await Promise.all(
