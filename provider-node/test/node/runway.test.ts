@@ -12,13 +12,13 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PublicKey } from '@solana/web3.js'
 import { jobOfLease, jobSpecHash, parseNodeStatus, runwayOfLease } from '@synkti/jobs'
-import { MarketClient } from '@synkti/market'
+import type { MarketClient } from '@synkti/market'
 import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type ConsumerFx,
   type MarketFx,
-  Parties,
+  type Parties,
   type ProviderFx,
   warpClock,
 } from '../../../clients/market/test/support/parties.js'
@@ -26,16 +26,8 @@ import { isNodeEvent, type NodeEvent, type NodeEventName, type NodeEventOf } fro
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { DEFAULT_TICK_MS } from '../../src/settlement/index.js'
 import { isAlive } from '../helpers.js'
+import { type Localnet, ownChain } from '../support/localnet.js'
 import { nodeConfig, standinSpec } from '../support/nodes.js'
-
-interface Localnet {
-  rpcUrl: string
-  wsUrl: string
-  stop(): Promise<void>
-}
-type StartLocalnet = (opts: { reset?: boolean }) => Promise<Localnet>
-const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
-const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
 
 // the default market: fee 250 bps (25 of every 1 000), attestation gap 600 s; the provider asks 1 000/s
 const PRICE = 1_000n
@@ -115,9 +107,7 @@ async function holdings(lease: PublicKey) {
 }
 
 beforeAll(async () => {
-  chain = await startLocalnet({ reset: true })
-  client = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
-  parties = new Parties(client)
+  ;({ chain, client, parties } = await ownChain())
   m = await parties.market()
   ;[p, c] = await Promise.all([parties.provider(m, PRICE, 1_000_000n), parties.consumer(m, 10_000_000n)])
   node = await ProviderNode.start({

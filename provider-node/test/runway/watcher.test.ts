@@ -8,12 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Keypair, type PublicKey } from '@solana/web3.js'
-import { MarketClient, signReceipt } from '@synkti/market'
+import { type MarketClient, signReceipt } from '@synkti/market'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   type ConsumerFx,
   type MarketFx,
-  Parties,
+  type Parties,
   type ProviderFx,
   warpClock,
 } from '../../../clients/market/test/support/parties.js'
@@ -25,15 +25,7 @@ import {
   ReceiptBook,
   type SettlementLoop,
 } from '../../src/settlement/index.js'
-
-interface Localnet {
-  rpcUrl: string
-  wsUrl: string
-  stop(): Promise<void>
-}
-type StartLocalnet = (opts: { reset?: boolean }) => Promise<Localnet>
-const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
-const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
+import { type Localnet, ownChain } from '../support/localnet.js'
 
 let chain: Localnet
 let client: MarketClient
@@ -41,9 +33,7 @@ let parties: Parties
 let stateDir: string
 
 beforeAll(async () => {
-  chain = await startLocalnet({ reset: true })
-  client = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
-  parties = new Parties(client)
+  ;({ chain, client, parties } = await ownChain())
 })
 afterAll(() => chain?.stop())
 beforeEach(async () => {

@@ -3,22 +3,12 @@
  * same port and ledger (its journal replays every account and the clock offset), while the
  * node queues on disk, restarts, and sends once the RPC answers again.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { MarketClient } from '@synkti/market'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Parties, warpClock } from '../../../clients/market/test/support/parties.js'
 import { createSettlementLoop, type SettlementEvent } from '../../src/settlement/index.js'
-
-interface Localnet {
-  rpcUrl: string
-  wsUrl: string
-  stop(): Promise<void>
-}
-type StartLocalnet = (opts: { port?: number; reset?: boolean; ledgerDir?: string }) => Promise<Localnet>
-const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
-const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
+import { clientOn, type Localnet, ledgerChain, removeLedgerChain, startLocalnet } from '../support/localnet.js'
 
 let ledgerDir: string
 let stateDir: string
@@ -26,23 +16,16 @@ let chain: Localnet
 let port: number
 
 beforeAll(async () => {
-  ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-outage-ledger-'))
-  stateDir = await mkdtemp(join(tmpdir(), 'synkti-outage-state-'))
-  chain = await startLocalnet({ ledgerDir, reset: true })
-  port = Number(new URL(chain.rpcUrl).port)
+  ;({ chain, port, ledgerDir, stateDir } = await ledgerChain('outage'))
 })
 
-afterAll(async () => {
-  await chain?.stop()
-  await rm(ledgerDir, { recursive: true, force: true })
-  await rm(stateDir, { recursive: true, force: true })
-})
+afterAll(() => removeLedgerChain({ chain, ledgerDir, stateDir }))
 
 const NET_PER_SECOND = 975n
 
 describe('settlement through an RPC outage', () => {
   it('queues on disk while the RPC is down, survives a restart, sends once it returns; a lease closed meanwhile is dropped', async () => {
-    const client = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
+    const client = clientOn(chain)
     const parties = new Parties(client)
     const { p, c } = await parties.trio()
     const served = await parties.activeLease(c, p, 5_000_000n)
@@ -82,7 +65,7 @@ describe('settlement through an RPC outage', () => {
     expect(queuedUntil.get(served.lease.toBase58())).toBeGreaterThan(firstUntil)
 
     // Restart while still down: the new process finds both items on disk and keeps them.
-    const restartedClient = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
+    const restartedClient = clientOn(chain)
     await using after = await createSettlementLoop({ ...init, client: restartedClient, leases: () => [] })
     expect(after.queued().map((i) => [i.lease, i.until])).toEqual(before.queued().map((i) => [i.lease, i.until]))
     expect(await after.tick()).toMatchObject({ attested: 0, rpcDown: true })

@@ -5,11 +5,10 @@
  * the node queued for the old lease must never be attested against the new one: it is dropped
  * as `lease-reopened`. A chain of its own, started from an empty ledger twice on one port.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Keypair } from '@solana/web3.js'
-import { createMintInstructions, MarketClient, marketAddress } from '@synkti/market'
+import { createMintInstructions, type MarketClient, marketAddress } from '@synkti/market'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type ConsumerFx,
@@ -21,31 +20,18 @@ import {
   warpClock,
 } from '../../../clients/market/test/support/parties.js'
 import { createSettlementLoop, type SettlementEvent } from '../../src/settlement/index.js'
-
-interface Localnet {
-  rpcUrl: string
-  wsUrl: string
-  stop(): Promise<void>
-}
-type StartLocalnet = (opts: { port?: number; reset?: boolean; ledgerDir?: string }) => Promise<Localnet>
-const spawner = new URL('../../../localnet/src/ts/spawn.ts', import.meta.url).href
-const { startLocalnet } = (await import(spawner)) as { startLocalnet: StartLocalnet }
+import { clientOn, type Localnet, ledgerChain, removeLedgerChain, startLocalnet } from '../support/localnet.js'
 
 let ledgerDir: string
 let stateDir: string
 let chain: Localnet
+let port: number
 
 beforeAll(async () => {
-  ledgerDir = await mkdtemp(join(tmpdir(), 'synkti-reopened-ledger-'))
-  stateDir = await mkdtemp(join(tmpdir(), 'synkti-reopened-state-'))
-  chain = await startLocalnet({ ledgerDir, reset: true })
+  ;({ chain, port, ledgerDir, stateDir } = await ledgerChain('reopened'))
 })
 
-afterAll(async () => {
-  await chain?.stop()
-  await rm(ledgerDir, { recursive: true, force: true })
-  await rm(stateDir, { recursive: true, force: true })
-})
+afterAll(() => removeLedgerChain({ chain, ledgerDir, stateDir }))
 
 /** Every key of the cast, fixed, so that a reset chain recreates every address. */
 const keys = {
@@ -99,8 +85,7 @@ async function cast(client: MarketClient): Promise<{ parties: Parties; p: Provid
 
 describe('a lease address reused by a reset chain', () => {
   it('attack: an item queued for the lease opened at t1 is dropped as lease-reopened, never attested against the lease opened at t2', async () => {
-    const port = Number(new URL(chain.rpcUrl).port)
-    const first = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
+    const first = clientOn(chain)
     const old = await cast(first)
     const served = await old.parties.activeLease(old.c, old.p, 5_000_000n)
     const openedAt1 = (await first.fetchLease(served.lease)).openedAt
@@ -135,7 +120,7 @@ describe('a lease address reused by a reset chain', () => {
 
     // The chain comes back reset: the same market, provider and lease 0, opened again at t2.
     chain = await startLocalnet({ port, ledgerDir, reset: true })
-    const second = new MarketClient({ rpcUrl: chain.rpcUrl, wsUrl: chain.wsUrl })
+    const second = clientOn(chain)
     const again = await cast(second)
     await warpClock(chain.rpcUrl, 30)
     const reopened = await again.parties.activeLease(again.c, again.p, 5_000_000n)
