@@ -101,6 +101,78 @@ const positive = (what: string) => (value: string) => {
   return n
 }
 
+const nonNegative = (what: string) => (value: string) => {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${what} must be a number of seconds, 0 or more, got ${JSON.stringify(value)}`)
+  }
+  return n
+}
+
+const count = (what: string) => (value: string) => {
+  const n = Number(value)
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`${what} must be a whole number, 0 or more, got ${JSON.stringify(value)}`)
+  }
+  return n
+}
+
+/** A share of a price: 0.2 is 20 %. */
+const share = (what: string) => (value: string) => {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) {
+    throw new UsageError(
+      `${what} must be a share from 0 up to (not including) 1, e.g. 0.2, got ${JSON.stringify(value)}`,
+    )
+  }
+  return n
+}
+
+interface ReturnFlags {
+  returnToSpot?: boolean
+  spec?: string
+  minSaving?: number
+  hold?: number
+  dwell?: number
+  maxMoves?: number
+  minStake?: bigint
+  returnEvery?: number
+}
+
+/** `--return-to-spot` needs `--spec`; its limits mean nothing without it. */
+function returnOptions(o: ReturnFlags): gateway.ReturnOptions | undefined {
+  const limits: [string, unknown][] = [
+    ['--spec', o.spec],
+    ['--min-saving', o.minSaving],
+    ['--hold', o.hold],
+    ['--dwell', o.dwell],
+    ['--max-moves', o.maxMoves],
+    ['--min-stake', o.minStake],
+    ['--return-every', o.returnEvery],
+  ]
+  if (o.returnToSpot !== true) {
+    const given = limits.find(([, value]) => value !== undefined)
+    if (given !== undefined) throw new ConflictingOptionsError(given[0], 'needs --return-to-spot', 'gateway')
+    return undefined
+  }
+  if (o.spec === undefined) {
+    throw new ConflictingOptionsError(
+      '--return-to-spot',
+      'needs --spec <file>: the job spec the lease was opened with',
+      'gateway',
+    )
+  }
+  return {
+    spec: o.spec,
+    ...(o.minSaving !== undefined ? { minSaving: o.minSaving } : {}),
+    ...(o.hold !== undefined ? { holdSec: o.hold } : {}),
+    ...(o.dwell !== undefined ? { dwellSec: o.dwell } : {}),
+    ...(o.maxMoves !== undefined ? { maxMoves: o.maxMoves } : {}),
+    ...(o.minStake !== undefined ? { minStake: o.minStake } : {}),
+    ...(o.returnEvery !== undefined ? { everySec: o.returnEvery } : {}),
+  }
+}
+
 /**
  * The command tree. Commander never exits the process nor prints errors itself (they become
  * UsageError reports in `main`); `write` receives help text. Subcommands inherit both settings,
@@ -269,6 +341,41 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
       '--state-dir <dir>',
       'where the per-lease state (top-ups spent, receipts) and locks live (default: SYNKTI_STATE_DIR, ~/.local/state/synkti)',
     )
+    .option(
+      '--return-to-spot',
+      'move the job on its own, make-before-break, to a cheaper spot provider once one has been offered long enough',
+    )
+    .option('--spec <file>', 'with --return-to-spot: the job spec the lease was opened with (its hash is checked)')
+    .option(
+      '--min-saving <share>',
+      "with --return-to-spot: the least share of the lease's price a move must save (default 0.2)",
+      share('--min-saving'),
+    )
+    .option(
+      '--hold <seconds>',
+      'with --return-to-spot: how long a cheaper provider must be offered without a break (default 600)',
+      nonNegative('--hold'),
+    )
+    .option(
+      '--dwell <seconds>',
+      'with --return-to-spot: how long the current provider must have served the lease (default 600)',
+      nonNegative('--dwell'),
+    )
+    .option(
+      '--max-moves <n>',
+      "with --return-to-spot: the most moves it makes on its own, across restarts and moves (default: the lease's migration limit)",
+      count('--max-moves'),
+    )
+    .option(
+      '--min-stake <amount>',
+      "with --return-to-spot: the least stake of a provider to move to (the market's minimum applies anyway)",
+      amount('--min-stake'),
+    )
+    .option(
+      '--return-every <seconds>',
+      'with --return-to-spot: how often it looks at the market (default 30)',
+      positive('--return-every'),
+    )
     .action(
       (
         id: PublicKey,
@@ -280,10 +387,11 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
           maxSpend?: bigint
           receiptEvery: number
           stateDir?: string
-        },
+        } & ReturnFlags,
         cmd: Command,
       ) => {
         const { host, port } = parseListen(o.listen)
+        const returnToSpot = returnOptions(o)
         return invoke(
           'gateway',
           {
@@ -296,6 +404,7 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
             ...(o.autoTopUp !== undefined ? { autoTopUp: o.autoTopUp } : {}),
             ...(o.maxSpend !== undefined ? { maxSpend: o.maxSpend } : {}),
             ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
+            ...(returnToSpot !== undefined ? { returnToSpot } : {}),
           },
           flagsOf(cmd),
         )

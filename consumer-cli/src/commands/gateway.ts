@@ -3,13 +3,39 @@
  * that follows the lease across providers, holds requests through a failover, signs usage
  * receipts for what it was served, watches the escrow's runway and, on the consumer's order
  * (`synkti job move`, or `POST /_synkti/move`), moves the job to another provider behind the
- * same URL. Its state per lease survives a restart. Runs until the lease ends or the process is
- * interrupted; events stream as lines (JSON lines with --json).
+ * same URL. With --return-to-spot it also moves the job on its own, make-before-break, back to a
+ * cheaper spot provider once one has been offered long enough (gateway/return.ts). Its state per
+ * lease survives a restart. Runs until the lease ends or the process is interrupted; events
+ * stream as lines (JSON lines with --json).
  */
 import type { PublicKey } from '@solana/web3.js'
+import type { SynktiNode } from '@synkti/p2p'
 import type { Deps } from '../context.js'
-import { Gateway, type GatewayEvent } from '../gateway/gateway.js'
+import { ConflictingOptionsError } from '../errors.js'
+import { Gateway, type GatewayEvent, type ReturnToSpotInit } from '../gateway/gateway.js'
 import { moveJob } from '../gateway/move.js'
+import { RETURN_DEFAULTS } from '../gateway/return.js'
+import { discoveryFilters } from '../launch.js'
+import { findOffers } from '../offers.js'
+import { readSpec } from '../spec.js'
+
+/** --return-to-spot and its limits, as the command line gives them; absent: RETURN_DEFAULTS. */
+export interface ReturnOptions {
+  /** the job spec the lease was opened with */
+  spec: string
+  /** the least share of the lease's price a move must save */
+  minSaving?: number
+  /** how long a cheaper provider must be offered without a break */
+  holdSec?: number
+  /** how long the current provider must have served the lease */
+  dwellSec?: number
+  /** the most moves it makes on its own; absent: the lease's own migration limit */
+  maxMoves?: number
+  /** the consumer's own stake minimum for a provider to move to */
+  minStake?: bigint
+  /** how often it looks at the market */
+  everySec?: number
+}
 
 export interface GatewayOptions {
   lease: PublicKey
@@ -22,6 +48,8 @@ export interface GatewayOptions {
   receiptEverySec: number
   /** the consumer's state directory (resolved: --state-dir, SYNKTI_STATE_DIR, XDG) */
   stateDir: string
+  /** move back to a cheaper spot provider on its own */
+  returnToSpot?: ReturnOptions
   /** each event as it happens */
   onEvent: (event: GatewayEvent) => void
   /** resolves when the user interrupts (SIGINT/SIGTERM) */
@@ -41,6 +69,7 @@ export interface GatewayResult {
 
 export async function run(options: GatewayOptions, deps: Deps): Promise<GatewayResult> {
   const signer = await deps.wallet()
+  const returnToSpot = options.returnToSpot === undefined ? undefined : await returnInit(options.returnToSpot, deps)
   const node = await deps.p2p('wallet')
   const gateway = new Gateway({
     client: deps.client,
@@ -58,6 +87,7 @@ export async function run(options: GatewayOptions, deps: Deps): Promise<GatewayR
     },
     stateDir: options.stateDir,
     move: (order, hooks) => moveJob({ deps, node }, order, hooks),
+    ...(returnToSpot !== undefined ? { returnToSpot: returnToSpot(node) } : {}),
     emit: options.onEvent,
   })
   await gateway.start()
@@ -68,6 +98,41 @@ export async function run(options: GatewayOptions, deps: Deps): Promise<GatewayR
   } finally {
     await gateway.stop()
   }
+}
+
+/**
+ * The spec read and checked (spot must be allowed), and the market look `providers --for` and
+ * `job run` make: the same offers, prices from the chain, and the market's stake minimum.
+ */
+async function returnInit(o: ReturnOptions, deps: Deps): Promise<(node: SynktiNode) => ReturnToSpotInit> {
+  const spec = await readSpec(o.spec)
+  if (!spec.spotAllowed) {
+    throw new ConflictingOptionsError(
+      '--return-to-spot',
+      `cannot go with ${o.spec}: its spotAllowed is false`,
+      'gateway',
+    )
+  }
+  const market = deps.market()
+  return (node) => ({
+    spec,
+    specSource: o.spec,
+    policy: {
+      minSaving: o.minSaving ?? RETURN_DEFAULTS.minSaving,
+      holdSec: o.holdSec ?? RETURN_DEFAULTS.holdSec,
+      dwellSec: o.dwellSec ?? RETURN_DEFAULTS.dwellSec,
+      ...(o.maxMoves !== undefined ? { maxMoves: o.maxMoves } : {}),
+      ...(o.minStake !== undefined ? { minStake: o.minStake } : {}),
+    },
+    everyMs: (o.everySec ?? RETURN_DEFAULTS.everySec) * 1000,
+    look: async () => {
+      const [found, account] = await Promise.all([
+        findOffers(node, deps.client, market, discoveryFilters(spec)),
+        deps.client.fetchMarket(market),
+      ])
+      return { ...found, marketMinStake: account.minStake }
+    },
+  })
 }
 
 /** One human line per event. */
@@ -103,9 +168,25 @@ export function eventLine(e: GatewayEvent): string {
       return `moved lease ${e.from} to lease ${e.to} (${e.operator} at ${e.endpoint}); ${e.oldClosed ? `closed lease ${e.from}, refunded ${e.refund}` : `lease ${e.from} not closed`}`
     case 'move-failed':
       return `move of lease ${e.from} failed at ${e.step}: ${e.error.name}: ${e.error.message}`
+    case 'return-to-spot':
+      return returnLine(e)
     case 'ended':
       return `the lease is over: ${e.reason}`
     case 'error':
       return `error in ${e.where}: ${e.error}`
+  }
+}
+
+function returnLine(e: Extract<GatewayEvent, { kind: 'return-to-spot' }>): string {
+  const moves = `(${e.moves} of ${e.maxMoves} moves)`
+  switch (e.outcome) {
+    case 'declined':
+      return `return to spot: staying on lease ${e.lease}${e.current !== null ? ` at ${e.current.pricePerSecond}/s` : ''}: ${e.reason}: ${e.detail}${e.waitSec !== null ? ` (${e.waitSec} s to go)` : ''}`
+    case 'moving':
+      return `return to spot: ${e.detail} ${moves}`
+    case 'moved':
+      return `return to spot: ${e.detail} ${moves}`
+    case 'failed':
+      return `return to spot: ${e.detail} ${moves}`
   }
 }

@@ -5,23 +5,43 @@
  * own view of the job's health, the basis of receipts), the proxy (one stable URL on loopback,
  * and the control endpoint that moves the job), the receipt signer (what was served, signed and
  * handed to the serving node), the budget watcher (runway, warnings, top-ups within the
- * consumer's limit) and the state writer. A move switches the lease behind the same URL.
+ * consumer's limit), with --return-to-spot the return watcher (return.ts: a cheaper spot
+ * provider offered long enough gets the job, make-before-break, within the consumer's price and
+ * migration limits) and the state writer. A move switches the lease behind the same URL.
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Keypair, PublicKey } from '@solana/web3.js'
-import { InvalidJobSpecError, parseJobSpec } from '@synkti/jobs'
+import { InvalidJobSpecError, type JobSpec, parseJobSpec, requirementOf } from '@synkti/jobs'
 import { chainNow, type MarketClient, signReceipt } from '@synkti/market'
 import type { SynktiNode } from '@synkti/p2p'
 import { Counter, Gauge, Registry } from 'prom-client'
 import { describeError } from '../classify.js'
 import { parseAmount } from '../config.js'
 import { LeaseAlreadyMovedError, MoveInProgressError } from '../errors.js'
+import type { Offer, Rejection } from '../offers.js'
 import { resolvePeer } from '../p2p.js'
 import { budgetAction, runway, type TopUpPolicy } from './budget.js'
-import { DRAIN_MS, type Made, type MoveEvent, type MoveHooks, type MoveOrder, type MoveOutcome } from './move.js'
+import {
+  DRAIN_MS,
+  leaseToMove,
+  type Made,
+  type MoveEvent,
+  type MoveHooks,
+  type MoveOrder,
+  type MoveOutcome,
+} from './move.js'
 import { type OwnPage, type RunningProxy, startProxy } from './proxy.js'
+import {
+  type DeclineReason,
+  decideReturn,
+  isTarget,
+  type ReturnDecision,
+  type ReturnPolicy,
+  Sightings,
+  targetRules,
+} from './return.js'
 import { lookUpRoute, type Route, type RouteState } from './route.js'
 import { LeaseSession } from './session.js'
 import {
@@ -37,6 +57,21 @@ import {
 
 /** Carries out a move (move.ts `moveJob`, bound to the CLI's chain client and P2P node). */
 export type Mover = (order: MoveOrder, hooks: MoveHooks) => Promise<MoveOutcome>
+
+/** One look at the market for the lease's job: the offers (offers.ts) and the market's stake minimum. */
+export type MarketLook = () => Promise<{ offers: Offer[]; rejected: Rejection[]; marketMinStake: bigint }>
+
+/** --return-to-spot: what the gateway needs to move its lease back to spot on its own. */
+export interface ReturnToSpotInit {
+  /** the job spec the lease was opened with (checked against the lease's hash at start) */
+  spec: JobSpec
+  specSource: string
+  /** `maxMoves` absent: the lease's own migration limit (its policy's `maxMigrations`) */
+  policy: Omit<ReturnPolicy, 'maxMoves'> & { maxMoves?: number }
+  /** how often the market is looked at */
+  everyMs: number
+  look: MarketLook
+}
 
 export interface GatewayInit {
   client: MarketClient
@@ -59,7 +94,37 @@ export interface GatewayInit {
   stateDir: string | null
   /** how `POST /_synkti/move` moves the job; absent, the endpoint answers 501 */
   move?: Mover
+  /** moves the lease back to a cheaper spot provider on its own (needs `move`) */
+  returnToSpot?: ReturnToSpotInit
+  /** where a lease is served (default: route.ts `lookUpRoute` through the chain and the node) */
+  lookUp?: (lease: PublicKey) => Promise<RouteState>
   emit: (event: GatewayEvent) => void
+}
+
+/** A return-to-spot decision or its result, as an event (amounts as decimal strings, for JSON). */
+export interface ReturnEvent {
+  kind: 'return-to-spot'
+  /** declined: no move now (`reason`); moving: a move begins; moved / failed: how it ended */
+  outcome: 'declined' | 'moving' | 'moved' | 'failed'
+  /** a DeclineReason, 'look-failed' (the market could not be looked at), 'cheaper', or the error's name */
+  reason: DeclineReason | 'look-failed' | 'cheaper' | string
+  lease: string
+  detail: string
+  current: { provider: string; pricePerSecond: string } | null
+  candidate: {
+    provider: string
+    operator: string
+    pricePerSecond: string
+    saving: number
+    heldSec: number | null
+  } | null
+  /** for dwell and holding: seconds until that rule lets the move through */
+  waitSec: number | null
+  /** moves made on its own so far, and the limit */
+  moves: number
+  maxMoves: number
+  /** moved: the new lease */
+  to?: string
 }
 
 export type GatewayEvent =
@@ -103,6 +168,7 @@ export type GatewayEvent =
   | { kind: 'top-up'; lease: string; amount: string; seconds: number; spent: string; signature: string }
   | { kind: 'held-too-long'; path: string; waitedMs: number }
   | MoveEvent
+  | ReturnEvent
   | { kind: 'ended'; reason: string }
   | { kind: 'error'; where: string; error: string }
 
@@ -121,7 +187,11 @@ const MAX_FOLLOW = 32
 /** The body of a move order: a spec and two options. */
 const MAX_CONTROL_BODY = 256 * 1024
 
-type Options = Required<Omit<GatewayInit, 'port' | 'move'>> & { port: number; move: Mover | undefined }
+type Options = Required<Omit<GatewayInit, 'port' | 'move' | 'returnToSpot'>> & {
+  port: number
+  move: Mover | undefined
+  returnToSpot: ReturnToSpotInit | undefined
+}
 
 export class Gateway {
   readonly registry = new Registry()
@@ -160,6 +230,12 @@ export class Gateway {
       labelNames: ['outcome'] as const,
       registers: [this.registry],
     }),
+    returns: new Counter({
+      name: 'synkti_gateway_return_to_spot_total',
+      help: 'return-to-spot looks (considered) and what came of each: declined (by reason), moved, failed (by error)',
+      labelNames: ['outcome', 'reason'] as const,
+      registers: [this.registry],
+    }),
   }
   private readonly sessions = new Map<string, LeaseSession>()
   private current!: LeaseSession
@@ -175,9 +251,23 @@ export class Gateway {
   private refreshing: Promise<void> | null = null
   private saving: Promise<void> = Promise.resolve()
   private readonly o: Options
+  /** --return-to-spot: the policy with its move limit resolved, the sightings, the last event's key */
+  private returning: {
+    policy: ReturnPolicy
+    sightings: Sightings
+    lastKey: string | null
+    last: ReturnEvent | null
+  } | null = null
 
   constructor(init: GatewayInit) {
-    this.o = { ...GATEWAY_DEFAULTS, port: 0, ...init, move: init.move }
+    this.o = {
+      ...GATEWAY_DEFAULTS,
+      port: 0,
+      lookUp: (lease) => lookUpRoute(init.node, init.client, lease),
+      ...init,
+      move: init.move,
+      returnToSpot: init.returnToSpot,
+    }
   }
 
   get url(): string | undefined {
@@ -198,6 +288,7 @@ export class Gateway {
     await this.syncClock()
     try {
       this.current = await this.load(this.o.lease.toBase58())
+      await this.prepareReturn()
       await this.refresh()
       this.proxy = await startProxy({
         host: this.o.host,
@@ -228,6 +319,8 @@ export class Gateway {
     this.every(this.o.probeMs, 'probe', () => this.probe())
     this.every(this.o.receiptEveryMs, 'receipt', () => this.sendReceipt(this.current))
     this.every(this.o.budgetEveryMs, 'budget', () => this.watchBudget())
+    const r = this.o.returnToSpot
+    if (r !== undefined) this.every(r.everyMs, 'return-to-spot', () => this.considerReturn())
     this.every(this.o.saveEveryMs, 'state', () => this.saveDirty())
   }
 
@@ -347,7 +440,7 @@ export class Gateway {
     this.refreshing ??= (async () => {
       const session = this.current
       try {
-        const next = await lookUpRoute(this.o.node, this.o.client, new PublicKey(session.lease))
+        const next = await this.o.lookUp(new PublicKey(session.lease))
         this.setRoute(session, next)
       } finally {
         this.refreshing = null
@@ -530,7 +623,7 @@ export class Gateway {
   /** The new lease is healthy: its state first, then the old one's pointer to it, then the traffic. */
   private async switchTo(old: LeaseSession, made: Made): Promise<void> {
     const id = made.lease.toBase58()
-    const next = LeaseSession.fresh(id, made.openedAt, this.o.probeMs, old.spent)
+    const next = LeaseSession.fresh(id, made.openedAt, this.o.probeMs, old.spent, old.autoMoves)
     next.movedFrom = old.lease
     next.route = { kind: 'serving', route: made.route }
     next.servedBy(made.route.provider)
@@ -554,6 +647,189 @@ export class Gateway {
     await this.sendReceipt(old).catch((err: Error) =>
       this.o.emit({ kind: 'error', where: 'receipt', error: `${err.name}: ${err.message}` }),
     )
+  }
+
+  // --- return to spot ------------------------------------------------------------------------
+
+  /** --return-to-spot: the spec must be the lease's (and the lease this wallet's); the move limit resolved. */
+  private async prepareReturn(): Promise<void> {
+    const r = this.o.returnToSpot
+    if (r === undefined) return
+    if (this.o.move === undefined) throw new Error('--return-to-spot needs a way to move the lease')
+    const lease = await leaseToMove(this.o.client, this.o.signer.publicKey, {
+      lease: new PublicKey(this.current.lease),
+      spec: r.spec,
+      specSource: r.specSource,
+    })
+    const everySec = r.everyMs / 1000
+    this.returning = {
+      policy: { ...r.policy, maxMoves: r.policy.maxMoves ?? lease.policy.maxMigrations },
+      // a look more than this after the last one saw nothing in between: every hold starts again
+      sightings: new Sightings(Math.max(3 * everySec, everySec + 30)),
+      lastKey: null,
+      last: null,
+    }
+  }
+
+  /**
+   * One look at the market for the lease's job (the same offers `providers --for` sees, prices
+   * from the chain), the sightings brought up to date, and return.ts's decision: a move to the
+   * cheaper spot provider, make-before-break, or why not.
+   */
+  private async considerReturn(): Promise<void> {
+    const r = this.o.returnToSpot
+    const ret = this.returning
+    if (r === undefined || ret === null) return
+    const session = this.current
+    this.metrics.returns.inc({ outcome: 'considered', reason: '' })
+    const now = this.chainSec()
+    let lease: Awaited<ReturnType<MarketClient['fetchLease']>>
+    let look: Awaited<ReturnType<MarketLook>>
+    try {
+      ;[lease, look] = await Promise.all([this.o.client.fetchLease(new PublicKey(session.lease)), r.look()])
+    } catch (err) {
+      ret.sightings.missed(now)
+      const e = err as Error
+      this.reportReturn(session, null, {
+        outcome: 'declined',
+        reason: 'look-failed',
+        detail: `the market could not be looked at (${e.name}: ${e.message}); every hold starts again`,
+        candidate: null,
+        waitSec: null,
+      })
+      return
+    }
+    // a move switched the lease while this look was out: the next look is about the new one
+    if (session !== this.current) return
+    const provider = lease.provider.toBase58()
+    const cap = lease.policy.maxPricePerSecond
+    const req = requirementOf(r.spec)
+    const rules = targetRules(req, cap, look.marketMinStake, ret.policy.minStake)
+    ret.sightings.look(
+      now,
+      look.offers.filter((o) => isTarget(o, provider, rules)),
+    )
+    const route = session.route
+    const serving = lease.status.kind === 'active' && route.kind === 'serving' && route.route.provider === provider
+    const decision = decideReturn(
+      {
+        now,
+        moving: this.moving !== null,
+        current: serving
+          ? {
+              provider,
+              pricePerSecond: lease.pricePerSecond,
+              since: lease.providerSince,
+              cap,
+              available: runway(lease).available,
+            }
+          : null,
+        movesMade: session.autoMoves,
+        offers: look.offers,
+        req,
+        marketMinStake: look.marketMinStake,
+        sinceOf: (p) => ret.sightings.since(p),
+      },
+      ret.policy,
+    )
+    const current = { provider, pricePerSecond: lease.pricePerSecond.toString() }
+    if (decision.kind === 'stay') {
+      this.reportReturn(session, current, {
+        outcome: 'declined',
+        reason: decision.reason,
+        detail: decision.detail,
+        candidate: candidateOf(decision),
+        waitSec: decision.waitSec,
+      })
+      return
+    }
+    await this.returnTo(session, current, decision)
+  }
+
+  private async returnTo(
+    session: LeaseSession,
+    current: ReturnEvent['current'],
+    decision: Extract<ReturnDecision, { kind: 'move' }>,
+  ): Promise<void> {
+    const r = this.o.returnToSpot as ReturnToSpotInit
+    const ret = this.returning as NonNullable<Gateway['returning']>
+    const candidate = candidateOf(decision)
+    this.reportReturn(session, current, {
+      outcome: 'moving',
+      reason: 'cheaper',
+      detail: `${decision.detail}: moving, deposit ${decision.deposit}`,
+      candidate,
+      waitSec: null,
+    })
+    // counted before the move: a crash during it can only make the limit stricter
+    session.autoMoves += 1
+    await this.save(session)
+    let outcome: MoveOutcome
+    try {
+      outcome = await this.move({
+        spec: r.spec,
+        specSource: r.specSource,
+        to: decision.to.provider,
+        deposit: decision.deposit,
+      })
+    } catch (err) {
+      // never made (the old lease serves on): not a move; the provider must be offered a whole hold again
+      session.autoMoves -= 1
+      await this.save(session)
+      ret.sightings.forget(decision.to.provider)
+      const e = err as Error
+      this.metrics.returns.inc({ outcome: 'failed', reason: e.name })
+      this.reportReturn(session, current, {
+        outcome: 'failed',
+        reason: e.name,
+        detail: `the move to ${decision.to.operator} failed (${e.name}: ${e.message}); lease ${session.lease} serves on`,
+        candidate,
+        waitSec: null,
+      })
+      return
+    }
+    this.metrics.returns.inc({ outcome: 'moved', reason: 'cheaper' })
+    const old =
+      outcome.failure === undefined
+        ? `closed lease ${outcome.from}`
+        : `lease ${outcome.from} NOT closed (${outcome.failure.message})`
+    this.reportReturn(this.current, current, {
+      outcome: 'moved',
+      reason: 'cheaper',
+      detail: `moved to lease ${outcome.to} on ${outcome.operator} at ${outcome.pricePerSecond}/s; ${old}`,
+      candidate,
+      waitSec: null,
+      to: outcome.to,
+    })
+  }
+
+  /** Emits a return event; a decline only when its reason or provider changed (each counts in the metric). */
+  private reportReturn(
+    session: LeaseSession,
+    current: ReturnEvent['current'],
+    e: Omit<ReturnEvent, 'kind' | 'lease' | 'current' | 'moves' | 'maxMoves'>,
+  ): void {
+    const ret = this.returning
+    if (ret === null) return
+    const event: ReturnEvent = {
+      kind: 'return-to-spot',
+      lease: session.lease,
+      current,
+      moves: session.autoMoves,
+      maxMoves: ret.policy.maxMoves,
+      ...e,
+    }
+    ret.last = event
+    if (e.outcome !== 'declined') {
+      ret.lastKey = null
+      this.o.emit(event)
+      return
+    }
+    this.metrics.returns.inc({ outcome: 'declined', reason: e.reason })
+    const key = `${session.lease} ${e.reason} ${e.candidate?.provider ?? '-'}`
+    if (key === ret.lastKey) return
+    ret.lastKey = key
+    this.o.emit(event)
   }
 
   // --- own pages -----------------------------------------------------------------------------
@@ -656,11 +932,28 @@ export class Gateway {
                 accepted: s.lastReceipt.accepted,
               },
         stateFile: this.o.stateDir === null ? null : statePath(this.o.stateDir, s.lease),
+        returnToSpot:
+          this.returning === null
+            ? null
+            : { moves: s.autoMoves, maxMoves: this.returning.policy.maxMoves, last: this.returning.last },
       }
       return { status: 200, type: 'application/json', body: JSON.stringify(body) }
     }
     return undefined
   }
+}
+
+function candidateOf(decision: ReturnDecision): ReturnEvent['candidate'] {
+  const c = decision.candidate
+  return c === null
+    ? null
+    : {
+        provider: c.provider,
+        operator: c.operator,
+        pricePerSecond: c.pricePerSecond.toString(),
+        saving: Math.round(c.saving * 10_000) / 10_000,
+        heldSec: c.heldSec,
+      }
 }
 
 function bigintText(_key: string, value: unknown): unknown {

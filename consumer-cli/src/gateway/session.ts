@@ -23,6 +23,8 @@ export class LeaseSession {
   spent: bigint
   movedFrom: string | null
   movedTo: string | null
+  /** moves the gateway made on its own (--return-to-spot), carried by a move like `spent` */
+  autoMoves: number
   /** something changed since the state was last written */
   dirty = false
   /** where the lease is served now (not kept on disk: looked up again) */
@@ -41,6 +43,7 @@ export class LeaseSession {
     this.spent = state.spent
     this.movedFrom = state.movedFrom
     this.movedTo = state.movedTo
+    this.autoMoves = state.autoMoves
   }
 
   /** From a state file: the runs it saw are closed, nothing later extends them. */
@@ -48,8 +51,8 @@ export class LeaseSession {
     return new LeaseSession(state.lease, state.openedAt, maxSilenceSec(probeMs), state)
   }
 
-  static fresh(lease: string, openedAt: number, probeMs: number, spent = 0n): LeaseSession {
-    return LeaseSession.resume(freshState(lease, openedAt, spent), probeMs)
+  static fresh(lease: string, openedAt: number, probeMs: number, spent = 0n, autoMoves = 0): LeaseSession {
+    return LeaseSession.resume(freshState(lease, openedAt, spent, autoMoves), probeMs)
   }
 
   toState(): GatewayState {
@@ -62,6 +65,7 @@ export class LeaseSession {
       lastReceipt: this.lastReceipt,
       movedFrom: this.movedFrom,
       movedTo: this.movedTo,
+      autoMoves: this.autoMoves,
     }
   }
 

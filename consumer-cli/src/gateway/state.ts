@@ -60,9 +60,14 @@ export interface GatewayState {
   movedFrom: string | null
   /** the lease this one's job moved to: a gateway started on this lease serves that one */
   movedTo: string | null
+  /**
+   * moves the gateway made on its own (--return-to-spot), across restarts and moves (against
+   * --max-moves); absent in files written before it was kept: 0
+   */
+  autoMoves: number
 }
 
-export function freshState(lease: string, openedAt: number, spent = 0n): GatewayState {
+export function freshState(lease: string, openedAt: number, spent = 0n, autoMoves = 0): GatewayState {
   return {
     lease,
     openedAt,
@@ -72,6 +77,7 @@ export function freshState(lease: string, openedAt: number, spent = 0n): Gateway
     lastReceipt: null,
     movedFrom: null,
     movedTo: null,
+    autoMoves,
   }
 }
 
@@ -93,6 +99,7 @@ export function encodeState(s: GatewayState, now = new Date()): string {
         : { ...s.lastReceipt, requests: s.lastReceipt.requests.toString(), digest: b64(s.lastReceipt.digest) },
     movedFrom: s.movedFrom,
     movedTo: s.movedTo,
+    autoMoves: s.autoMoves,
     updatedAt: now.toISOString(),
   }
   return `${JSON.stringify(doc, null, 2)}\n`
@@ -107,6 +114,7 @@ function field<T>(o: Record<string, unknown>, key: string, check: (v: unknown) =
 }
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
+const isCount = (v: unknown): v is number => isInt(v) && v >= 0
 const isUint = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{1,20}$/.test(v)
 const isAddress = (v: unknown): v is string => typeof v === 'string' && /^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(v)
 const orNull =
@@ -170,6 +178,7 @@ export function decodeState(text: string, path: string, lease: string): GatewayS
             },
       movedFrom: field(doc, 'movedFrom', orNull(isAddress), 'a lease address or null'),
       movedTo: field(doc, 'movedTo', orNull(isAddress), 'a lease address or null'),
+      autoMoves: doc.autoMoves === undefined ? 0 : field(doc, 'autoMoves', isCount, 'a whole number'),
     }
   } catch (err) {
     if (err instanceof Bad) throw new GatewayStateCorruptError(path, err.message, err)
