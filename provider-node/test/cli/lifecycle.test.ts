@@ -1,22 +1,34 @@
 // A provider's life on chain after register, through the commands its remedies name (issue 19,
 // item 4): update, pause, resume, exit and withdraw — each with --json and named errors, and
-// withdraw saying what keeps the stake and until when. On localnet, with its clock warped.
+// withdraw saying what keeps the stake and until when. On a localnet of its own, with its clock
+// warped by days: on the shared chain that would exhaust every other file's leases mid-test.
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Keypair } from '@solana/web3.js'
+import type { MarketClient } from '@synkti/market'
 import { providerAddress, tokenBalance } from '@synkti/market'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { chain, client, type MarketFx, parties, warp } from '../support/chain.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Parties } from '../../../clients/market/test/support/parties.js'
+import { type MarketFx, warpClock } from '../support/chain.js'
+import { type Localnet, ownChain } from '../support/localnet.js'
 import { type InProcessCli, inProcessCli } from './in-process.js'
 
 let h: InProcessCli
 let m: MarketFx
+let chain: Localnet
+let client: MarketClient
+let parties: Parties
 
 beforeAll(async () => {
+  ;({ chain, client, parties } = await ownChain())
   h = await inProcessCli()
   m = await parties.market()
 }, 120_000)
+
+afterAll(() => chain?.stop())
+
+const warp = (seconds: number) => warpClock(chain.rpcUrl, seconds)
 
 const readConfig = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
 const error = (r: { json: Record<string, unknown> }) =>
