@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Keypair, PublicKey } from '@solana/web3.js'
 import { jobOfLease, jobSpecHash, parseNodeStatus, requirementOf } from '@synkti/jobs'
-import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
+import type { SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NodeEvent } from '../../src/node/events.js'
 import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties, passTime } from '../support/chain.js'
-import { capability, nodeConfig, standinSpec } from '../support/nodes.js'
+import { capability, consumerPeer, nodeConfig, standinSpec } from '../support/nodes.js'
 
 let m: MarketFx
 let spot: ProviderFx
@@ -49,12 +49,7 @@ beforeAll(async () => {
   b = await ProviderNode.start({
     config: await nodeConfig(m, steady, { bootstrap: a.p2p.multiaddrs, capability: capability({ spot: false }) }),
   })
-  consumer = await SynktiNode.create({
-    privateKey: await keypairFromBytes(c.kp.secretKey),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    bootstrap: a.p2p.multiaddrs,
-    dhtMode: 'client',
-  })
+  consumer = await consumerPeer(c, a.p2p.multiaddrs)
 }, 120_000)
 
 afterAll(async () => {

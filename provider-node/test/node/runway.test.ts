@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { PublicKey } from '@solana/web3.js'
 import { jobOfLease, jobSpecHash, parseNodeStatus, runwayOfLease } from '@synkti/jobs'
 import type { MarketClient } from '@synkti/market'
-import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
+import type { SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type ConsumerFx,
@@ -27,7 +27,7 @@ import { ProviderNode } from '../../src/node/provider-node.js'
 import { DEFAULT_TICK_MS } from '../../src/settlement/index.js'
 import { isAlive } from '../helpers.js'
 import { type Localnet, ownChain } from '../support/localnet.js'
-import { nodeConfig, standinSpec } from '../support/nodes.js'
+import { consumerPeer, nodeConfig, standinSpec } from '../support/nodes.js'
 
 // the default market: fee 250 bps (25 of every 1 000), attestation gap 600 s; the provider asks 1 000/s
 const PRICE = 1_000n
@@ -114,12 +114,7 @@ beforeAll(async () => {
     config: await nodeConfig(m, p, { rpcUrl: chain.rpcUrl, runwayWarnSec: WARN_SEC, runwayPollMs: 200 }),
     log: (event) => events.push(event),
   })
-  consumer = await SynktiNode.create({
-    privateKey: await keypairFromBytes(c.kp.secretKey),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    bootstrap: node.p2p.multiaddrs,
-    dhtMode: 'client',
-  })
+  consumer = await consumerPeer(c, node.p2p.multiaddrs)
 }, 180_000)
 
 afterAll(async () => {

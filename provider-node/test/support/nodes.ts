@@ -5,10 +5,11 @@ import type { Keypair } from '@solana/web3.js'
 import { SMOLLM2 } from '@synkti/inference/spawn'
 import { isModelJob, type JobSpec, jobSpecHash, type ModelJobSpec, parseJobSpec } from '@synkti/jobs'
 import { serializeKeypair } from '@synkti/market'
+import { keypairFromBytes, SynktiNode } from '@synkti/p2p'
 import type { Capability } from '@synkti/planner'
 import { type NodeConfig, nodeConfigSchema } from '../../src/node/config.js'
 import { MODEL, STANDIN_BIN } from '../helpers.js'
-import { chain, type MarketFx, type ProviderFx } from './chain.js'
+import { type ConsumerFx, chain, type MarketFx, type ProviderFx } from './chain.js'
 
 export function capability(over: Partial<Capability> = {}): Capability {
   return {
@@ -51,6 +52,16 @@ export async function nodeConfig(m: MarketFx, p: ProviderFx, over: Partial<NodeC
     modelDir: join(dir, 'models'),
     allowCommands: [process.execPath],
     ...over,
+  })
+}
+
+/** The consumer `c` on P2P: a DHT client on a free local port that joins through `bootstrap`. */
+export async function consumerPeer(c: ConsumerFx, bootstrap: string[]): Promise<SynktiNode> {
+  return SynktiNode.create({
+    privateKey: await keypairFromBytes(c.kp.secretKey),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap,
+    dhtMode: 'client',
   })
 }
 
