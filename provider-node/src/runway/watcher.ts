@@ -7,6 +7,8 @@
  */
 import type { PublicKey, Signer } from '@solana/web3.js'
 import { chainNow, isNetworkFailure, type Lease, type MarketClient } from '@synkti/market'
+import { describeError } from '../describe-error.js'
+import { Periodic } from '../periodic.js'
 import { isLeaseAccount, type LeaseKey, leaseKey, type SettleResult } from '../settlement/index.js'
 import {
   DEFAULT_RUNWAY_POLL_MS,
@@ -118,10 +120,7 @@ interface Ending extends LeaseKey {
   lastError: string | null
 }
 
-function describe(err: unknown): string {
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text
-}
+const describe = (err: unknown): string => describeError(err, MAX_ERROR_LENGTH)
 
 const isNetwork = (err: unknown) => (err as Error).name === 'RpcUnreachableError' || isNetworkFailure(err)
 const GONE = new Set(['AccountNotFoundError', 'AccountNotInitializedError', 'LeaseEndedError'])
@@ -133,10 +132,12 @@ export function createRunwayWatcher(init: RunwayWatcherInit): RunwayWatcher {
 }
 
 class Watcher implements RunwayWatcher {
-  private timer: NodeJS.Timeout | undefined
-  private started = false
-  private stopped = false
-  private tail: Promise<unknown> = Promise.resolve()
+  private readonly periodic = new Periodic({
+    run: () => this.check(),
+    delayMs: () => this.nextDelayMs,
+    onError: (err) => this.fail(null, 'read', err),
+    stoppedError: () => new RunwayWatcherStoppedError(),
+  })
   /** By lease key: the last level seen and its runway. */
   private readonly levels = new Map<string, RunwayLeaseStatus>()
   /** By lease key: leases being ended, or ended here ('done'), which are not begun again. */
@@ -154,24 +155,11 @@ class Watcher implements RunwayWatcher {
   }
 
   start(): void {
-    if (this.stopped) throw new RunwayWatcherStoppedError()
-    if (this.started) return
-    this.started = true
-    const run = (): void => {
-      this.check()
-        .catch((err: unknown) => this.fail(null, 'read', err))
-        .finally(() => {
-          if (this.started) this.timer = setTimeout(run, this.nextDelayMs).unref()
-        })
-    }
-    run()
+    this.periodic.start()
   }
 
-  async stop(): Promise<void> {
-    this.started = false
-    this.stopped = true
-    clearTimeout(this.timer)
-    await this.tail.catch(() => {})
+  stop(): Promise<void> {
+    return this.periodic.stop()
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -179,10 +167,7 @@ class Watcher implements RunwayWatcher {
   }
 
   check(): Promise<RunwayReport> {
-    if (this.stopped) return Promise.reject(new RunwayWatcherStoppedError())
-    const next = this.tail.then(() => this.cycle())
-    this.tail = next.catch(() => {})
-    return next
+    return this.periodic.exclusive(() => this.cycle())
   }
 
   status(): RunwayStatus {

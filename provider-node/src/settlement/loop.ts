@@ -7,7 +7,9 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PublicKey, type Signer } from '@solana/web3.js'
 import { chainNow, isNetworkFailure, type Lease, type MarketClient, RpcUnreachableError } from '@synkti/market'
+import { describeError } from '../describe-error.js'
 import { writeJsonAtomic } from '../fs/atomic-json.js'
+import { Periodic } from '../periodic.js'
 import {
   CLOCK_OFFSET_PERSIST_SEC,
   DEFAULT_BACKOFF_BASE_MS,
@@ -150,10 +152,7 @@ interface MarketState {
   clockOffsetSec: number
 }
 
-function describe(err: unknown): string {
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text
-}
+const describe = (err: unknown): string => describeError(err, MAX_ERROR_LENGTH)
 
 /** The loop, its queue loaded from `<stateDir>/settlement/` (throws `CorruptQueueItemError`). */
 export async function createSettlementLoop(init: SettlementLoopInit): Promise<SettlementLoop> {
@@ -181,10 +180,12 @@ async function readMarketState(path: string): Promise<MarketState> {
 }
 
 class Loop implements SettlementLoop {
-  private timer: NodeJS.Timeout | undefined
-  private started = false
-  private stopped = false
-  private tail: Promise<unknown> = Promise.resolve()
+  private readonly periodic = new Periodic({
+    run: () => this.tick(),
+    delayMs: () => this.tickMs,
+    onError: (err) => this.fail(err),
+    stoppedError: () => new SettlementLoopStoppedError(),
+  })
   private intervalSec: number | null = null
   /** By lease key: the last `until` settled or queued. */
   private readonly covered = new Map<string, number>()
@@ -217,7 +218,7 @@ class Loop implements SettlementLoop {
   }
 
   get isStarted(): boolean {
-    return this.started
+    return this.periodic.isStarted
   }
 
   computeInterval(gapSecs: number): number {
@@ -231,24 +232,11 @@ class Loop implements SettlementLoop {
   }
 
   start(): void {
-    if (this.stopped) throw new SettlementLoopStoppedError()
-    if (this.started) return
-    this.started = true
-    const run = (): void => {
-      this.tick()
-        .catch((err: unknown) => this.fail(err))
-        .finally(() => {
-          if (this.started) this.timer = setTimeout(run, this.tickMs).unref()
-        })
-    }
-    run()
+    this.periodic.start()
   }
 
-  async stop(): Promise<void> {
-    this.started = false
-    this.stopped = true
-    clearTimeout(this.timer)
-    await this.tail.catch(() => {})
+  stop(): Promise<void> {
+    return this.periodic.stop()
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -280,10 +268,7 @@ class Loop implements SettlementLoop {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.stopped) return Promise.reject(new SettlementLoopStoppedError())
-    const next = this.tail.then(fn)
-    this.tail = next.catch(() => {})
-    return next
+    return this.periodic.exclusive(fn)
   }
 
   private emit(event: SettlementEvent): void {
