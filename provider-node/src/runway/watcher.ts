@@ -131,13 +131,7 @@ export function createRunwayWatcher(init: RunwayWatcherInit): RunwayWatcher {
   return new Watcher(init, warnBelowSec)
 }
 
-class Watcher implements RunwayWatcher {
-  private readonly periodic = new Periodic({
-    run: () => this.check(),
-    delayMs: () => this.nextDelayMs,
-    onError: (err) => this.fail(null, 'read', err),
-    stoppedError: () => new RunwayWatcherStoppedError(),
-  })
+class Watcher extends Periodic implements RunwayWatcher {
   /** By lease key: the last level seen and its runway. */
   private readonly levels = new Map<string, RunwayLeaseStatus>()
   /** By lease key: leases being ended, or ended here ('done'), which are not begun again. */
@@ -150,24 +144,29 @@ class Watcher implements RunwayWatcher {
     private readonly init: RunwayWatcherInit,
     private readonly warnBelowSec: number,
   ) {
+    super()
     this.pollMs = init.pollMs ?? DEFAULT_RUNWAY_POLL_MS
     this.nextDelayMs = this.pollMs
   }
 
-  start(): void {
-    this.periodic.start()
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop()
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop()
-  }
-
   check(): Promise<RunwayReport> {
-    return this.periodic.exclusive(() => this.cycle())
+    return this.exclusive(() => this.cycle())
+  }
+
+  protected scheduledRun(): Promise<RunwayReport> {
+    return this.check()
+  }
+
+  protected delayMs(): number {
+    return this.nextDelayMs
+  }
+
+  protected runFailed(err: unknown): void {
+    this.fail(null, 'read', err)
+  }
+
+  protected stoppedError(): Error {
+    return new RunwayWatcherStoppedError()
   }
 
   status(): RunwayStatus {

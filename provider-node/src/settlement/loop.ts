@@ -179,13 +179,7 @@ async function readMarketState(path: string): Promise<MarketState> {
   }
 }
 
-class Loop implements SettlementLoop {
-  private readonly periodic = new Periodic({
-    run: () => this.tick(),
-    delayMs: () => this.tickMs,
-    onError: (err) => this.fail(err),
-    stoppedError: () => new SettlementLoopStoppedError(),
-  })
+class Loop extends Periodic implements SettlementLoop {
   private intervalSec: number | null = null
   /** By lease key: the last `until` settled or queued. */
   private readonly covered = new Map<string, number>()
@@ -210,15 +204,12 @@ class Loop implements SettlementLoop {
     private readonly queue: SettlementQueue,
     private readonly market: MarketState,
   ) {
+    super()
     this.wall = init.now ?? Date.now
     this.tickMs = init.tickMs ?? DEFAULT_TICK_MS
     this.backoffBase = init.backoff?.baseMs ?? DEFAULT_BACKOFF_BASE_MS
     this.backoffMax = init.backoff?.maxMs ?? DEFAULT_BACKOFF_MAX_MS
     for (const item of queue.list()) this.covered.set(leaseKey(item), item.until)
-  }
-
-  get isStarted(): boolean {
-    return this.periodic.isStarted
   }
 
   computeInterval(gapSecs: number): number {
@@ -229,18 +220,6 @@ class Loop implements SettlementLoop {
     if (interval !== this.intervalSec) this.emit({ kind: 'interval', intervalSec: interval, gapSecs })
     this.intervalSec = interval
     return interval
-  }
-
-  start(): void {
-    this.periodic.start()
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop()
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop()
   }
 
   tick(): Promise<CycleReport> {
@@ -267,8 +246,20 @@ class Loop implements SettlementLoop {
     return this.queue.journal()
   }
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.periodic.exclusive(fn)
+  protected scheduledRun(): Promise<CycleReport> {
+    return this.tick()
+  }
+
+  protected delayMs(): number {
+    return this.tickMs
+  }
+
+  protected runFailed(err: unknown): void {
+    this.fail(err)
+  }
+
+  protected stoppedError(): Error {
+    return new SettlementLoopStoppedError()
   }
 
   private emit(event: SettlementEvent): void {
