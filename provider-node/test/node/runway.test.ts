@@ -26,6 +26,7 @@ import { isNodeEvent, type NodeEvent, type NodeEventName, type NodeEventOf } fro
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { DEFAULT_TICK_MS } from '../../src/settlement/index.js'
 import { isAlive } from '../helpers.js'
+import { tokenHoldings } from '../support/holdings.js'
 import { type Localnet, ownChain } from '../support/localnet.js'
 import { consumerPeer, nodeConfig, standinSpec } from '../support/nodes.js'
 
@@ -87,24 +88,7 @@ async function served(deposit: bigint): Promise<{ lease: string; acceptedAt: num
 }
 
 /** Every token of the payment mint this cast holds: nothing may appear or vanish. */
-async function holdings(lease: PublicKey) {
-  const { escrow } = await client.fetchLease(lease)
-  const [consumerFunds, escrowed, payout, earnings, fees] = await Promise.all([
-    parties.balance(c.token),
-    parties.balance(escrow),
-    parties.balance(p.payout),
-    parties.balance(p.earningsVault),
-    parties.balance(m.feeVault),
-  ])
-  return {
-    consumer: consumerFunds,
-    escrowed,
-    payout,
-    earnings,
-    fees,
-    total: consumerFunds + escrowed + payout + earnings + fees,
-  }
-}
+const holdings = (lease: PublicKey) => tokenHoldings(parties, m, p, c, lease)
 
 beforeAll(async () => {
   ;({ chain, client, parties } = await ownChain())

@@ -25,6 +25,7 @@ import {
   ReceiptBook,
   type SettlementLoop,
 } from '../../src/settlement/index.js'
+import { tokenHoldings } from '../support/holdings.js'
 import { type Localnet, ownChain } from '../support/localnet.js'
 
 let chain: Localnet
@@ -76,17 +77,7 @@ async function node(p: ProviderFx, served: LeaseRef[], receipts?: ReceiptBook) {
 }
 
 /** Every token of the payment mint this cast holds: nothing may appear or vanish. */
-async function holdings(m: MarketFx, p: ProviderFx, c: ConsumerFx, lease: PublicKey) {
-  const { escrow } = await client.fetchLease(lease)
-  const [consumer, escrowed, payout, earnings, fees] = await Promise.all([
-    parties.balance(c.token),
-    parties.balance(escrow),
-    parties.balance(p.payout),
-    parties.balance(p.earningsVault),
-    parties.balance(m.feeVault),
-  ])
-  return { consumer, escrowed, payout, earnings, fees, total: consumer + escrowed + payout + earnings + fees }
-}
+const holdings = (m: MarketFx, p: ProviderFx, c: ConsumerFx, lease: PublicKey) => tokenHoldings(parties, m, p, c, lease)
 
 describe('runway on localnet', () => {
   it('a lease whose deposit runs out is warned, stopped, attested to its end and closed; tokens conserved', async () => {
