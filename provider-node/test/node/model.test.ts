@@ -62,7 +62,7 @@ async function waitHealthy(lease: string, timeoutMs: number): Promise<string> {
 beforeAll(async () => {
   const port = await freePort()
   ;[moto, m] = await Promise.all([
-    startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, '/moto-api/'),
+    startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, { readyPath: '/moto-api/' }),
     parties.market(),
   ])
   const s3 = new S3Client({ endpoint: moto.url, region: 'us-east-1', forcePathStyle: true, credentials })

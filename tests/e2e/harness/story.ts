@@ -203,7 +203,9 @@ export async function assemble(
  */
 async function startWeightsStore(group: ProcessGroup, progress: Progress): Promise<string> {
   const port = await freePort()
-  const moto = await startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, '/moto-api/')
+  const moto = await startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, {
+    readyPath: '/moto-api/',
+  })
   group.defer(() => moto.stop())
   const s3 = new S3Client({
     endpoint: moto.url,
