@@ -189,6 +189,10 @@ describe('provider node: jobs over P2P, backed by the chain', () => {
     expect(onChain.migrationCount).toBe(1)
     const endpoint = await waitHealthy(b, address)
     expect((await fetch(`${endpoint}/health`)).status).toBe(200)
+    // the giver's own copy goes too (the drain is stubbed here): its lease check sees the lease
+    // pay another provider and stops it — before the next test counts the machine's share
+    for (let i = 0; i < 200 && a.jobs.view(address).state !== 'stopped'; i++) await sleep(100)
+    expect(a.jobs.view(address)).toMatchObject({ state: 'stopped', reason: 'the lease pays another provider' })
   })
 
   it('declines a hand-off of a lease the offering operator does not hold', async () => {
