@@ -205,6 +205,7 @@ async function startWeightsStore(group: ProcessGroup, progress: Progress): Promi
   const port = await freePort()
   const moto = await startTool(findTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], port, {
     readyPath: '/moto-api/',
+    readyTimeoutMs: 30_000,
   })
   group.defer(() => moto.stop())
   const s3 = new S3Client({
