@@ -107,6 +107,13 @@ export interface DiscoverOptions {
 
 type Services = { identify: Identify; ping: PingService; dht: KadDHT }
 
+/** kad-dht's routing table as far as this node uses it: its size and its add/remove events. */
+interface DhtRoutingTable {
+  readonly size: number
+  addEventListener(type: 'peer:add' | 'peer:remove', listener: () => void): void
+  removeEventListener(type: 'peer:add' | 'peer:remove', listener: () => void): void
+}
+
 /**
  * A Synkti peer: libp2p over TCP + Noise + Yamux with identify, ping and the Synkti Kademlia
  * DHT, plus signed provider records, capability discovery and the direct protocols.
@@ -162,6 +169,11 @@ export class SynktiNode implements AsyncDisposable {
           selectors: { [DHT_KEY_PREFIX]: providerRecordSelector },
           // A private network: LAN and loopback addresses are as good as public ones.
           peerInfoMapper: passthroughMapper,
+          // A DHT server alone (the first node of a network, or one whose peers left) stores its
+          // record and provider entry locally and returns, instead of waiting for a peer that may
+          // never come; peers that connect later ask it directly. A client has nothing to store:
+          // its queries wait for the peer it joined through (join() waits for one too).
+          allowQueryWithZeroPeers: init.dhtMode !== 'client',
         }),
       },
     })
@@ -184,6 +196,8 @@ export class SynktiNode implements AsyncDisposable {
     const reached = dials.filter((d) => d.status === 'fulfilled').length
     if (reached > 0) {
       try {
+        // a dialled peer enters the routing table once identify says it speaks the DHT
+        await this.waitForDhtPeer(signal)
         for await (const _ of this.libp2p.services.dht.getClosestPeers(this.peerId.toMultihash().bytes, { signal })) {
           // drain: each peer met on the way is dialled and enters the routing table
         }
@@ -192,6 +206,22 @@ export class SynktiNode implements AsyncDisposable {
       }
     }
     return reached
+  }
+
+  /** Resolves once the routing table holds a peer (at once if it does); rejects when `signal` aborts. */
+  private async waitForDhtPeer(signal: AbortSignal): Promise<void> {
+    if (this.dhtPeers > 0) return
+    const table = this.routingTable
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        table.removeEventListener('peer:add', done)
+        signal.removeEventListener('abort', done)
+        if (this.dhtPeers > 0) resolve()
+        else reject(signal.reason)
+      }
+      table.addEventListener('peer:add', done)
+      signal.addEventListener('abort', done)
+    })
   }
 
   /** While this node has no connection at all, it rejoins (peers may not have been up yet). */
@@ -213,6 +243,40 @@ export class SynktiNode implements AsyncDisposable {
 
   get multiaddrs(): string[] {
     return this.libp2p.getMultiaddrs().map((ma) => ma.toString())
+  }
+
+  /**
+   * DHT servers in this node's routing table: those its record and capability announcements
+   * reach. Zero means it is alone on the DHT: what it publishes stays on this node, where peers
+   * that connect to it (a consumer by its bootstrap address) still find it.
+   */
+  get dhtPeers(): number {
+    return this.routingTable.size
+  }
+
+  /** Peers this node holds a connection to (DHT servers, clients such as consumers, anyone). */
+  get connectedPeers(): number {
+    return this.libp2p.getPeers().length
+  }
+
+  /**
+   * Calls `listener` with the new count whenever a DHT server enters or leaves the routing table;
+   * returns the function that stops it.
+   */
+  onDhtPeersChange(listener: (dhtPeers: number) => void): () => void {
+    const table = this.routingTable
+    const changed = () => listener(this.dhtPeers)
+    table.addEventListener('peer:add', changed)
+    table.addEventListener('peer:remove', changed)
+    return () => {
+      table.removeEventListener('peer:add', changed)
+      table.removeEventListener('peer:remove', changed)
+    }
+  }
+
+  private get routingTable(): DhtRoutingTable {
+    // kadDHT() builds a single DHT, whose routing table (an event target) its types leave out
+    return (this.libp2p.services.dht as unknown as { routingTable: DhtRoutingTable }).routingTable
   }
 
   async stop(): Promise<void> {

@@ -116,3 +116,57 @@ describe('discovery by capability', () => {
     expect(body.operator).toBe(restarted.operator)
   })
 })
+
+describe('a lone provider (no other DHT server)', () => {
+  it('publishes and announces without waiting for a peer; a consumer bootstrapped to it finds it by capability', async () => {
+    const market = await newAddress()
+    const l4: CapabilityKey = { market, gpuModel: 'L4', region: 'eu-central' }
+    const provider = await SynktiNode.create({ privateKey: await newKey(), listen: LOOPBACK })
+    const consumers: SynktiNode[] = []
+    try {
+      expect(provider.dhtPeers).toBe(0)
+      // no peer to store them with: kept on this node, and the calls return (they used to wait
+      // for a peer until their deadline, and the announcement never went out)
+      await provider.publishRecord({
+        market,
+        capability: capability({ gpu: { model: 'L4', count: 1, vramGb: 24 } }),
+        pricePerSecond: 100n,
+        load,
+      })
+      await provider.announce(l4)
+
+      const changes: number[] = []
+      const off = provider.onDhtPeersChange((n) => changes.push(n))
+      const consumer = await SynktiNode.create({
+        privateKey: await newKey(),
+        listen: LOOPBACK,
+        bootstrap: [provider.multiaddrs[0] as string],
+        dhtMode: 'client',
+      })
+      consumers.push(consumer)
+      expect(consumer.dhtPeers).toBe(1)
+      const { providers, rejected } = await consumer.discover(l4)
+      expect(rejected).toEqual([])
+      expect(providers.map((p) => p.record.record.operator)).toEqual([provider.operator])
+      // another region or model is not this provider's key
+      expect((await consumer.discover({ ...l4, region: 'us-east' })).providers).toEqual([])
+      // a consumer (DHT client) is a connected peer, not a DHT peer
+      expect(provider.connectedPeers).toBe(1)
+      expect(provider.dhtPeers).toBe(0)
+
+      // a second provider joins: the first now has a DHT peer and is told so
+      const second = await SynktiNode.create({
+        privateKey: await newKey(),
+        listen: LOOPBACK,
+        bootstrap: [provider.multiaddrs[0] as string],
+      })
+      consumers.push(second)
+      await waitFor(() => changes.includes(1), { what: "the first provider's DHT peer" })
+      expect(provider.dhtPeers).toBe(1)
+      off()
+    } finally {
+      await Promise.all(consumers.map((c) => c.stop()))
+      await provider.stop()
+    }
+  })
+})
