@@ -359,6 +359,20 @@ export class SpecDoesNotFitError extends CliError {
   }
 }
 
+/** The provider named fits the job, but its signed record shows no room for it now: it would decline. */
+export class ProviderFullError extends CliError {
+  override name = 'ProviderFullError'
+  readonly exitClass = 'provider'
+  readonly remedy =
+    'leave out --provider to take the cheapest provider with room (synkti providers --for <spec> shows each one), or try again when its jobs end'
+  constructor(
+    readonly operator: string,
+    readonly reason: string,
+  ) {
+    super(`provider ${operator} has no room for the job now: ${reason}`)
+  }
+}
+
 export class PriceAboveCapError extends CliError {
   override name = 'PriceAboveCapError'
   readonly exitClass = 'provider'

@@ -43,8 +43,8 @@ export function offerProblems(offer: Offer, rules: FitRules): Misfit[] {
   if (stake !== null) reasons.push(stake)
   const problem = problemOf(offer, rules.req, rules.cap)
   if (problem !== null) reasons.push(problem)
-  // problemOf stops at the first problem; a misfit machine may be too dear as well
-  if (problem?.kind === 'infeasible' && offer.pricePerSecond > rules.cap) {
+  // problemOf stops at the first problem; a misfit or full machine may be too dear as well
+  if ((problem?.kind === 'infeasible' || problem?.kind === 'full') && offer.pricePerSecond > rules.cap) {
     reasons.push({ kind: 'price', price: offer.pricePerSecond, cap: rules.cap })
   }
   return reasons

@@ -17,6 +17,11 @@ export type Misfit =
   | { kind: 'stake'; staked: bigint; minimum: bigint; source: 'market' | 'option' }
   /** the planner's `fits` rule that failed */
   | { kind: 'infeasible'; rule: InfeasibleReason }
+  /**
+   * the machine fits the job but its signed record shows too little of its VRAM free for it now
+   * (running jobs hold the rest): the node would decline the lease
+   */
+  | { kind: 'full'; freeGb: number; totalGb: number; needGb: number; jobs: number }
   /** the on-chain price, which is what a lease charges, above the spec's cap */
   | { kind: 'price'; price: bigint; cap: bigint }
 
@@ -40,6 +45,9 @@ export function describeInfeasible(reason: InfeasibleReason): string {
   }
 }
 
+/** GB with at most one decimal: 24, 7.5. */
+const gb = (n: number) => String(Math.round(n * 10) / 10)
+
 export function describeMisfit(m: Misfit): string {
   switch (m.kind) {
     case 'no-record':
@@ -56,6 +64,8 @@ export function describeMisfit(m: Misfit): string {
       return `stakes ${m.staked}, below the ${m.source === 'market' ? "market's" : '--min-stake'} minimum of ${m.minimum}`
     case 'infeasible':
       return describeInfeasible(m.rule)
+    case 'full':
+      return `full: ${gb(m.freeGb)} GB of its ${gb(m.totalGb)} GB VRAM free (${m.jobs} job(s) running), the job needs ${gb(m.needGb)} GB`
     case 'price':
       return `charges ${m.price}/s, above the cap of ${m.cap}/s`
   }

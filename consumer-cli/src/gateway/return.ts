@@ -145,6 +145,8 @@ export function isTarget(offer: Offer, current: string, rules: FitRules): boolea
 function firstProblem(problems: Misfit[]): { reason: DeclineReason; misfit: Misfit } | null {
   const order: [Misfit['kind'], DeclineReason][] = [
     ['infeasible', 'does-not-fit'],
+    // no room now: the node would decline the move's lease
+    ['full', 'does-not-fit'],
     ['price', 'above-cap'],
     ['stake', 'stake'],
   ]
