@@ -1,21 +1,8 @@
 /** Defaults of the `synkti` CLI. Cluster URLs are the Solana CLI's monikers (`solana config set -u`). */
 
-export const CLUSTER_URLS = {
-  localnet: 'http://127.0.0.1:8899',
-  devnet: 'https://api.devnet.solana.com',
-  testnet: 'https://api.testnet.solana.com',
-  'mainnet-beta': 'https://api.mainnet-beta.solana.com',
-} as const
+import type { ClusterMoniker } from '@synkti/vocabulary'
 
-export type ClusterMoniker = keyof typeof CLUSTER_URLS
-
-/** The Solana CLI's one-letter forms: `-u l`, `-u d`, `-u t`, `-u m`. */
-export const CLUSTER_SHORTHANDS: Record<string, ClusterMoniker> = {
-  l: 'localnet',
-  d: 'devnet',
-  t: 'testnet',
-  m: 'mainnet-beta',
-}
+export { CLUSTER_SHORTHANDS, CLUSTER_URLS, type ClusterMoniker } from '@synkti/vocabulary'
 
 export const DEFAULT_CLUSTER: ClusterMoniker = 'localnet'
 

@@ -41,8 +41,8 @@ export const MAX_SLASH_MULTIPLE_BPS = Number(constant('MAX_SLASH_MULTIPLE_BPS'))
 export const MAX_FEE_BPS = Number(constant('MAX_FEE_BPS'))
 export const MAX_LABEL_LEN = Number(constant('MAX_LABEL_LEN'))
 
-/** Where `npm run localnet` listens. */
-export const DEFAULT_RPC_URL = 'http://127.0.0.1:8899'
+/** Where `npm run localnet` listens (the shared vocabulary's localnet moniker). */
+export { DEFAULT_RPC_URL } from '@synkti/vocabulary'
 export const DEFAULT_COMMITMENT = 'confirmed'
 /** The largest value of a u64 field. */
-export const U64_MAX = (1n << 64n) - 1n
+export { U64_MAX } from '@synkti/vocabulary'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { canonicalBytes } from '@synkti/p2p'
 import type { Requirement, Runtime } from '@synkti/planner'
+import { canonicalBytes } from '@synkti/vocabulary'
 import { parse as parseYaml } from 'yaml'
 import * as z from 'zod'
 import { JOB_SPEC_DOMAIN, MAX_SPEC_BYTES } from './constants.js'

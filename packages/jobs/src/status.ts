@@ -1,4 +1,4 @@
-import { capabilitySchema } from '@synkti/p2p'
+import { capabilitySchema } from '@synkti/vocabulary'
 import * as z from 'zod'
 import { NODE_STATUS_VERSION } from './constants.js'
 import { MalformedNodeStatusError } from './errors.js'

@@ -22,7 +22,7 @@ export const PROVIDER_RECORD_VERSION = 1
 /** A record carries a handful of addresses and model names; 4 KiB keeps DHT values small. */
 export const MAX_PROVIDER_RECORD_BYTES = 4096
 export const MAX_RECORD_ADDRESSES = 16
-export const MAX_CACHED_MODELS = 32
+export { MAX_CACHED_MODELS } from '@synkti/vocabulary'
 /** Providers refresh well inside this; a dead node's record disappears within it. */
 export const DEFAULT_RECORD_TTL_S = 3600
 

@@ -96,14 +96,5 @@ export function solanaAddressToPeerId(address: string): PeerId {
   return peerIdFromPublicKey(publicKeyFromSolanaAddress(address))
 }
 
-const BASE58_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/
-
-/** Cheap shape check (schemas); full decoding is publicKeyFromSolanaAddress. */
-export function isSolanaAddress(value: string): boolean {
-  if (!BASE58_ADDRESS.test(value)) return false
-  try {
-    return bs58.decode(value).length === SEED_BYTES
-  } catch {
-    return false
-  }
-}
+// The shape check lives in the shared vocabulary, so specs and configs can use it without libp2p.
+export { isSolanaAddress } from '@synkti/vocabulary'

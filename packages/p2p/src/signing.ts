@@ -1,18 +1,7 @@
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
-import canonicalize from 'canonicalize'
-import { fromString } from 'uint8arrays/from-string'
+import { canonicalBytes } from '@synkti/vocabulary'
 
-/**
- * Canonical bytes for signing: the domain tag, a newline, then the RFC 8785 (JCS) canonical JSON
- * of the payload. JCS fixes key order and number format, so signer and verifier agree on the
- * bytes without sharing a serializer; the domain tag keeps a signature over one kind of payload
- * from verifying as another.
- */
-export function canonicalBytes(domain: string, payload: unknown): Uint8Array {
-  const json = canonicalize(payload)
-  if (json === undefined) throw new TypeError('payload has no JSON form')
-  return fromString(`${domain}\n${json}`)
-}
+export { canonicalBytes }
 
 export async function signPayload(key: PrivateKey, domain: string, payload: unknown): Promise<string> {
   return encodeBase64(await key.sign(canonicalBytes(domain, payload)))

@@ -1,8 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { DEFAULT_RPC_URL } from '@synkti/market'
-import { capabilitySchema } from '@synkti/p2p'
+import { capabilitySchema, DEFAULT_RPC_URL } from '@synkti/vocabulary'
 import * as z from 'zod'
 import { InvalidNodeConfigError, NodeConfigMissingError } from './errors.js'
 

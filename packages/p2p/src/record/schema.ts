@@ -1,7 +1,6 @@
-import type { Capability } from '@synkti/planner'
+import { capabilitySchema, gpuSpecSchema, solanaAddressSchema, u64StringSchema } from '@synkti/vocabulary'
 import * as z from 'zod'
-import { MAX_CACHED_MODELS, MAX_RECORD_ADDRESSES, PROVIDER_RECORD_VERSION } from '../constants.js'
-import { isSolanaAddress } from '../identity.js'
+import { MAX_RECORD_ADDRESSES, PROVIDER_RECORD_VERSION } from '../constants.js'
 import { isBase64 } from '../signing.js'
 
 /**
@@ -11,42 +10,8 @@ import { isBase64 } from '../signing.js'
  * unknown fields are malformed, not ignored, so two nodes never disagree about what was signed.
  */
 
-const U64_MAX = 2n ** 64n - 1n
-
-export const solanaAddressSchema = z.string().refine(isSolanaAddress, 'not a base58 Solana address')
-
-/** A u64 in base units, as a decimal string: JSON numbers lose precision above 2^53. */
-export const u64StringSchema = z
-  .string()
-  .regex(/^(0|[1-9][0-9]{0,19})$/, 'not a decimal u64')
-  .refine((s) => BigInt(s) <= U64_MAX, 'exceeds u64')
-
-const name = z.string().min(1).max(64)
-
-export const gpuSpecSchema = z.strictObject({
-  model: name,
-  count: z.int().positive().max(64),
-  vramGb: z.number().positive().max(4096),
-})
-
-export const capabilitySchema = z.strictObject({
-  gpu: gpuSpecSchema,
-  cloud: z.enum(['aws', 'hetzner', 'ovh', 'local']),
-  region: name,
-  zone: name,
-  spot: z.boolean(),
-  runtimes: z
-    .array(z.enum(['process', 'container', 'vllm']))
-    .min(1)
-    .max(3),
-  cachedModels: z.array(z.string().min(1).max(128)).max(MAX_CACHED_MODELS),
-  diskGb: z.number().nonnegative(),
-}) satisfies z.ZodType<Capability>
-
-// The schema must describe exactly the planner's Capability, in both directions.
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
-const capabilityShapeMatchesPlanner: Equals<z.infer<typeof capabilitySchema>, Capability> = true
-void capabilityShapeMatchesPlanner
+// Shared with the job spec, the node config and the CLIs, which must not load libp2p to parse them.
+export { capabilitySchema, gpuSpecSchema, solanaAddressSchema, u64StringSchema }
 
 export const loadSchema = z.strictObject({
   /** jobs running now */
