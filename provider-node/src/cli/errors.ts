@@ -1,3 +1,38 @@
+/** Flags or arguments commander refused: an unknown option, a missing argument or required option, a bad choice. */
+export class UsageError extends Error {
+  override name = 'UsageError'
+  readonly remedy: string
+  constructor(
+    message: string,
+    /** the command's words, e.g. `synkti-provider register` */
+    readonly command = 'synkti-provider',
+  ) {
+    super(message)
+    this.remedy = `see ${command} --help`
+  }
+}
+
+/**
+ * A second node on a state directory another live node runs on: both would drive the same
+ * settlement queue, job records and failover journals. Refused before anything starts.
+ */
+export class StateDirInUseError extends Error {
+  override name = 'StateDirInUseError'
+  readonly remedy: string
+  constructor(
+    readonly stateDir: string,
+    readonly pid: number,
+    /** when the holder took the directory (ISO 8601), '' when unknown */
+    readonly since: string,
+    readonly lockPath: string,
+  ) {
+    super(
+      `state directory ${stateDir} is in use by process ${pid}${since === '' ? '' : ` (a node running since ${since})`}`,
+    )
+    this.remedy = `one node per state directory: stop process ${pid} first (synkti-provider status asks it), or give this node its own config and state (synkti-provider register -c <another config> --state-dir <another dir> …); a lock left by a dead process is taken over by itself (${lockPath})`
+  }
+}
+
 /** A flag value that does not parse (an amount, a key, a port). */
 export class InvalidCliValueError extends Error {
   override name = 'InvalidCliValueError'

@@ -1,6 +1,6 @@
 import { MarketClient } from '@synkti/market'
 import type { Capability, Cloud, Runtime } from '@synkti/planner'
-import { Command, Option } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import {
   DEFAULT_CONFIG_PATH,
   DEFAULT_KEYPAIR_PATH,
@@ -17,7 +17,7 @@ import { exit, pause, type UpdateResult, update, withdraw } from './commands/pro
 import { register } from './commands/register.js'
 import { run } from './commands/run.js'
 import { status } from './commands/status.js'
-import { ExitNotConfirmedError } from './errors.js'
+import { ExitNotConfirmedError, UsageError } from './errors.js'
 import { EXIT, type Output, print, reportError } from './output.js'
 import { amount, expandHome, gpuLabel, positive, positiveAmount, publicKey, regionLabel, rpcUrl } from './values.js'
 
@@ -58,7 +58,10 @@ export function buildProgram(): Command {
     .option('-k, --keypair <path>', `operator keypair (default: the config, else ${DEFAULT_KEYPAIR_PATH})`)
     .option('-c, --config <path>', 'node config file', DEFAULT_CONFIG_PATH)
     .option('--json', 'print one JSON object (run: JSON lines)', false)
-    .showHelpAfterError()
+    // commander neither exits nor prints its errors: they become UsageError reports (exit 2) in
+    // `main`; subcommands inherit both settings, so they are set before any is added
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
 
   const globals = (cmd: Command): Globals => cmd.optsWithGlobals<Globals>()
   const out = (cmd: Command): Output => ({ json: globals(cmd).json })
@@ -360,12 +363,33 @@ export function buildProgram(): Command {
   return program
 }
 
+/** The words of the (sub)command `argv` names, e.g. `synkti-provider fleet up`, for a usage remedy. */
+function commandPath(program: Command, args: string[]): string {
+  const words = [program.name()]
+  let at: Command = program
+  // options and their values may come between the words: only subcommand names descend
+  for (const arg of args) {
+    const sub = at.commands.find((c) => c.name() === arg || c.aliases().includes(arg))
+    if (sub === undefined) continue
+    words.push(sub.name())
+    at = sub
+  }
+  return words.join(' ')
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = buildProgram()
   const json = argv.includes('--json')
   try {
     await program.parseAsync(argv)
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and --version are no failure; anything else commander refused is a usage error
+      if (err.exitCode === 0) return
+      const usage = new UsageError(err.message.replace(/^error: /, ''), commandPath(program, argv.slice(2)))
+      process.exitCode = reportError({ json }, usage)
+      return
+    }
     process.exitCode = reportError({ json }, err)
   }
 }

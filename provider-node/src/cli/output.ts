@@ -63,7 +63,7 @@ const INPUT = new Set([
   'StakeTokensMissingError',
   'StakeBelowMinimumError',
 ])
-const USAGE = new Set(['NothingToUpdateError', 'ExitNotConfirmedError'])
+const USAGE = new Set(['UsageError', 'NothingToUpdateError', 'ExitNotConfirmedError', 'StateDirInUseError'])
 
 export function exitCodeOf(err: Error): number {
   if (err.name === 'PreflightFailedError') return EXIT.preflight

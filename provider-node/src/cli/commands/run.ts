@@ -1,5 +1,6 @@
 import type { NodeConfig } from '../../node/config.js'
 import { type NodeEvent, ProviderNode } from '../../node/provider-node.js'
+import { acquireNodeLock } from '../lock.js'
 import type { Output } from '../output.js'
 
 function line(out: Output, event: NodeEvent): string {
@@ -17,15 +18,21 @@ function line(out: Output, event: NodeEvent): string {
  */
 export async function run(config: NodeConfig, out: Output): Promise<void> {
   const log = (event: NodeEvent) => process.stdout.write(`${line(out, event)}\n`)
-  const node = await ProviderNode.start({ config, log })
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      log({ event: 'signal', signal })
-      process.once(signal, () => process.exit(130))
-      resolve()
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  })
-  await node.stop()
+  // one node per state directory, refused before anything (P2P, API, jobs) starts
+  const lock = await acquireNodeLock(config.stateDir)
+  try {
+    const node = await ProviderNode.start({ config, log })
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        log({ event: 'signal', signal })
+        process.once(signal, () => process.exit(130))
+        resolve()
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    await node.stop()
+  } finally {
+    await lock.release()
+  }
 }
