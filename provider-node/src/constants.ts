@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url'
+
 /** Defaults of the stand-in inference server; small so that tests stay fast. */
 export const STANDIN_DEFAULTS = {
   host: '127.0.0.1',
@@ -25,3 +27,10 @@ export const LOG_TAIL_LINES = 20
 export const DEFAULT_DRAIN_DEADLINE_MS = 10_000
 /** How long an early-exit report waits for output still in the pipes after the exit. */
 export const OUTPUT_GRACE_MS = 250
+
+/**
+ * The root of the synkti clone the node runs from: where a command job runs unless the config
+ * names `jobCwd`, so a relative path in its args (`provider-node/bin/standin-inference.js`, the
+ * stand-in every node ships) means the same file wherever `synkti-provider run` was started.
+ */
+export const CLONE_ROOT = fileURLToPath(new URL('../../', import.meta.url))

@@ -305,8 +305,9 @@ export function buildProgram(): Command {
         .choices(['start', 'accept-lease', 'spawn', 'migrate'])
         .default('start'),
     )
-    .action(async (o: { operation: string }, cmd: Command) => {
-      const report = await doctor(await configOf(cmd), o.operation)
+    .option('--spec <file>', 'a lease operation: check it for this job spec (as the consumer submits it)')
+    .action(async (o: { operation: string; spec?: string }, cmd: Command) => {
+      const report = await doctor(await configOf(cmd), o.operation, o.spec && expandHome(o.spec))
       print(out(cmd), report.report, () => report.text)
       if (!report.report.ok) process.exitCode = EXIT.preflight
     })

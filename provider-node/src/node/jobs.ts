@@ -15,6 +15,7 @@ import {
   type ModelJobSpec,
 } from '@synkti/jobs'
 import { JobNotFoundError } from '../api/errors.js'
+import { CLONE_ROOT } from '../constants.js'
 import { JobExitedEarlyError } from '../errors.js'
 import { freePort } from '../runtime/free-port.js'
 import { type Job, type LogLine, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
@@ -55,7 +56,7 @@ export interface WeightsResolver {
 }
 
 export interface JobManagerInit {
-  /** working directory of process jobs */
+  /** working directory of process jobs (default: the clone's root, `CLONE_ROOT`) */
   cwd?: string
   /** `docker` or `podman` when an engine answers; image jobs need one */
   containerEngine?: string
@@ -229,7 +230,7 @@ export class JobManager implements AsyncDisposable {
         command: spec.run.command,
         args,
         env: spec.run.env,
-        ...(this.init.cwd !== undefined ? { cwd: this.init.cwd } : {}),
+        cwd: this.init.cwd ?? CLONE_ROOT,
         healthUrl,
         readyTimeoutMs,
       }

@@ -16,8 +16,10 @@ export function formatDoctor(report: PreflightReport): string {
     }
   })
   const failed = report.checks.filter((c) => c.status.kind === 'failed').length
-  const summary = report.ok
-    ? `ready to ${report.operation}`
-    : `not ready to ${report.operation}: ${failed} item(s) to fix`
+  const summary = !report.ok
+    ? `not ready to ${report.operation}: ${failed} item(s) to fix`
+    : report.job === null
+      ? `no job checked for ${report.operation} (the node's own items pass): --spec <job spec file> checks one`
+      : `ready to ${report.operation}${report.job === undefined ? '' : ` ${report.job}`}`
   return `${lines.join('\n')}\n${summary}\n`
 }

@@ -2,7 +2,7 @@
  * Pure verdicts: one observation in, one `CheckResult` out. Nothing here touches the machine,
  * the chain or the clock, so each rule is tested with literal observations.
  */
-import { basename } from 'node:path'
+import { basename, dirname } from 'node:path'
 import { type Capability, fits, type InfeasibleKind, type Requirement, type Runtime } from '@synkti/planner'
 import { CHECK_TITLES, MIN_OPERATOR_LAMPORTS, VRAM_TOLERANCE } from './constants.js'
 import { gb, gibFromMiB, shortAddress, sol } from './format.js'
@@ -342,9 +342,16 @@ export function evaluateWeights(o: WeightsObservation): CheckResult {
       const remedy =
         unreachable.length > 0 && notThere.length === 0
           ? remedies.reachSource(unreachable[0] as string)
-          : remedies.placeWeights(o.sha256, o.path, notThere)
+          : // the cache's layout is <modelDir>/sha256/<hex>
+            remedies.placeWeights(o.sha256, o.path, dirname(dirname(o.path)), notThere)
       return result('weights', seen, failed(remedy))
     }
+    case 'no-job':
+      return result(
+        'weights',
+        'no job named: no weights checked',
+        unverified('synkti-provider doctor --operation <op> --spec <job spec file> checks the weights of that job'),
+      )
     case 'not-needed':
       return result('weights', `the job declares no weights for ${o.model} (0 GB)`, OK)
     case 'invalid-name':

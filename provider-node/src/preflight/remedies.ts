@@ -2,6 +2,7 @@
  * The exact command that fixes each failed item. The `synkti-provider` subcommands named here
  * (keygen, register, stake, resume, run, doctor) are the CLI's; amounts are base units, as on chain.
  */
+import { fetchModelCommand, SMOLLM2 } from '@synkti/inference/spawn'
 import { FEE_TOP_UP_SOL } from './constants.js'
 import type { ContainerEngine } from './types.js'
 
@@ -85,13 +86,22 @@ export const remedies = {
     `free ${needGb} GB on the disk of ${path} (du -sh ${modelDir}/* shows what is there), or point --model-dir at a larger disk`,
   gatedModel: () => 'the model is gated: accept its licence on the model page, then huggingface-cli login',
   downloadWeights: (model: string, path: string) => `huggingface-cli download ${model} --local-dir ${path}`,
-  /** A model job's weights are nowhere this node can get them: put them where it looks. */
-  placeWeights(sha256: string, path: string, sources: readonly string[]): string {
+  /**
+   * A model job's weights are nowhere this node can get them: put them where it looks. The
+   * project's own model (SmolLM2, `consumer-cli/examples/smollm2.yaml`) has a command that puts it
+   * in the node's cache (`npm run fetch-model`, in the clone); other weights are copied there by
+   * hand or uploaded to a configured source.
+   */
+  placeWeights(sha256: string, path: string, modelDir: string, sources: readonly string[]): string {
     const copy = `cp <file whose sha256 is ${sha256}> ${path}`
-    if (sources.length === 0) {
-      return `${copy}, or name a store that holds them in the node's config: "weightsSources": [{ "kind": "s3", "bucket": "<bucket>", "endpoint": "<url>" }]`
+    const store =
+      sources.length === 0
+        ? `name a store that holds them in the node's config: "weightsSources": [{ "kind": "s3", "bucket": "<bucket>", "endpoint": "<url>" }]`
+        : `aws s3 cp <file> ${sources[0]}${sha256} (upload them to a configured source)`
+    if (sha256 === SMOLLM2.sha256) {
+      return `${fetchModelCommand(modelDir)} (in the synkti clone: ${SMOLLM2.name} into this node's cache), or ${store}`
     }
-    return `aws s3 cp <file> ${sources[0]}${sha256} (upload them to a configured source), or ${copy}`
+    return sources.length === 0 ? `${copy}, or ${store}` : `${store}, or ${copy}`
   },
   /** A source that could not be asked: its address or the credentials the AWS SDK finds. */
   reachSource: (source: string) =>

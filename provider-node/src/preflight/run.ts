@@ -88,6 +88,11 @@ export interface PreflightNeeds {
   command?: string
   weights?: { sha256: string; sizeBytes: number }
   engine?: EngineRequest
+  /**
+   * The job's name; `null` when no job is named (`doctor --operation accept-lease` without
+   * `--spec`): the node's own items are checked, and the weights of no job (the report says so).
+   */
+  job?: string | null
 }
 
 const OPERATIONS = Object.keys(OPERATION_CHECKS) as Operation[]
@@ -148,7 +153,13 @@ export async function runPreflight(
   if (peers !== undefined) byId.push(peers)
   // Report in the operation's order, so `doctor` reads the same every time.
   const checks = OPERATION_CHECKS[operation].flatMap((id) => byId.filter((c) => c.id === id))
-  return { operation, ok: !checks.some(isBlocking), checks, at: (env.now ?? Date.now)() }
+  return {
+    operation,
+    ok: !checks.some(isBlocking),
+    checks,
+    at: (env.now ?? Date.now)(),
+    ...(needs?.job === undefined ? {} : { job: needs.job }),
+  }
 }
 
 /** Runs the preflight and throws `PreflightFailedError` (with the report) when anything blocks. */
@@ -241,7 +252,9 @@ async function storage(
 ): Promise<CheckResult[]> {
   const requirement = needs?.requirement
   let weights: WeightsObservation | undefined
-  if (wanted.has('weights') && needs?.weights !== undefined) {
+  if (wanted.has('weights') && needs?.job === null) {
+    weights = { kind: 'no-job' }
+  } else if (wanted.has('weights') && needs?.weights !== undefined) {
     // a model job's weights are named by their hash: the cache, then the sources (HeadObject)
     weights = await observeModelWeights({
       weights: needs.weights,
@@ -270,7 +283,8 @@ async function storage(
 }
 
 function diskNeed(weights: WeightsObservation | undefined, requirement?: Requirement): [number, string] {
-  if (requirement === undefined || weights === undefined) return [MIN_FREE_DISK_GB, 'minimum for the node']
+  if (requirement === undefined || weights === undefined || weights.kind === 'no-job')
+    return [MIN_FREE_DISK_GB, 'minimum for the node']
   if (weights.kind === 'present' || weights.kind === 'not-needed' || weights.kind === 'cached')
     return [0, `${requirement.model.name} already on disk`]
   return [requirement.model.sizeGb, `weights of ${requirement.model.name}`]

@@ -50,6 +50,11 @@ export interface PreflightReport {
   checks: CheckResult[]
   /** Unix milliseconds when the report was made. */
   at: number
+  /**
+   * The job a lease operation was checked for, by name; `null`: none was named (`doctor` without
+   * `--spec`), so no job's weights were checked. Absent for `start`.
+   */
+  job?: string | null
 }
 
 // ── observations: what the probes saw ─────────────────────────────────────────
@@ -124,6 +129,8 @@ export interface WeightsSourceAnswer {
 }
 
 export type WeightsObservation =
+  /** No job was named (`doctor` for a lease operation without `--spec`): no weights to look for. */
+  | { kind: 'no-job' }
   | { kind: 'not-needed'; model: string }
   /** A model job's weights (named by sha256) are in the node's content-addressed cache. */
   | { kind: 'cached'; sha256: string; path: string }

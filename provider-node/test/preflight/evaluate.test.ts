@@ -1,3 +1,4 @@
+import { SMOLLM2 } from '@synkti/inference/spawn'
 import { describe, expect, it } from 'vitest'
 import {
   type CheckResult,
@@ -12,6 +13,7 @@ import {
   evaluateSol,
   evaluateStake,
   evaluateWeights,
+  formatDoctor,
   gpuNameMatches,
   MIN_OPERATOR_LAMPORTS,
   type RegistrationObservation,
@@ -291,5 +293,44 @@ describe('weights', () => {
       'huggingface-cli download org/m --local-dir /models/org/m',
     )
     expect(remedyOf(evaluateWeights({ kind: 'invalid-name', model: '../x', modelDir: '/models' }))).toContain('decline')
+  })
+  it("the example job's weights (SmolLM2) nowhere: the project's command into this node's cache; others: copy or upload", () => {
+    const unavailable = (sha256: string, sources: string[]) =>
+      remedyOf(
+        evaluateWeights({
+          kind: 'unavailable',
+          sha256,
+          path: `/state/models/sha256/${sha256}`,
+          answers: sources.map((source) => ({ source, error: 'WeightsNotFoundError', message: 'no' })),
+        }),
+      )
+    expect(unavailable(SMOLLM2.sha256, [])).toMatch(
+      /^npm run fetch-model -- --dir \/state\/models \(in the synkti clone/,
+    )
+    expect(unavailable(SMOLLM2.sha256, ['s3://b/sha256/'])).toContain(
+      `aws s3 cp <file> s3://b/sha256/${SMOLLM2.sha256}`,
+    )
+    const other = 'ab'.repeat(32)
+    expect(unavailable(other, [])).toMatch(
+      new RegExp(`^cp <file whose sha256 is ${other}> /state/models/sha256/${other}, or`),
+    )
+    expect(unavailable(other, [])).not.toContain('fetch-model')
+  })
+  it('no job named (doctor without --spec): unverified, and doctor says it checked no job instead of "ready"', () => {
+    const check = evaluateWeights({ kind: 'no-job' })
+    expect(check.status).toMatchObject({ kind: 'unverified', note: expect.stringContaining('--spec <job spec file>') })
+    const report = { operation: 'accept-lease' as const, ok: true, checks: [check], at: 0 }
+    expect(
+      formatDoctor({ ...report, job: null })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe("no job checked for accept-lease (the node's own items pass): --spec <job spec file> checks one")
+    expect(
+      formatDoctor({ ...report, job: 'smollm2' })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('ready to accept-lease smollm2')
   })
 })
