@@ -3,7 +3,7 @@
  * code of its class. Expected errors are named ones with a known class; anything else is a bug
  * (exit 1) and only then is a stack trace worth printing.
  */
-import { CliError, EXIT_CODES, type ExitClass } from './errors.js'
+import { CliError, EXIT_CODES, type ExitClass, UsageProblemsError } from './errors.js'
 
 export interface ErrorReport {
   name: string
@@ -14,6 +14,8 @@ export interface ErrorReport {
   expected: boolean
   /** where a job spec is wrong, field by field */
   issues?: { path: string; message: string }[]
+  /** every problem with a command line, when there were several */
+  problems?: { name: string; message: string; remedy: string }[]
 }
 
 /** Named errors of the other packages, by class. Unlisted names of a known package fall back below. */
@@ -120,6 +122,7 @@ export function describeError(thrown: unknown): ErrorReport {
     }
   }
   const issues = err.name === 'InvalidJobSpecError' ? specIssues(err) : undefined
+  const problems = err instanceof UsageProblemsError ? err.problems.map(describeError) : undefined
   const remedy = hasRemedy(err) ? err.remedy : issues !== undefined ? JOB_SPEC_REMEDY : DEFAULT_REMEDY[cls]
   return {
     name: err.name,
@@ -128,5 +131,8 @@ export function describeError(thrown: unknown): ErrorReport {
     exitCode: EXIT_CODES[cls],
     expected: true,
     ...(issues !== undefined ? { issues } : {}),
+    ...(problems !== undefined
+      ? { problems: problems.map(({ name, message, remedy }) => ({ name, message, remedy })) }
+      : {}),
   }
 }

@@ -23,6 +23,7 @@ import type { Deps } from './context.js'
 import { ConflictingOptionsError, EXIT_CODES, InvalidFilterError, UsageError } from './errors.js'
 import { type Io, processIo } from './io.js'
 import { type Outcome, renderErrorText, renderJson, renderText } from './output.js'
+import { UsageProblems } from './usage.js'
 
 /** Each command's parsed options, by the words that name it. */
 export interface CommandOptions {
@@ -178,7 +179,16 @@ function returnOptions(o: ReturnFlags): gateway.ReturnOptions | undefined {
  * UsageError reports in `main`); `write` receives help text. Subcommands inherit both settings,
  * so they are set before any is added.
  */
-export function createProgram(invoke: Invoke, write: (text: string) => void = (t) => process.stdout.write(t)): Command {
+export function createProgram(run: Invoke, write: (text: string) => void = (t) => process.stdout.write(t)): Command {
+  // every problem with the command line is gathered while it is parsed and reported before anything runs
+  const usage = new UsageProblems()
+  const v = <T>(parse: (value: string) => T) => usage.value(parse)
+  const invoke: Invoke = (name, options, flags) => {
+    // the global flags' own values (-u, --market, --bootstrap), with the rest; the environment's come later
+    usage.gather(() => resolveConfig(flags, {}))
+    usage.throwIfAny()
+    return run(name, options, flags)
+  }
   const program = new Command('synkti')
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: () => undefined })
@@ -205,17 +215,17 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
   program
     .command('providers')
     .description('verified providers of the market: DHT records joined with on-chain state')
-    .option('--gpu <model>', 'GPU model, e.g. H100', name('--gpu'))
-    .option('--region <region>', 'region, e.g. eu-central', name('--region'))
-    .option('--min-vram <gb>', 'minimum VRAM per GPU in GB', positive('--min-vram'))
+    .option('--gpu <model>', 'GPU model, e.g. H100', v(name('--gpu')))
+    .option('--region <region>', 'region, e.g. eu-central', v(name('--region')))
+    .option('--min-vram <gb>', 'minimum VRAM per GPU in GB', v(positive('--min-vram')))
     .option('--for <spec>', 'a job spec: whether each provider fits it, and why not')
     .option(
       '--min-stake <amount>',
       "with --for: the least stake you accept (the market's minimum applies anyway)",
-      amount('--min-stake'),
+      v(amount('--min-stake')),
     )
     .action((o: { gpu?: string; region?: string; minVram?: number; for?: string; minStake?: bigint }, cmd: Command) =>
-      invoke('providers', providersOptions(o), flagsOf(cmd)),
+      invoke('providers', usage.gather(() => providersOptions(o)) as providers.ProvidersOptions, flagsOf(cmd)),
     )
 
   program
@@ -223,8 +233,8 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     .description('the market as a whole')
     .command('prices')
     .description('the going on-chain price per GPU model and region: min, median, max over verified providers')
-    .option('--gpu <model>', 'only this GPU model, e.g. H100', name('--gpu'))
-    .option('--region <region>', 'only this region, e.g. eu-central', name('--region'))
+    .option('--gpu <model>', 'only this GPU model, e.g. H100', v(name('--gpu')))
+    .option('--region <region>', 'only this region, e.g. eu-central', v(name('--region')))
     .action((o: { gpu?: string; region?: string }, cmd: Command) =>
       invoke(
         'market prices',
@@ -240,10 +250,16 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
   job
     .command('run <spec>')
     .description('validate a job spec, open an escrowed lease with a provider and submit the job')
-    .option('--provider <address>', 'provider account or operator (default: the cheapest that fits)', (v: string) =>
-      parseAddress('--provider', v).toBase58(),
+    .option(
+      '--provider <address>',
+      'provider account or operator (default: the cheapest that fits)',
+      v((value: string) => parseAddress('--provider', value).toBase58()),
     )
-    .option('--deposit <amount>', 'escrow in base units (default: one hour at the provider price)', amount('--deposit'))
+    .option(
+      '--deposit <amount>',
+      'escrow in base units (default: one hour at the provider price)',
+      v(amount('--deposit')),
+    )
     .option('--wait', 'follow the job until it is healthy and print its endpoint')
     .action((spec: string, o: { provider?: string; deposit?: bigint; wait?: boolean }, cmd: Command) =>
       invoke(
@@ -259,7 +275,10 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     )
   /** A subcommand of `parent` acting on one lease: `<id>` is parsed as an address. */
   const onLease = (parent: Command, name: string, description: string) =>
-    parent.command(name).argument('<id>', 'job id (the lease address)', address('job id')).description(description)
+    parent
+      .command(name)
+      .argument('<id>', 'job id (the lease address)', v(address('job id')))
+      .description(description)
 
   onLease(job, 'status', 'the lease on chain and the job as its current provider reports it').action(
     (id: PublicKey, _o: unknown, cmd: Command) => invoke('job status', { lease: id }, flagsOf(cmd)),
@@ -270,7 +289,7 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
       invoke('job logs', { lease: id, follow: o.follow === true }, flagsOf(cmd)),
     )
   onLease(job, 'top-up', 'add escrow to a lease')
-    .requiredOption('--amount <amount>', 'base units of the payment mint', amount('--amount'))
+    .requiredOption('--amount <amount>', 'base units of the payment mint', v(amount('--amount')))
     .action((id: PublicKey, o: { amount: bigint }, cmd: Command) =>
       invoke('job top-up', { lease: id, amount: o.amount }, flagsOf(cmd)),
     )
@@ -286,9 +305,9 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     .option(
       '--to <address>',
       'provider account or operator (default: the cheapest that fits, other than this one)',
-      (v: string) => parseAddress('--to', v).toBase58(),
+      v((value: string) => parseAddress('--to', value).toBase58()),
     )
-    .option('--deposit <amount>', "the new lease's escrow (default: one hour at its price)", amount('--deposit'))
+    .option('--deposit <amount>', "the new lease's escrow (default: one hour at its price)", v(amount('--deposit')))
     .option(
       '--state-dir <dir>',
       'where gateways keep their state and locks (default: SYNKTI_STATE_DIR, ~/.local/state/synkti)',
@@ -327,16 +346,21 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
 
   program
     .command('gateway')
-    .argument('<id>', 'the lease (job id) to serve', address('lease'))
+    .argument('<id>', 'the lease (job id) to serve', v(address('lease')))
     .description(
       "the lease's own OpenAI-compatible endpoint on loopback: follows failovers, signs usage receipts, watches the escrow",
     )
     .option('--listen <host:port>', 'where to listen (loopback only)', '127.0.0.1:8080')
-    .option('--deadline <seconds>', 'how long a request is held while no endpoint answers', positive('--deadline'), 60)
-    .option('--warn-runway <seconds>', 'warn when the escrow lasts less than this', positive('--warn-runway'), 600)
-    .option('--auto-top-up <amount>', 'top up by this much when the runway is short', amount('--auto-top-up'))
-    .option('--max-spend <amount>', 'the most --auto-top-up may add in all', amount('--max-spend'))
-    .option('--receipt-every <seconds>', 'how often served time is receipted', positive('--receipt-every'), 10)
+    .option(
+      '--deadline <seconds>',
+      'how long a request is held while no endpoint answers',
+      v(positive('--deadline')),
+      60,
+    )
+    .option('--warn-runway <seconds>', 'warn when the escrow lasts less than this', v(positive('--warn-runway')), 600)
+    .option('--auto-top-up <amount>', 'top up by this much when the runway is short', v(amount('--auto-top-up')))
+    .option('--max-spend <amount>', 'the most --auto-top-up may add in all', v(amount('--max-spend')))
+    .option('--receipt-every <seconds>', 'how often served time is receipted', v(positive('--receipt-every')), 10)
     .option(
       '--state-dir <dir>',
       'where the per-lease state (top-ups spent, receipts) and locks live (default: SYNKTI_STATE_DIR, ~/.local/state/synkti)',
@@ -349,32 +373,32 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     .option(
       '--min-saving <share>',
       "with --return-to-spot: the least share of the lease's price a move must save (default 0.2)",
-      share('--min-saving'),
+      v(share('--min-saving')),
     )
     .option(
       '--hold <seconds>',
       'with --return-to-spot: how long a cheaper provider must be offered without a break (default 600)',
-      nonNegative('--hold'),
+      v(nonNegative('--hold')),
     )
     .option(
       '--dwell <seconds>',
       'with --return-to-spot: how long the current provider must have served the lease (default 600)',
-      nonNegative('--dwell'),
+      v(nonNegative('--dwell')),
     )
     .option(
       '--max-moves <n>',
       "with --return-to-spot: the most moves it makes on its own, across restarts and moves (default: the lease's migration limit)",
-      count('--max-moves'),
+      v(count('--max-moves')),
     )
     .option(
       '--min-stake <amount>',
       "with --return-to-spot: the least stake of a provider to move to (the market's minimum applies anyway)",
-      amount('--min-stake'),
+      v(amount('--min-stake')),
     )
     .option(
       '--return-every <seconds>',
       'with --return-to-spot: how often it looks at the market (default 30)',
-      positive('--return-every'),
+      v(positive('--return-every')),
     )
     .action(
       (
@@ -390,8 +414,8 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
         } & ReturnFlags,
         cmd: Command,
       ) => {
-        const { host, port } = parseListen(o.listen)
-        const returnToSpot = returnOptions(o)
+        const { host, port } = usage.gather(() => parseListen(o.listen)) as { host: string; port: number }
+        const returnToSpot = usage.gather(() => returnOptions(o)) as gateway.ReturnOptions | undefined
         return invoke(
           'gateway',
           {
@@ -416,6 +440,7 @@ export function createProgram(invoke: Invoke, write: (text: string) => void = (t
     .description('check keypair, RPC, SOL, market, payment tokens and peers; say how to fix each')
     .action((_o: unknown, cmd: Command) => invoke('doctor', {}, flagsOf(cmd)))
 
+  usage.install(program)
   return program
 }
 

@@ -45,6 +45,20 @@ export class UsageError extends CliError {
   }
 }
 
+/** Several problems with one command line, each named: all of them are reported in one run. */
+export class UsageProblemsError extends CliError {
+  override name = 'UsageError'
+  readonly exitClass = 'usage'
+  readonly remedy: string
+  constructor(
+    readonly problems: CliError[],
+    command = 'synkti',
+  ) {
+    super(`${problems.length} problems with the command line`)
+    this.remedy = `fix each one listed; see ${command} --help`
+  }
+}
+
 export class InvalidUrlError extends CliError {
   override name = 'InvalidUrlError'
   readonly exitClass = 'usage'

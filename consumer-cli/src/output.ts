@@ -58,12 +58,19 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value, jsonValue)
 }
 
-export function errorJson(report: ErrorReport): { name: string; message: string; remedy: string; issues?: unknown } {
+export function errorJson(report: ErrorReport): {
+  name: string
+  message: string
+  remedy: string
+  issues?: unknown
+  problems?: unknown
+} {
   return {
     name: report.name,
     message: report.message,
     remedy: report.remedy,
     ...(report.issues !== undefined ? { issues: report.issues } : {}),
+    ...(report.problems !== undefined ? { problems: report.problems } : {}),
   }
 }
 
@@ -272,5 +279,6 @@ export function renderText(result: CommandResult): string {
 /** `error <Name>: message` and `remedy: …`, for stderr. */
 export function renderErrorText(report: ErrorReport): string {
   const issues = (report.issues ?? []).map((i) => `  ${i.path === '' ? '(document)' : i.path}: ${i.message}`)
-  return [`error ${report.name}: ${report.message}`, ...issues, `remedy: ${report.remedy}`].join('\n')
+  const problems = (report.problems ?? []).map((p) => `  ${p.name}: ${p.message}`)
+  return [`error ${report.name}: ${report.message}`, ...issues, ...problems, `remedy: ${report.remedy}`].join('\n')
 }

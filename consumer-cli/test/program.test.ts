@@ -18,6 +18,9 @@ async function parse(...args: string[]): Promise<{ name: CommandName; options: u
 }
 
 const lease = Keypair.generate().publicKey
+// the global flags' values are checked with the rest of the command line: real peer ids
+const PEER_A = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
+const PEER_B = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
 const provider = Keypair.generate().publicKey.toBase58()
 
 describe('command line', () => {
@@ -56,16 +59,16 @@ describe('command line', () => {
     })
     expect((await parse('market', 'prices')).options).toEqual({})
     expect(
-      (await parse('doctor', '--bootstrap', '/ip4/127.0.0.1/tcp/1/p2p/x', '/ip4/127.0.0.1/tcp/2/p2p/y')).flags
-        .bootstrap,
-    ).toEqual(['/ip4/127.0.0.1/tcp/1/p2p/x', '/ip4/127.0.0.1/tcp/2/p2p/y'])
+      (await parse('doctor', '--bootstrap', `/ip4/127.0.0.1/tcp/1/p2p/${PEER_A}`, `/ip4/127.0.0.1/tcp/2/p2p/${PEER_B}`))
+        .flags.bootstrap,
+    ).toEqual([`/ip4/127.0.0.1/tcp/1/p2p/${PEER_A}`, `/ip4/127.0.0.1/tcp/2/p2p/${PEER_B}`])
   })
 
   it('bad flags and arguments are named usage errors (exit 2) with a remedy', async () => {
     const unknown = await runMain(['providers', '--gpus', 'H100'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/^error UsageError: unknown option '--gpus'/)
-    expect(unknown.stderr).toContain('remedy: see synkti --help')
+    expect(unknown.stderr).toContain('remedy: see synkti providers --help')
     const missing = await runMain(['job', 'top-up', lease.toBase58()])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain("required option '--amount <amount>' not specified")
