@@ -23,7 +23,7 @@ import type { Deps } from './context.js'
 import { ConflictingOptionsError, EXIT_CODES, InvalidFilterError, UsageError } from './errors.js'
 import { type Io, processIo } from './io.js'
 import { type Outcome, renderErrorText, renderJson, renderText } from './output.js'
-import { UsageProblems } from './usage.js'
+import { commandPath, UsageProblems } from './usage.js'
 
 /** Each command's parsed options, by the words that name it. */
 export interface CommandOptions {
@@ -546,10 +546,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT_CODES.ok
+      // a command that only groups others (`synkti job`) was given none of them
+      if (err.code === 'commander.help') return report(missingCommand(program, argv.slice(2)), argv, io)
       return report(new UsageError(err.message.replace(/^error: /, '')), argv, io)
     }
     return report(err, argv, io)
   }
+}
+
+/** `synkti job` alone: which commands it groups. */
+function missingCommand(program: Command, args: string[]): UsageError {
+  let at = program
+  for (const arg of args) at = at.commands.find((c) => c.name() === arg) ?? at
+  const path = commandPath(at)
+  const subcommands = at.commands.map((c) => c.name()).filter((n) => n !== 'help')
+  return new UsageError(`${path} needs a command: ${subcommands.join(', ')}`, path)
 }
 
 function report(err: unknown, argv: string[], io: Io): number {

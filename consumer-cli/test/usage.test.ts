@@ -79,4 +79,15 @@ describe('usage problems, all at once', () => {
     ).rejects.toMatchObject({ name: 'UsageError', message: "unknown option '--bogus'" })
     expect(ran).toBe(false)
   })
+
+  it('a command that groups others, given none, names them (it printed "(outputHelp)")', async () => {
+    const job = await runMain(['job'])
+    expect(job.code).toBe(2)
+    expect(job.stderr).toBe(
+      'error UsageError: synkti job needs a command: run, status, logs, top-up, stop, move\nremedy: see synkti job --help\n',
+    )
+    const none = await runMain(['--json'])
+    expect(none.code).toBe(2)
+    expect(json(none).error).toMatchObject({ message: expect.stringMatching(/^synkti needs a command: providers, /) })
+  })
 })
