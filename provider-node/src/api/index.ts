@@ -20,4 +20,12 @@ export { createNodeMetrics, type NodeMetrics, type Outcome } from './metrics.js'
 export { type NodeApiOptions, nodeApi } from './plugin.js'
 export { buildNodeApi, type NodeApiServerOptions, type RunningNodeApi, startNodeApi } from './server.js'
 export { type SignedNodeStatus, type StatusSigner, signNodeStatus, verifyNodeStatus } from './signed-status.js'
-export type { HealthCheck, HealthReport, NodeView } from './view.js'
+export type {
+  HealthCheck,
+  HealthReport,
+  MintView,
+  NetworkView,
+  NodeDetails,
+  NodeView,
+  SeriesSamples,
+} from './view.js'

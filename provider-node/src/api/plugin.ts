@@ -7,7 +7,14 @@ import { errorResponse } from './error-response.js'
 import { JobNotFoundError, RouteNotFoundError } from './errors.js'
 import { createNodeMetrics } from './metrics.js'
 import { loadPageAssets } from './page.js'
-import { healthBodySchema, jobParamsSchema, jobsQuerySchema, jobViewJsonSchema, responses } from './schemas.js'
+import {
+  healthBodySchema,
+  jobParamsSchema,
+  jobsQuerySchema,
+  jobViewJsonSchema,
+  nodeDetailsSchema,
+  responses,
+} from './schemas.js'
 import { type SignedNodeStatus, type StatusSigner, signNodeStatus, verifyNodeStatus } from './signed-status.js'
 import type { NodeView } from './view.js'
 
@@ -23,7 +30,7 @@ export interface NodeApiOptions {
 
 /**
  * The node's HTTP API as an encapsulated fastify plugin: /health, /status (signed), /jobs,
- * /jobs/:id, /metrics and the status page at /. Build it apart from listen() (startNodeApi)
+ * /jobs/:id, /node (what the status page shows beyond the status), /metrics and the status page at /. Build it apart from listen() (startNodeApi)
  * so tests drive it with inject().
  */
 export const nodeApi: FastifyPluginAsync<NodeApiOptions> = async (app, options) => {
@@ -54,13 +61,28 @@ export const nodeApi: FastifyPluginAsync<NodeApiOptions> = async (app, options) 
     (_, reply) => {
       const report = view.health()
       const checks = report.checks ?? []
-      if (report.ok) return { ok: true, checks }
+      if (report.ok) {
+        // degraded is still 200: the node serves, but says what it lacks (no peers yet)
+        const degraded = checks
+          .filter((c) => c.ok && c.degraded === true)
+          .map((c) => `${c.name}: ${c.detail ?? 'degraded'}`)
+        return degraded.length > 0
+          ? { ok: true, status: 'degraded', reasons: degraded, checks }
+          : { ok: true, status: 'ok', checks }
+      }
       const failing = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail ?? 'failing'}`)
-      return reply
-        .code(503)
-        .send({ ok: false, reasons: failing.length > 0 ? failing : ['node reports unhealthy'], checks })
+      return reply.code(503).send({
+        ok: false,
+        status: 'failing',
+        reasons: failing.length > 0 ? failing : ['node reports unhealthy'],
+        checks,
+      })
     },
   )
+
+  app.get('/node', { schema: { response: responses({ 200: nodeDetailsSchema }) } }, () => {
+    return view.details?.() ?? { network: null, tokens: null, series: [] }
+  })
 
   // No response schema: the signature covers the body exactly as JSON.stringify writes it.
   app.get('/status', async (): Promise<SignedNodeStatus> => {

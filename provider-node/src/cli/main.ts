@@ -168,6 +168,7 @@ export function buildProgram(): Command {
         r.updated.length > 0 ? `updated on chain: ${r.updated.join(', ')}` : 'on chain: nothing to update',
         `staked ${r.staked} (deposited ${r.deposited} now)`,
         `config ${r.config}`,
+        `p2p ${r.listen.map((a) => `${a}/p2p/${r.peerId}`).join(' ')} (kept across restarts: peers bootstrap through it)`,
       ])
     })
 
@@ -328,9 +329,11 @@ export function buildProgram(): Command {
     )
     .option('--imds-url <url>', 'instance metadata service (tests: amazon-ec2-metadata-mock)')
     .option('--bootstrap <multiaddr...>', 'P2P peers to join through (adds to the config)')
+    .option('--listen <multiaddr...>', 'P2P listen addresses for this run (default: the config listen, kept)')
     .action(
       async (
         o: {
+          listen?: string[]
           apiPort?: string
           context?: NodeConfig['context']
           role?: NodeConfig['role']
@@ -347,6 +350,7 @@ export function buildProgram(): Command {
           ...(o.role !== undefined ? { role: o.role } : {}),
           ...(o.imdsUrl !== undefined ? { imdsUrl: o.imdsUrl } : {}),
           ...(o.bootstrap !== undefined ? { bootstrap: [...base.bootstrap, ...o.bootstrap] } : {}),
+          ...(o.listen !== undefined ? { listen: o.listen } : {}),
         }
         await run(config, out(cmd))
       },

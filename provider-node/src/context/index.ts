@@ -18,4 +18,5 @@ export {
   parseRoleOverride,
   type RoleDecision,
   roleOf,
+  SERVE_COMMAND,
 } from './role.js'

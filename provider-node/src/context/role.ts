@@ -10,10 +10,18 @@ import { InvalidRoleOverrideError } from './errors.js'
 export type NodeRole = 'worker' | 'deployer'
 export const NODE_ROLES: readonly NodeRole[] = ['worker', 'deployer']
 
-/** The role and why: shown by `doctor` and `status` so nobody wonders why a node did not serve. */
+/** The command that makes a node serve leases where it would not: on one's own machine, say. */
+export const SERVE_COMMAND = 'synkti-provider run --role worker'
+
+/**
+ * The role and why: shown at start-up (the `context` line), by `doctor` and `status`, so nobody
+ * wonders why a node did not serve. A node that will not serve says how to make it serve.
+ */
 export interface RoleDecision {
   role: NodeRole
   reason: string
+  /** a deployer's: the exact command that serves leases instead (it is not listed to consumers) */
+  toServe?: string
 }
 
 export function parseRoleOverride(value: string): NodeRole {
@@ -22,8 +30,17 @@ export function parseRoleOverride(value: string): NodeRole {
 }
 
 export function roleOf(context: RuntimeContext, override?: NodeRole): RoleDecision {
+  const notServing = `serves no leases and is not listed to consumers; to serve: ${SERVE_COMMAND}`
+  if (override === 'deployer')
+    return { role: 'deployer', reason: `--role deployer: ${notServing}`, toServe: SERVE_COMMAND }
   if (override !== undefined) return { role: override, reason: `--role ${override}` }
-  if (context.kind === 'workstation') return { role: 'deployer', reason: 'workstation: deploys and watches workers' }
+  if (context.kind === 'workstation') {
+    return {
+      role: 'deployer',
+      reason: `workstation: deploys and watches workers; ${notServing}`,
+      toServe: SERVE_COMMAND,
+    }
+  }
   return { role: 'worker', reason: `${context.kind} instance ${context.instanceId}: serves leases` }
 }
 

@@ -1,6 +1,7 @@
 import { isModelJob, type JobSpec, requirementOf } from '@synkti/jobs'
 import type { Lease } from '@synkti/market'
 import type { JobDecision, JobRequest } from '@synkti/p2p'
+import { SERVE_COMMAND } from '../context/index.js'
 import { PreflightFailedError } from '../preflight/errors.js'
 import { type Operation, type PreflightNeeds, runPreflight } from '../preflight/index.js'
 import { type AdmissionContext, admitJob } from './admission.js'
@@ -29,8 +30,9 @@ export class AdmissionService {
 
   constructor(private readonly components: AdmissionComponents) {}
 
+  /** Whether it takes new work: a worker that is not draining. A deployer never does. */
   get admitting(): boolean {
-    return this.admittingNow
+    return this.admittingNow && this.components.context.role === 'worker'
   }
 
   /** Stops taking new work (draining before a failover or a shutdown). */
@@ -47,12 +49,17 @@ export class AdmissionService {
 
   /** What this node knows about itself when it decides on `lease` (a submission or a hand-off). */
   async contextFor(lease: Lease): Promise<AdmissionContext> {
-    const { config, client, jobs, context } = this.components
+    const { config, client, jobs } = this.components
     const market = await client.fetchMarket(lease.market)
     return {
       provider: config.provider,
       capability: config.capability,
-      admitting: this.admittingNow && context.role === 'worker',
+      admitting: this.admitting,
+      ...(this.components.context.role !== 'worker'
+        ? {
+            notAdmittingReason: `this node is a ${this.components.context.role}: it serves no leases (its operator serves with ${SERVE_COMMAND})`,
+          }
+        : {}),
       allowCommands: config.allowCommands,
       usedVramGb: jobs.usedVramGb(),
       pricePerSecond: BigInt(config.pricePerSecond),

@@ -19,6 +19,8 @@ export interface AdmissionContext {
   provider: string
   capability: Capability
   admitting: boolean
+  /** why not, when it is not for want of draining (a deployer serves no leases) */
+  notAdmittingReason?: string
   allowCommands: readonly string[]
   /** VRAM (GB) the jobs already running here hold */
   usedVramGb: number
@@ -59,7 +61,7 @@ export function admitJob(
   ctx: AdmissionContext,
   expectedProvider = ctx.provider,
 ): Admission {
-  if (!ctx.admitting) throw new NodeNotAdmittingError()
+  if (!ctx.admitting) throw new NodeNotAdmittingError(ctx.notAdmittingReason)
   const spec = parseJobSpec(claim.spec)
   if (lease.provider.toBase58() !== expectedProvider) {
     throw new LeaseNotForThisProviderError(claim.lease, lease.provider.toBase58(), expectedProvider)

@@ -1,7 +1,17 @@
 import type { PublicKey } from '@solana/web3.js'
 import type { NodeStatus } from '@synkti/jobs'
 import type { MarketClient, Provider } from '@synkti/market'
+import type { MintView } from '../api/index.js'
 import type { Startable } from './components.js'
+
+/** Where an SPL mint (Token and Token-2022 alike) keeps its decimals: after the authority option (36) and supply (8). */
+const MINT_DECIMALS_OFFSET = 44
+
+/** The market's payment and stake mints with their decimals, so amounts read as tokens. */
+export interface MarketTokens {
+  payment: MintView
+  stake: MintView
+}
 
 /** How often the node re-reads its provider account. */
 const CHAIN_REFRESH_MS = 3_000
@@ -16,6 +26,7 @@ export class ChainState implements Startable {
   private missing = false
   private lastError: string | null = null
   private timer: NodeJS.Timeout | undefined
+  private mints: MarketTokens | null = null
 
   constructor(
     private readonly client: MarketClient,
@@ -28,6 +39,8 @@ export class ChainState implements Startable {
       this.last = await this.client.fetchProvider(this.provider)
       this.missing = false
       this.lastError = null
+      // a market's mints never change: read once, when the RPC first answers
+      if (this.mints === null) this.mints = await this.readTokens(this.last.market).catch(() => null)
     } catch (err) {
       if ((err as Error).name === 'AccountNotFoundError') {
         this.missing = true
@@ -47,6 +60,23 @@ export class ChainState implements Startable {
 
   stop(): void {
     clearInterval(this.timer)
+  }
+
+  /** The market's mints and decimals once read; null before (or while the RPC does not answer). */
+  get tokens(): MarketTokens | null {
+    return this.mints
+  }
+
+  private async readTokens(market: PublicKey): Promise<MarketTokens> {
+    const { mint, stakeMint } = await this.client.fetchMarket(market)
+    const decimals = async (address: PublicKey): Promise<MintView> => {
+      const info = await this.client.connection.getAccountInfo(address)
+      const value = info?.data[MINT_DECIMALS_OFFSET]
+      if (value === undefined) throw new Error(`mint ${address.toBase58()} not found`)
+      return { mint: address.toBase58(), decimals: value }
+    }
+    const [payment, stake] = await Promise.all([decimals(mint), decimals(stakeMint)])
+    return { payment, stake }
   }
 
   get account(): Provider | null {

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { capabilitySchema, DEFAULT_RPC_URL } from '@synkti/vocabulary'
 import * as z from 'zod'
 import { InvalidNodeConfigError, NodeConfigMissingError } from './errors.js'
+import { DEFAULT_LISTEN_ADDRESSES } from './listen.js'
 
 /**
  * The node's config file (JSON). `synkti-provider register` writes it; `run` and `doctor` read
@@ -41,7 +42,12 @@ export const nodeConfigSchema = z.strictObject({
   provider: address,
   /** failover journals, settlement queue, logs */
   stateDir: z.string().min(1),
-  listen: z.array(z.string()).default(['/ip4/127.0.0.1/tcp/0']),
+  /**
+   * P2P listen multiaddrs, kept so the node's address outlives a restart (consumers and peers
+   * keep it as their bootstrap address): `register` writes a port chosen once; a config without
+   * one listens on the documented default, 127.0.0.1:4001; `run --listen` overrides for a run
+   */
+  listen: z.array(z.string()).default([...DEFAULT_LISTEN_ADDRESSES]),
   announce: z.array(z.string()).default([]),
   bootstrap: z.array(z.string()).default([]),
   api: z

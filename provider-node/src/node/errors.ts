@@ -179,6 +179,22 @@ export class PublishTimeoutError extends Error {
 }
 
 /**
+ * libp2p could not listen on the configured P2P addresses: the port is taken (another node of
+ * this machine, or any other process) or the host is not an address of this machine.
+ */
+export class P2pListenError extends Error {
+  override name = 'P2pListenError'
+  constructor(
+    readonly addresses: readonly string[],
+    readonly remedy = `give the node another port, kept in its config: synkti-provider register … --listen /ip4/127.0.0.1/tcp/<port> (or for one run: synkti-provider run --listen /ip4/127.0.0.1/tcp/<port>); see what holds it: ss -ltnp | grep <port>`,
+    options?: ErrorOptions,
+    message = `could not listen for P2P on ${addresses.join(', ')} (the port is in use, or the host is not an address of this machine)`,
+  ) {
+    super(message, options)
+  }
+}
+
+/**
  * A provider record names a provider account other than the one the chain gives its operator:
  * a false statement about itself (or a stale one after a re-registration); not planned with.
  */

@@ -20,7 +20,8 @@ type Wire<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] }
 // ── life cycle ───────────────────────────────────────────────────────────────
 
 export type LifecycleEvent =
-  | { event: 'context'; kind: RuntimeContext['kind']; role: NodeRole; reason: string }
+  /** where it runs and its role; a node that will not serve (a deployer) says the command that serves (`toServe`) */
+  | { event: 'context'; kind: RuntimeContext['kind']; role: NodeRole; reason: string; toServe?: string }
   | { event: 'preflight'; operation: Operation; ok: boolean; failed: string[] }
   | { event: 'api'; url: string }
   | { event: 'started'; operator: string; peerId: string; addrs: string[]; api: string }
@@ -35,8 +36,16 @@ export type LifecycleEvent =
 // ── the node's record on the DHT ─────────────────────────────────────────────
 
 export type RecordEvent =
-  | { event: 'published'; jobs: number }
+  /** the record stored (and the capability announced); `dhtPeers: 0`: kept on this node only */
+  | { event: 'published'; jobs: number; dhtPeers: number }
   | { event: 'publish-deferred'; error: string }
+  /**
+   * this node has no DHT peer (the first of a network, or its peers left): record and
+   * announcement stay on it, where consumers bootstrapped to it find them; said once per change
+   */
+  | { event: 'no-dht-peers'; addresses: string[]; detail: string }
+  /** a DHT peer joined after none: the record is published again at once, to reach it */
+  | { event: 'dht-peers'; dhtPeers: number }
   /** our DHT validator refused a record a peer stored with us (forged, malformed, stale) */
   | { event: 'record-rejected'; key: string; error: string }
 

@@ -17,7 +17,7 @@ import {
   type SynktiNode,
 } from '@synkti/p2p'
 import { Registry } from 'prom-client'
-import type { HealthReport, RunningNodeApi } from '../api/index.js'
+import type { HealthCheck, HealthReport, NodeDetails, RunningNodeApi, SeriesSamples } from '../api/index.js'
 import { detectNodeContext, type NodeContext } from '../context/index.js'
 import { type FailoverState, type FailoverTrigger, toView } from '../failover/index.js'
 import type { Operation } from '../preflight/index.js'
@@ -49,6 +49,18 @@ export type { NodeEvent } from './events.js'
 export interface ProviderNodeInit {
   config: NodeConfig
   log?: NodeLog
+}
+
+/** The series the status page charts, in its order. */
+const SERIES = ['memory', 'gpu', 'requests'] as const
+/** Points per charted series: a laptop-width chart has no use for more. */
+const MAX_SERIES_POINTS = 180
+
+/** At most `max` of `items`, evenly spread, the newest always kept. */
+function thin<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items]
+  const step = (items.length - 1) / (max - 1)
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * step)] as T)
 }
 
 /** Context probes must not hold up the start on a workstation, where nothing answers. */
@@ -146,7 +158,12 @@ export class ProviderNode implements AsyncDisposable {
     this.prognosticsService = new PrognosticsService({ ...components, failover: this.failover })
     this.apiService = new ApiService({
       ...components,
-      view: { status: () => this.status(), jobs: () => this.jobs.views(), health: () => this.health() },
+      view: {
+        status: () => this.status(),
+        jobs: () => this.jobs.views(),
+        health: () => this.health(),
+        details: () => this.details(),
+      },
     })
     this.jobsService = new JobsService(components)
   }
@@ -205,7 +222,13 @@ export class ProviderNode implements AsyncDisposable {
       ...(config.imdsUrl !== undefined ? { metadataBaseUrl: config.imdsUrl } : {}),
       ...(config.role !== 'auto' ? { role: config.role } : {}),
     })
-    log({ event: 'context', kind: context.context.kind, role: context.role, reason: context.reason })
+    log({
+      event: 'context',
+      kind: context.context.kind,
+      role: context.role,
+      reason: context.reason,
+      ...(context.toServe !== undefined ? { toServe: context.toServe } : {}),
+    })
     await gate({ config, client, log, peers: () => undefined }, 'start')
     const privateKey: OperatorKey = await loadSolanaKeypair(config.keypair)
     const receipts = await ReceiptBook.open(config.stateDir)
@@ -317,12 +340,33 @@ export class ProviderNode implements AsyncDisposable {
     this.failover.failoverAll(trigger, deadline)
   }
 
-  private health(): HealthReport {
-    const checks = [
-      { name: 'chain', ok: this.chain.account !== null, ...(this.chain.error ? { detail: this.chain.error } : {}) },
-      { name: 'p2p', ok: this.p2pService.current?.isStarted() ?? false },
-    ]
+  /**
+   * `/health`: the RPC (the provider account read), P2P (listening, peers connected) and the DHT
+   * (peers that hold the record); no peers is degraded, with the reason, not failing.
+   */
+  health(): HealthReport {
+    const account = this.chain.account
+    const rpc: HealthCheck =
+      account !== null
+        ? { name: 'rpc', ok: true, detail: `provider account read (${account.status.kind})` }
+        : { name: 'rpc', ok: false, detail: this.chain.error ?? 'the provider account has not been read yet' }
+    const checks = [rpc, ...this.p2pService.health()]
     return { ok: checks.every((c) => c.ok), checks }
+  }
+
+  /** `/node`: where it listens and whom it reaches, the market's mints, the sampled series. */
+  details(): NodeDetails {
+    const loop = this.prognosticsService.loop
+    const thresholds = new Map(this.prognosticsService.status().series.map((s) => [s.name, s.threshold]))
+    const series: SeriesSamples[] = loop
+      ? SERIES.flatMap((name) => {
+          const samples = loop.samples(name)
+          if (samples.length === 0) return []
+          const points = thin(samples, MAX_SERIES_POINTS).map((p): [number, number] => [p.t, p.v])
+          return [{ name, threshold: thresholds.get(name) ?? null, points }]
+        })
+      : []
+    return { network: this.p2pService.view(), tokens: this.chain.tokens, series }
   }
 
   status(): NodeStatus {

@@ -15,7 +15,7 @@ const PUBLISH_TIMEOUT_MS = 20_000
 const PUBLISH_RETRY_MS = 5_000
 
 export interface RecordPublisherComponents
-  extends Pick<NodeComponents, 'config' | 'operator' | 'privateKey' | 'jobs' | 'log'> {
+  extends Pick<NodeComponents, 'config' | 'operator' | 'privateKey' | 'jobs' | 'log' | 'context'> {
   p2p: Pick<P2pService, 'node' | 'current'>
   admission: Pick<AdmissionService, 'admitting'>
   /** the model cache, listed before each publish: its hashes go into the record's capability */
@@ -33,19 +33,56 @@ export class RecordPublisher implements Startable {
   private refreshTimer: NodeJS.Timeout | undefined
   private republishTimer: NodeJS.Timeout | undefined
   private stopped = false
+  /** whether the last word on the DHT was "no peers" (said once per change, not at every refresh) */
+  private alone: boolean | undefined
+  private unwatch: (() => void) | undefined
 
   constructor(private readonly components: RecordPublisherComponents) {}
 
-  /** The first node of a network has nobody to store its record with yet: it publishes in the background. */
+  /**
+   * Publishes in the background. The first node of a network has no DHT peer to store its record
+   * with: it keeps record and announcement on itself (consumers bootstrapped to it find it there)
+   * and says so once (`no-dht-peers`); when a DHT peer joins, it says so (`dht-peers`) and
+   * publishes again at once, so the record reaches it.
+   */
   start(): void {
+    // a node that will not serve (a deployer) is not listed: no record, no announcement
+    if (!this.serves) return
+    this.unwatch = this.components.p2p.node.onDhtPeersChange((dhtPeers) => this.onDhtPeers(dhtPeers))
     void this.publish()
     this.refreshTimer = setInterval(() => void this.publish(), RECORD_REFRESH_MS)
     this.refreshTimer.unref()
   }
 
+  private onDhtPeers(dhtPeers: number): void {
+    if (this.stopped) return
+    if (dhtPeers > 0 && this.alone !== false) {
+      this.alone = false
+      this.components.log({ event: 'dht-peers', dhtPeers })
+      this.republishSoon()
+    } else if (dhtPeers === 0 && this.alone === false) {
+      this.sayAlone()
+    }
+  }
+
+  private sayAlone(): void {
+    const node = this.components.p2p.current
+    if (node === undefined || this.alone === true) return
+    this.alone = true
+    const address = node.multiaddrs[0]
+    this.components.log({
+      event: 'no-dht-peers',
+      addresses: node.multiaddrs,
+      detail:
+        'no DHT peers: the record and capability announcement are kept on this node; consumers bootstrapped to it find it, ' +
+        `other providers once one joins (synkti-provider run --bootstrap ${address ?? "<this node's address>"})`,
+    })
+  }
+
   /** Peers plan with the load in this node's record: a change of jobs is published within a second. */
   republishSoon(delayMs = REPUBLISH_DEBOUNCE_MS): void {
-    if (this.components.p2p.current === undefined || this.republishTimer !== undefined || this.stopped) return
+    if (!this.serves || this.components.p2p.current === undefined || this.republishTimer !== undefined || this.stopped)
+      return
     this.republishTimer = setTimeout(() => {
       this.republishTimer = undefined
       void this.publish()
@@ -53,8 +90,14 @@ export class RecordPublisher implements Startable {
     this.republishTimer.unref()
   }
 
-  /** Signs and stores this node's record, and announces its capability key. */
+  /** Only a worker serves leases, so only a worker is listed. */
+  private get serves(): boolean {
+    return this.components.context.role === 'worker'
+  }
+
+  /** Signs and stores this node's record, and announces its capability key (a worker's only). */
   async publish(): Promise<void> {
+    if (!this.serves) return
     const { config, privateKey, jobs, log, admission } = this.components
     let step: PublishTimeoutError['step'] = 'record'
     try {
@@ -91,7 +134,10 @@ export class RecordPublisher implements Startable {
           throw new PublishTimeoutError(PUBLISH_TIMEOUT_MS, step)
         }),
       ])
-      log({ event: 'published', jobs: jobs.live().length })
+      const dhtPeers = this.components.p2p.node.dhtPeers
+      if (dhtPeers === 0) this.sayAlone()
+      else this.alone = false
+      log({ event: 'published', jobs: jobs.live().length, dhtPeers })
     } catch (err) {
       // no peer yet, or a stuck query: the record goes out on a retry soon, not at the next refresh
       log({ event: 'publish-deferred', error: refusal(err) })
@@ -101,6 +147,8 @@ export class RecordPublisher implements Startable {
 
   beforeStop(): void {
     this.stopped = true
+    this.unwatch?.()
+    this.unwatch = undefined
     clearInterval(this.refreshTimer)
     clearTimeout(this.republishTimer)
   }

@@ -22,7 +22,32 @@ describe('GET /health', () => {
     const { app } = await setup()
     const res = await app.inject({ method: 'GET', url: '/health' })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ ok: true, checks: [{ name: 'rpc', ok: true }] })
+    expect(res.json()).toEqual({ ok: true, status: 'ok', checks: [{ name: 'rpc', ok: true }] })
+  })
+
+  it('answers 200 degraded, with the reasons, while a check is degraded (no peers)', async () => {
+    const { app, view } = await setup()
+    view.healthReport = {
+      ok: true,
+      checks: [
+        { name: 'rpc', ok: true },
+        { name: 'p2p', ok: true, degraded: true, detail: 'no peers: nobody has connected yet' },
+        { name: 'dht', ok: true, detail: '3 DHT peers in the routing table' },
+      ],
+    }
+    const res = await app.inject({ method: 'GET', url: '/health' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({
+      ok: true,
+      status: 'degraded',
+      reasons: ['p2p: no peers: nobody has connected yet'],
+    })
+    expect(res.json().checks[1]).toEqual({
+      name: 'p2p',
+      ok: true,
+      degraded: true,
+      detail: 'no peers: nobody has connected yet',
+    })
   })
 
   it('answers 503 with the failing checks as reasons', async () => {
@@ -36,7 +61,7 @@ describe('GET /health', () => {
     }
     const res = await app.inject({ method: 'GET', url: '/health' })
     expect(res.statusCode).toBe(503)
-    expect(res.json()).toMatchObject({ ok: false, reasons: ['rpc: http://127.0.0.1:8899 refused'] })
+    expect(res.json()).toMatchObject({ ok: false, status: 'failing', reasons: ['rpc: http://127.0.0.1:8899 refused'] })
   })
 
   it('gives a reason even when the node reports no checks', async () => {
@@ -45,6 +70,36 @@ describe('GET /health', () => {
     const res = await app.inject({ method: 'GET', url: '/health' })
     expect(res.statusCode).toBe(503)
     expect(res.json().reasons).toEqual(['node reports unhealthy'])
+  })
+})
+
+describe('GET /node', () => {
+  it("is what the view details: network, the market's mints, the sampled series", async () => {
+    const { app, view } = await setup()
+    const empty = await app.inject({ method: 'GET', url: '/node' })
+    expect(empty.statusCode).toBe(200)
+    expect(empty.json()).toEqual({ network: null, tokens: null, series: [] })
+    view.nodeDetails = {
+      network: {
+        peerId: '12D3KooWExample',
+        addresses: ['/ip4/127.0.0.1/tcp/4101/p2p/12D3KooWExample'],
+        listen: ['/ip4/127.0.0.1/tcp/4101'],
+        peers: 2,
+        dhtPeers: 1,
+      },
+      tokens: { payment: { mint: 'Pay1', decimals: 6 }, stake: { mint: 'Stk1', decimals: 9 } },
+      series: [
+        {
+          name: 'memory',
+          threshold: 0.9,
+          points: [
+            [1_790_000_000, 0.41],
+            [1_790_000_010, 0.43],
+          ],
+        },
+      ],
+    }
+    expect((await app.inject({ method: 'GET', url: '/node' })).json()).toEqual(view.nodeDetails)
   })
 })
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { FailoverView, JobView, NodeStatus } from '@synkti/jobs'
 import { keypairFromBytes, solanaAddressOf } from '@synkti/p2p'
 import { Registry } from 'prom-client'
-import type { HealthReport, NodeApiOptions, NodeView } from '../../src/api/index.js'
+import type { HealthReport, NodeApiOptions, NodeDetails, NodeView } from '../../src/api/index.js'
 
 /** A fresh Ed25519 key in the Solana layout (seed ‖ public key), as the node loads its operator key. */
 export async function newOperatorKey() {
@@ -95,6 +95,10 @@ export class FakeView implements NodeView {
   }
   health(): HealthReport {
     return this.healthReport
+  }
+  nodeDetails: NodeDetails = { network: null, tokens: null, series: [] }
+  details(): NodeDetails {
+    return this.nodeDetails
   }
 }
 

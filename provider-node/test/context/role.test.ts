@@ -48,7 +48,23 @@ describe('role and view from a context', () => {
   it('a cloud machine is a worker; a workstation a deployer', () => {
     expect(roleOf(hetzner)).toEqual({ role: 'worker', reason: 'hetzner instance 5550001: serves leases' })
     expect(roleOf(ovh).role).toBe('worker')
-    expect(roleOf(probedWorkstation)).toEqual({ role: 'deployer', reason: 'workstation: deploys and watches workers' })
+    expect(roleOf(probedWorkstation)).toMatchObject({ role: 'deployer', toServe: 'synkti-provider run --role worker' })
+  })
+
+  it('a node that will not serve says so, and the exact command that serves (issue 19, item 8)', () => {
+    const workstation = roleOf(probedWorkstation)
+    expect(workstation.reason).toBe(
+      'workstation: deploys and watches workers; serves no leases and is not listed to consumers; to serve: synkti-provider run --role worker',
+    )
+    expect(roleOf(hetzner, parseRoleOverride('deployer'))).toEqual({
+      role: 'deployer',
+      reason:
+        '--role deployer: serves no leases and is not listed to consumers; to serve: synkti-provider run --role worker',
+      toServe: 'synkti-provider run --role worker',
+    })
+    // a worker has nothing to be told
+    expect(roleOf(hetzner).toServe).toBeUndefined()
+    expect(roleOf(probedWorkstation, parseRoleOverride('worker')).toServe).toBeUndefined()
   })
 
   it('--role wins over the context, and is parsed by name', () => {

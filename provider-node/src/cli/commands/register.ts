@@ -1,8 +1,10 @@
 import { join } from 'node:path'
 import { type Keypair, PublicKey } from '@solana/web3.js'
 import { loadKeypair, type MarketClient, type Provider, providerAddress } from '@synkti/market'
+import { solanaAddressToPeerId } from '@synkti/p2p'
 import type { Capability } from '@synkti/planner'
 import { type NodeConfig, type NodeConfigInput, saveNodeConfig } from '../../node/config.js'
+import { chooseListenAddresses } from '../../node/listen.js'
 import {
   AuthorityKeyRequiredError,
   ConfigBelongsToOtherProviderError,
@@ -50,6 +52,10 @@ export interface RegisterResult {
   staked: bigint
   status: Provider['status']['kind']
   config: string
+  /** the P2P listen addresses in the config: the node's address from its first run on */
+  listen: string[]
+  /** the node's libp2p peer id (the operator key): `<listen>/p2p/<peerId>` is its bootstrap address */
+  peerId: string
   signatures: string[]
 }
 
@@ -163,6 +169,8 @@ export async function register(o: RegisterOptions): Promise<RegisterResult> {
     const { signature } = await o.client.depositStake({ authority, provider, amount: deposit })
     signatures.push(signature)
   }
+  // the P2P address is chosen once and kept: peers and consumers bootstrap through it
+  const listen = o.node?.listen ?? existing?.listen ?? (await chooseListenAddresses())
   await saveNodeConfig(o.configPath, {
     ...existing,
     keypair: o.operatorPath,
@@ -172,6 +180,7 @@ export async function register(o: RegisterOptions): Promise<RegisterResult> {
     stateDir: o.stateDir ?? existing?.stateDir ?? join(o.configPath, '..', 'state'),
     capability: o.capability,
     pricePerSecond: o.pricePerSecond.toString(),
+    listen,
     ...o.node,
   })
   const after = await o.client.fetchProvider(provider)
@@ -185,6 +194,8 @@ export async function register(o: RegisterOptions): Promise<RegisterResult> {
     staked: after.staked,
     status: after.status.kind,
     config: o.configPath,
+    listen,
+    peerId: solanaAddressToPeerId(operator.publicKey.toBase58()).toString(),
     signatures,
   }
 }
