@@ -12,6 +12,7 @@ import {
   findEvent,
   isNetworkFailure,
   type Lease,
+  type Market,
   type MarketClient,
   type MarketEvent,
   type MarketEventName,
@@ -19,7 +20,7 @@ import {
   RpcUnreachableError,
 } from '@synkti/market'
 import { type Dispute, type Ending, type Handoffs, leaseDispute, leaseEnding, leaseHandoffs } from './ending.js'
-import { ProviderNotFoundError } from './errors.js'
+import { MarketNotFoundError, ProviderNotFoundError } from './errors.js'
 
 /** Runs a raw connection call, turning a dead RPC into RpcUnreachableError. */
 export async function rpc<T>(client: MarketClient, call: () => Promise<T>): Promise<T> {
@@ -27,6 +28,20 @@ export async function rpc<T>(client: MarketClient, call: () => Promise<T>): Prom
     return await call()
   } catch (err) {
     throw isNetworkFailure(err) ? new RpcUnreachableError(client.rpcUrl, err) : err
+  }
+}
+
+/** The market account at `market`, or MarketNotFoundError when the address holds none on this cluster. */
+export async function fetchMarketNamed(client: MarketClient, market: PublicKey): Promise<Market> {
+  try {
+    return await client.fetchMarket(market)
+  } catch (err) {
+    const name = (err as Error).name
+    if (name === 'AccountNotFoundError') throw new MarketNotFoundError(market.toBase58(), client.rpcUrl, 'nothing', err)
+    if (name === 'AccountTypeMismatchError') {
+      throw new MarketNotFoundError(market.toBase58(), client.rpcUrl, 'another account', err)
+    }
+    throw err
   }
 }
 

@@ -302,6 +302,31 @@ export class ProviderNotFoundError extends CliError {
   }
 }
 
+/**
+ * `--market` (or SYNKTI_MARKET) names no market on this cluster: without this, a wrong address
+ * reads as a market with no providers and no leases.
+ */
+export class MarketNotFoundError extends CliError {
+  override name = 'MarketNotFoundError'
+  readonly exitClass = 'chain'
+  readonly remedy: string
+  constructor(
+    readonly market: string,
+    readonly rpcUrl: string,
+    /** what is at the address instead */
+    readonly found: 'nothing' | 'another account',
+    cause?: unknown,
+  ) {
+    super(
+      found === 'nothing'
+        ? `no market ${market} on the cluster at ${rpcUrl}: there is no account at that address`
+        : `${market} on the cluster at ${rpcUrl} is not a market: it holds another kind of account`,
+      { cause },
+    )
+    this.remedy = `check --market (or SYNKTI_MARKET) and the cluster (-u): npm run deploy prints the market's address; a local chain started afresh has none until npm run deploy -- --url localnet --create-mints`
+  }
+}
+
 /** The move reached the new lease, but the old one could not be closed: it still holds escrow. */
 export class OldLeaseNotClosedError extends CliError {
   override name = 'OldLeaseNotClosedError'

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import { Keypair } from '@solana/web3.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { isoSeconds } from '../src/ending.js'
 import { type ConsumerFx, chain, client, type MarketFx, type ProviderFx, parties, passTime } from './support/chain.js'
@@ -46,8 +47,22 @@ describe('synkti lease list', () => {
     expect(byAddress[open.lease.toBase58()]).toMatchObject({ status: 'open', deposited: '700000' })
 
     // the market filter is applied on chain: another market has none of these leases
-    const elsewhere = json(await runMain(['lease', 'list', '--json', ...flags, '--market', c.token.toBase58()]))
+    const otherMarket = await parties.market()
+    const elsewhere = json(await runMain(['lease', 'list', '--json', ...flags, '--market', otherMarket.key.toBase58()]))
     expect(elsewhere.leases).toEqual([])
+    // an address that is no market is named, not read as a market without leases
+    for (const [wrong, found] of [
+      [c.token.toBase58(), 'is not a market: it holds another kind of account'],
+      [Keypair.generate().publicKey.toBase58(), 'there is no account at that address'],
+    ] as const) {
+      const ran = await runMain(['lease', 'list', '--json', ...flags, '--market', wrong])
+      expect(ran.code).toBe(4)
+      expect(json(ran).error).toMatchObject({
+        name: 'MarketNotFoundError',
+        message: expect.stringContaining(found),
+        remedy: expect.stringContaining('npm run deploy'),
+      })
+    }
 
     expect(asText.code).toBe(0)
     const rows = asText.stdout.trim().split('\n')

@@ -4,6 +4,7 @@ import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { type CommandName, createProgram, type Invoke } from '../src/cli.js'
 import type { GlobalFlags } from '../src/config.js'
+import { chain, parties } from './support/chain.js'
 import { EXAMPLE_SPEC, json, runBin, runMain, tempDir } from './support/cli.js'
 
 /** Parses argv with an invoke that records instead of running (commander wiring only). */
@@ -118,25 +119,47 @@ describe('command line', () => {
     const noMarket = await runMain(['providers', '--json'])
     expect(noMarket.code).toBe(2)
     expect(json(noMarket).error?.name).toBe('MarketNotSetError')
-    const market = Keypair.generate().publicKey.toBase58()
-    const noPeers = await runMain(['providers', '--market', market, '-k', join(dir, 'none.json')])
+    const market = (await parties.market()).key.toBase58()
+    const url = ['-u', chain.rpcUrl]
+    const noPeers = await runMain(['providers', ...url, '--market', market, '-k', join(dir, 'none.json')])
     expect(noPeers.code).toBe(2)
     expect(noPeers.stderr).toContain('error NoBootstrapError')
     expect(noPeers.stderr).toContain('remedy: pass --bootstrap <multiaddr...> or export SYNKTI_BOOTSTRAP')
     const peer = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
-    const closed = await runMain([
-      'providers',
-      '--json',
-      '--market',
-      market,
-      '--bootstrap',
-      `/ip4/127.0.0.1/tcp/9/p2p/${peer}`,
-    ])
+    const bootstrap = ['--bootstrap', `/ip4/127.0.0.1/tcp/9/p2p/${peer}`]
+    const closed = await runMain(['providers', '--json', ...url, '--market', market, ...bootstrap])
     expect(closed.code).toBe(5)
     expect(json(closed).error).toMatchObject({
       name: 'PeersUnreachableError',
       message: 'none of the 1 bootstrap peer(s) answered',
     })
+  })
+
+  it('a --market that is no market on the cluster is MarketNotFoundError (exit 4), never an empty market', async () => {
+    const wrong = Keypair.generate().publicKey.toBase58()
+    const url = ['-u', chain.rpcUrl, '--market', wrong]
+    const peer = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
+    const bootstrap = ['--bootstrap', `/ip4/127.0.0.1/tcp/9/p2p/${peer}`]
+    const dir = await tempDir()
+    const wallet = join(dir, 'id.json')
+    await writeFile(wallet, JSON.stringify(Array.from(Keypair.generate().secretKey)))
+    for (const args of [
+      ['providers'],
+      ['providers', '--for', EXAMPLE_SPEC],
+      ['market', 'prices'],
+      ['job', 'run', EXAMPLE_SPEC, '-k', wallet],
+      ['lease', 'list', '-k', wallet],
+    ]) {
+      // checked before any peer is asked: the bootstrap peer here answers nobody
+      const ran = await runMain([...args, ...url, ...bootstrap, '--json'])
+      expect(ran.code, args.join(' ')).toBe(4)
+      expect(json(ran).error, args.join(' ')).toEqual({
+        name: 'MarketNotFoundError',
+        message: `no market ${wrong} on the cluster at ${chain.rpcUrl}: there is no account at that address`,
+        remedy:
+          "check --market (or SYNKTI_MARKET) and the cluster (-u): npm run deploy prints the market's address; a local chain started afresh has none until npm run deploy -- --url localnet --create-mints",
+      })
+    }
   })
 })
 

@@ -7,7 +7,7 @@
 import { getAssociatedTokenAddressSync } from '@solana/spl-token'
 import type { Keypair } from '@solana/web3.js'
 import { type Market, RpcUnreachableError, tokenBalance } from '@synkti/market'
-import { rpc } from '../chain.js'
+import { fetchMarketNamed, rpc } from '../chain.js'
 import { describeError } from '../classify.js'
 import { DOCTOR_RPC_TIMEOUT_MS, MIN_SOL_LAMPORTS } from '../constants.js'
 import type { Deps } from '../context.js'
@@ -84,7 +84,7 @@ export async function run(
     return { value: lamports, observed: `${Number(lamports) / 1e9} SOL` }
   })
   const market = await check<Market>('market', [reachable], async () => {
-    const m = await deps.client.fetchMarket(deps.market())
+    const m = await fetchMarketNamed(deps.client, deps.market())
     return { value: m, observed: `${m.address.toBase58()} (payment mint ${m.mint.toBase58()})` }
   })
   await check('token', [wallet, market], async () => {

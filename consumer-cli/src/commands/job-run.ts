@@ -7,6 +7,7 @@
  * does Ctrl-C (InterruptedError, exit 130, with the command that ends the lease).
  */
 import type { JobView } from '@synkti/jobs'
+import { fetchMarketNamed } from '../chain.js'
 import type { Deps } from '../context.js'
 import { InterruptedError } from '../errors.js'
 import { interruption } from '../interrupt.js'
@@ -50,6 +51,7 @@ export async function run(options: RunOptions, deps: Deps): Promise<RunResult> {
     const spec = await interrupt.race(readSpec(options.spec))
     const market = deps.market()
     const consumer = await interrupt.race(deps.wallet())
+    await interrupt.race(fetchMarketNamed(deps.client, market))
     const node = await interrupt.race(deps.p2p('wallet'))
 
     const offer = await interrupt.race(

@@ -1,6 +1,6 @@
 /** `synkti lease list`: the wallet's leases (in the market, if one is set), from the chain. */
 
-import { consumerLeases, type LeaseView, leaseView } from '../chain.js'
+import { consumerLeases, fetchMarketNamed, type LeaseView, leaseView } from '../chain.js'
 import type { Deps } from '../context.js'
 
 export interface LeaseListResult {
@@ -13,6 +13,8 @@ export interface LeaseListResult {
 export async function run(_options: Record<string, never>, deps: Deps): Promise<LeaseListResult> {
   const wallet = await deps.wallet()
   const market = deps.config.market
+  // a wrong --market would read as a wallet without leases
+  if (market !== undefined) await fetchMarketNamed(deps.client, market)
   const leases = await consumerLeases(deps.client, wallet.publicKey, market)
   return {
     kind: 'lease-list',

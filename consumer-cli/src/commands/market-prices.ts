@@ -2,6 +2,7 @@
  * `synkti market prices`: the going price per GPU model and region, from verified records
  * joined with the chain; the statistics are over on-chain prices (prices.ts).
  */
+import { fetchMarketNamed } from '../chain.js'
 import type { Deps } from '../context.js'
 import { findOffers, type Rejection } from '../offers.js'
 import { type PriceGroup, priceGroups, pricePoint } from '../prices.js'
@@ -22,6 +23,8 @@ export interface PricesResult {
 
 export async function run(options: PricesOptions, deps: Deps): Promise<PricesResult> {
   const market = deps.market()
+  // a wrong address would read as a market without prices
+  await fetchMarketNamed(deps.client, market)
   const node = await deps.p2p()
   const { offers, rejected } = await findOffers(node, deps.client, market, options)
   return {

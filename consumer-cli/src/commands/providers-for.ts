@@ -3,6 +3,7 @@
  * when not, each reason (the ones `job run` would pass it over for, and the chain's stake rule).
  */
 import { requirementOf } from '@synkti/jobs'
+import { fetchMarketNamed } from '../chain.js'
 import type { Deps } from '../context.js'
 import { assessFits, type ProviderFit } from '../fit.js'
 import { findOffers } from '../offers.js'
@@ -29,11 +30,9 @@ export interface ProviderFitResult {
 export async function run(options: FitOptions, deps: Deps): Promise<ProviderFitResult> {
   const spec = await readSpec(options.spec)
   const market = deps.market()
+  const account = await fetchMarketNamed(deps.client, market)
   const node = await deps.p2p()
-  const [found, account] = await Promise.all([
-    findOffers(node, deps.client, market, discoveryFilters(spec)),
-    deps.client.fetchMarket(market),
-  ])
+  const found = await findOffers(node, deps.client, market, discoveryFilters(spec))
   const cap = BigInt(spec.priceCap.perSecond)
   const providers = assessFits(found, {
     req: requirementOf(spec),

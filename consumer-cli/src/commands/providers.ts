@@ -1,4 +1,5 @@
 /** `synkti providers`: verified provider records on the DHT joined with their accounts on chain. */
+import { fetchMarketNamed } from '../chain.js'
 import type { Deps } from '../context.js'
 import { findOffers, type Offer, type OfferFilters, type Rejection } from '../offers.js'
 
@@ -20,6 +21,8 @@ export interface ProvidersResult {
 
 export async function run(options: OfferFilters, deps: Deps): Promise<ProvidersResult> {
   const market = deps.market()
+  // a wrong address would read as a market with no providers
+  await fetchMarketNamed(deps.client, market)
   const node = await deps.p2p()
   const { offers, rejected } = await findOffers(node, deps.client, market, options)
   return { kind: 'providers', market: market.toBase58(), filters: options, providers: offers, rejected }
