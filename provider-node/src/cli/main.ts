@@ -1,4 +1,3 @@
-import { MarketClient } from '@synkti/market'
 import type { Capability, Cloud, Runtime } from '@synkti/planner'
 import { Command, CommanderError, Option } from 'commander'
 import {
@@ -8,18 +7,29 @@ import {
   type NodeConfig,
   saveNodeConfig,
 } from '../node/config.js'
-import { resume, stake } from './commands/chain-ops.js'
-import { doctor } from './commands/doctor.js'
 import { registerFleet } from './commands/fleet.js'
-import { keygen } from './commands/keygen.js'
-import { withChainCapabilities } from './commands/provider-account.js'
-import { exit, pause, type UpdateResult, update, withdraw } from './commands/provider-ops.js'
-import { register } from './commands/register.js'
-import { run } from './commands/run.js'
-import { status } from './commands/status.js'
+import type { UpdateResult } from './commands/provider-ops.js'
 import { ExitNotConfirmedError, UsageError } from './errors.js'
 import { EXIT, type Output, print, reportError } from './output.js'
 import { amount, expandHome, gpuLabel, positive, positiveAmount, publicKey, regionLabel, rpcUrl } from './values.js'
+
+// Each command imports its work when it runs: the chain client, libp2p, the cloud SDKs and the
+// inference engine cost seconds to load, and `--help`, `keygen` or a usage error need none of them.
+const commands = {
+  chainOps: () => import('./commands/chain-ops.js'),
+  doctor: () => import('./commands/doctor.js'),
+  keygen: () => import('./commands/keygen.js'),
+  providerAccount: () => import('./commands/provider-account.js'),
+  providerOps: () => import('./commands/provider-ops.js'),
+  register: () => import('./commands/register.js'),
+  run: () => import('./commands/run.js'),
+  status: () => import('./commands/status.js'),
+}
+
+async function marketClient(rpcUrl: string) {
+  const { MarketClient } = await import('@synkti/market')
+  return new MarketClient({ rpcUrl })
+}
 
 /** The config at `path` when one exists (register run again); a broken one is an error, never overwritten. */
 async function existingConfig(path: string): Promise<NodeConfig | undefined> {
@@ -34,6 +44,7 @@ async function existingConfig(path: string): Promise<NodeConfig | undefined> {
 /** After `update`: the config holds what the chain now holds (price, capabilities). */
 async function syncConfig(path: string, r: UpdateResult): Promise<void> {
   const config = await loadNodeConfig(path)
+  const { withChainCapabilities } = await commands.providerAccount()
   const capability = withChainCapabilities(config.capability, r.capabilities)
   const price = r.pricePerSecond.toString()
   if (price === config.pricePerSecond && JSON.stringify(capability) === JSON.stringify(config.capability)) return
@@ -80,6 +91,7 @@ export function buildProgram(): Command {
     .description('create an operator keypair (never overwrites)')
     .option('-o, --outfile <path>', 'where to write it', DEFAULT_KEYPAIR_PATH)
     .action(async (o: { outfile: string }, cmd: Command) => {
+      const { keygen } = await commands.keygen()
       print(out(cmd), await keygen(expandHome(o.outfile)), (r) => [`wrote ${r.path}`, `operator ${r.address}`])
     })
 
@@ -142,10 +154,11 @@ export function buildProgram(): Command {
         cachedModels: before?.cachedModels ?? [],
         diskGb: typeof o.disk === 'string' ? positive('--disk', o.disk) : (before?.diskGb ?? 100),
       }
+      const { register } = await commands.register()
       const result = await register({
-        client: new MarketClient({ rpcUrl: url }),
+        client: await marketClient(url),
         rpcUrl: url,
-        market: publicKey('--market', String(o.market)),
+        market: await publicKey('--market', String(o.market)),
         operatorPath: g.keypair !== undefined ? expandHome(g.keypair) : (existing?.keypair ?? DEFAULT_KEYPAIR_PATH),
         ...(typeof o.authority === 'string' ? { authorityPath: expandHome(o.authority) } : {}),
         capability,
@@ -179,9 +192,9 @@ export function buildProgram(): Command {
     .option('-a, --authority <path>', 'the stake owner (default: the operator key)')
     .action(async (o: { amount: string; authority?: string }, cmd: Command) => {
       const config = await configOf(cmd)
-      const client = new MarketClient({ rpcUrl: config.rpcUrl })
+      const { stake } = await commands.chainOps()
       const result = await stake(
-        client,
+        await marketClient(config.rpcUrl),
         config,
         positiveAmount('--amount', o.amount),
         o.authority && expandHome(o.authority),
@@ -218,7 +231,8 @@ export function buildProgram(): Command {
       const payout = str('payout')
       const cloud = str('cloud')
       const authority = str('authority')
-      const result = await update(new MarketClient({ rpcUrl: config.rpcUrl }), config, {
+      const { update } = await commands.providerOps()
+      const result = await update(await marketClient(config.rpcUrl), config, {
         ...(price !== undefined ? { price: positiveAmount('--price', price) } : {}),
         ...(gpu !== undefined ? { gpu: gpuLabel('--gpu', gpu) } : {}),
         ...(vram !== undefined ? { vramGb: positive('--vram', vram) } : {}),
@@ -227,7 +241,7 @@ export function buildProgram(): Command {
         ...(zone !== undefined ? { zone: regionLabel('--zone', zone) } : {}),
         ...(cloud !== undefined ? { cloud: cloud as Cloud } : {}),
         ...(typeof o.spot === 'boolean' ? { spot: o.spot } : {}),
-        ...(payout !== undefined ? { payout: publicKey('--payout', payout) } : {}),
+        ...(payout !== undefined ? { payout: await publicKey('--payout', payout) } : {}),
         ...(authority !== undefined ? { authorityPath: expandHome(authority) } : {}),
       })
       await syncConfig(expandHome(globals(cmd).config), result)
@@ -244,7 +258,8 @@ export function buildProgram(): Command {
     .description('take no new leases (open ones go on); resume undoes it')
     .action(async (_o: unknown, cmd: Command) => {
       const config = await configOf(cmd)
-      const result = await pause(new MarketClient({ rpcUrl: config.rpcUrl }), config)
+      const { pause } = await commands.providerOps()
+      const result = await pause(await marketClient(config.rpcUrl), config)
       print(out(cmd), result, (r) => `provider ${r.provider} ${r.status} (${r.signature})`)
     })
 
@@ -253,7 +268,8 @@ export function buildProgram(): Command {
     .description('take leases again after a pause')
     .action(async (_o: unknown, cmd: Command) => {
       const config = await configOf(cmd)
-      const result = await resume(new MarketClient({ rpcUrl: config.rpcUrl }), config)
+      const { resume } = await commands.chainOps()
+      const result = await resume(await marketClient(config.rpcUrl), config)
       print(out(cmd), result, (r) => `provider ${r.provider} active (${r.signature})`)
     })
 
@@ -265,11 +281,8 @@ export function buildProgram(): Command {
     .action(async (o: { authority?: string; yes: boolean }, cmd: Command) => {
       const config = await configOf(cmd)
       if (!o.yes) throw new ExitNotConfirmedError(config.provider)
-      const result = await exit(
-        new MarketClient({ rpcUrl: config.rpcUrl }),
-        config,
-        o.authority && expandHome(o.authority),
-      )
+      const { exit } = await commands.providerOps()
+      const result = await exit(await marketClient(config.rpcUrl), config, o.authority && expandHome(o.authority))
       const at = (t: number) => new Date(t * 1000).toISOString()
       print(out(cmd), result, (r) => [
         `provider ${r.provider} exiting (${r.signature}); cooldown ends ${at(r.unlockAt)}`,
@@ -287,7 +300,8 @@ export function buildProgram(): Command {
     .option('-a, --authority <path>', "the provider's authority (default: the operator key)")
     .action(async (o: { amount?: string; authority?: string }, cmd: Command) => {
       const config = await configOf(cmd)
-      const result = await withdraw(new MarketClient({ rpcUrl: config.rpcUrl }), config, {
+      const { withdraw } = await commands.providerOps()
+      const result = await withdraw(await marketClient(config.rpcUrl), config, {
         ...(o.amount !== undefined ? { amount: positiveAmount('--amount', o.amount) } : {}),
         ...(o.authority !== undefined ? { authorityPath: expandHome(o.authority) } : {}),
       })
@@ -308,6 +322,7 @@ export function buildProgram(): Command {
     )
     .option('--spec <file>', 'a lease operation: check it for this job spec (as the consumer submits it)')
     .action(async (o: { operation: string; spec?: string }, cmd: Command) => {
+      const { doctor } = await commands.doctor()
       const report = await doctor(await configOf(cmd), o.operation, o.spec && expandHome(o.spec))
       print(out(cmd), report.report, () => report.text)
       if (!report.report.ok) process.exitCode = EXIT.preflight
@@ -352,6 +367,7 @@ export function buildProgram(): Command {
           ...(o.bootstrap !== undefined ? { bootstrap: [...base.bootstrap, ...o.bootstrap] } : {}),
           ...(o.listen !== undefined ? { listen: o.listen } : {}),
         }
+        const { run } = await commands.run()
         await run(config, out(cmd))
       },
     )
@@ -361,6 +377,7 @@ export function buildProgram(): Command {
     .description('ask the running node (its HTTP API) for its own status')
     .action(async (_o: unknown, cmd: Command) => {
       const config = await configOf(cmd)
+      const { status } = await commands.status()
       print(out(cmd), await status(config), (r) => r.text)
     })
 

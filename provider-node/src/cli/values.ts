@@ -1,25 +1,17 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { PublicKey } from '@solana/web3.js'
-import { DEFAULT_RPC_URL } from '@synkti/market'
+import type { PublicKey } from '@solana/web3.js'
+import { isSolanaAddress, parseU64, rpcUrlOf } from '@synkti/vocabulary'
 import { InvalidCliValueError } from './errors.js'
 
-/** Solana CLI monikers for -u/--url. */
-const CLUSTERS: Record<string, string> = {
-  localnet: DEFAULT_RPC_URL,
-  l: DEFAULT_RPC_URL,
-  devnet: 'https://api.devnet.solana.com',
-  d: 'https://api.devnet.solana.com',
-  'mainnet-beta': 'https://api.mainnet-beta.solana.com',
-  m: 'https://api.mainnet-beta.solana.com',
-  testnet: 'https://api.testnet.solana.com',
-  t: 'https://api.testnet.solana.com',
-}
-
 export function rpcUrl(value: string): string {
-  const url = CLUSTERS[value] ?? value
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new InvalidCliValueError('--url', value, 'localnet, devnet, mainnet-beta, testnet or an http(s) URL')
+  const url = rpcUrlOf(value)
+  if (url === undefined) {
+    throw new InvalidCliValueError(
+      '--url',
+      value,
+      'localnet, devnet, mainnet-beta, testnet (l, d, m, t) or an http(s) URL',
+    )
   }
   return url
 }
@@ -29,10 +21,9 @@ export function expandHome(path: string): string {
 }
 
 export function amount(option: string, value: string): bigint {
-  if (!/^(0|[1-9][0-9]{0,19})$/.test(value) || BigInt(value) >= 2n ** 64n) {
-    throw new InvalidCliValueError(option, value, 'a whole number of base units')
-  }
-  return BigInt(value)
+  const n = parseU64(value)
+  if (n === undefined) throw new InvalidCliValueError(option, value, 'a whole number of base units')
+  return n
 }
 
 export function positive(option: string, value: string): number {
@@ -41,12 +32,14 @@ export function positive(option: string, value: string): number {
   return n
 }
 
-export function publicKey(option: string, value: string): PublicKey {
-  try {
-    return new PublicKey(value)
-  } catch {
-    throw new InvalidCliValueError(option, value, 'a base58 public key')
-  }
+/**
+ * A base58 address as a web3.js PublicKey. Async because web3.js is loaded only here, when a
+ * command needs a key: validating flags must not cost the chain client's start-up.
+ */
+export async function publicKey(option: string, value: string): Promise<PublicKey> {
+  if (!isSolanaAddress(value)) throw new InvalidCliValueError(option, value, 'a base58 public key')
+  const { PublicKey } = await import('@solana/web3.js')
+  return new PublicKey(value)
 }
 
 /** The program's label limit (MAX_LABEL_LEN): GPU model, region and zone are 1 to 32 bytes on chain. */
