@@ -3,14 +3,16 @@
 // of timing out; its address outlives a restart, so peers and consumers that kept it find it
 // again; /health says what P2P and the DHT really are; a node that will not serve is not listed.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Keypair } from '@solana/web3.js'
 import { jobSpecHash } from '@synkti/jobs'
 import type { CapabilityKey, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeConfigSchema } from '../../src/node/config.js'
 import type { NodeEvent } from '../../src/node/events.js'
-import { chooseListenAddresses } from '../../src/node/listen.js'
+import { chooseListenAddresses, DEFAULT_LISTEN_ADDRESSES, isEphemeralListen } from '../../src/node/listen.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { type ConsumerFx, client, type MarketFx, parties } from '../support/chain.js'
-import { consumerPeer, nodeConfig, standinSpec } from '../support/nodes.js'
+import { capability, consumerPeer, nodeConfig, standinSpec } from '../support/nodes.js'
 
 let m: MarketFx
 let c: ConsumerFx
@@ -66,6 +68,26 @@ async function health(node: ProviderNode) {
 }
 
 const check = (h: Awaited<ReturnType<typeof health>>, name: string) => h.body.checks.find((x) => x.name === name)
+
+describe('the P2P listen address in the config (issue 19, item 5)', () => {
+  it('a config that names none listens on the documented default port, never a random one', async () => {
+    const [market, provider] = [Keypair.generate(), Keypair.generate()].map((k) => k.publicKey.toBase58())
+    const parsed = nodeConfigSchema.parse({
+      keypair: 'operator.json',
+      market,
+      provider,
+      stateDir: 'state',
+      capability: capability(),
+      pricePerSecond: '1000',
+    })
+    expect(parsed.listen).toEqual(['/ip4/127.0.0.1/tcp/4001'])
+    expect(parsed.listen).toEqual(DEFAULT_LISTEN_ADDRESSES)
+    expect(parsed.listen.some(isEphemeralListen)).toBe(false)
+    // what register chooses is a port of its own, not 0
+    expect((await chooseListenAddresses()).some(isEphemeralListen)).toBe(false)
+    expect(isEphemeralListen('/ip4/127.0.0.1/tcp/0')).toBe(true)
+  })
+})
 
 describe('a lone provider and its first consumer', () => {
   it('is found by capability through its address, says it has no DHT peers, and keeps its address across a restart', {
