@@ -34,3 +34,9 @@ export const OUTPUT_GRACE_MS = 250
  * stand-in every node ships) means the same file wherever `synkti-provider run` was started.
  */
 export const CLONE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** How often the node reads what a job appended to its output files. */
+export const TAIL_POLL_MS = 100
+
+/** How often the node looks whether a job it adopted after a restart (not its child) still runs. */
+export const ADOPTED_POLL_MS = 1_000

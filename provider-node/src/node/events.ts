@@ -51,10 +51,39 @@ export type RecordEvent =
 
 // ── jobs and leases ──────────────────────────────────────────────────────────
 
+/** What became of the lease of a job that ended on its own (`job-gone`). */
+export type GoneLeaseOutcome =
+  /** closed as the operator at once: billing ends now, not one attestation gap later */
+  | 'closed'
+  /** past its attestation gap: a close would bill up to the gap; left to the consumer's reclaim, which bills nothing more */
+  | 'stalled'
+  /** ended, disputed, another provider's or gone: nothing to do */
+  | 'not-served'
+  /** the chain could not be asked or refused: the reason is in `detail` */
+  | 'error'
+
 export type JobEvent =
   /** a job changed state (its whole view) */
   | Flat<{ event: 'job' } & JobView>
   | { event: 'job-adopted'; lease: string; pid: number }
+  /** the node stops to restart: the job runs on (its own process group, its output in files), for the next start to adopt */
+  | { event: 'job-left'; lease: string; pid: number }
+  /**
+   * a job ended on its own (while the node ran, or while it was down): its lease `closed` as the
+   * operator at once, or left (`stalled`: the consumer's reclaim bills nothing more; `not-served`),
+   * or the chain could not be asked (`error`); `lastHealthyAt`: when it was last seen healthy
+   */
+  | {
+      event: 'job-gone'
+      lease: string
+      lastHealthyAt: number | null
+      outcome: GoneLeaseOutcome
+      detail: string
+    }
+  /** `synkti-provider drain`: the node stopped its jobs and closed their leases before it stopped */
+  | { event: 'drained'; leases: string[] }
+  | { event: 'lease-closed'; lease: string; reason: string; signature: string }
+  | { event: 'lease-close-failed'; lease: string; error: string }
   | { event: 'job-refused'; lease: string; reason: string }
   /** the chain says the lease is over (or disputed, or another provider's): its job is stopped */
   | { event: 'job-ended'; lease: string; reason: string }

@@ -5,9 +5,10 @@ import * as z from 'zod'
 import { writeJsonAtomic } from '../fs/atomic-json.js'
 
 /**
- * What the node knows of each job it started, on disk: a node that is killed and restarted
- * finds its children still running (the kernel does not kill them with their parent) and
- * adopts them instead of starting a second copy — or stops them when their lease moved on.
+ * What the node knows of each job it started, on disk: a node that stops or is killed and
+ * starts again finds its jobs still running (each in a process group of its own, writing to its
+ * own files, so neither the node's exit nor a Ctrl-C at its terminal reaches them) and adopts
+ * them instead of starting a second copy — or stops them when their lease moved on.
  */
 export const jobRecordSchema = z.strictObject({
   lease: z.string(),
@@ -18,6 +19,8 @@ export const jobRecordSchema = z.strictObject({
   /** chain unix seconds the node began serving the lease (billing starts there) */
   since: z.int().nonnegative(),
   startedAt: z.int().nonnegative(),
+  /** unix seconds the job first answered its health check (absent in records of earlier nodes) */
+  healthyAt: z.int().nonnegative().nullable().optional(),
 })
 export type JobRecord = z.infer<typeof jobRecordSchema> & { spec: JobSpec }
 
@@ -33,8 +36,15 @@ export class JobRecords {
     await writeJsonAtomic(this.file(record.lease), record)
   }
 
+  /** The record and the job's output files. */
   async remove(lease: string): Promise<void> {
-    await unlink(this.file(lease)).catch(() => undefined)
+    const { stdout, stderr } = this.outputOf(lease)
+    await Promise.all([this.file(lease), stdout, stderr].map((path) => unlink(path).catch(() => undefined)))
+  }
+
+  /** Where the job of `lease` writes its output: files, so it runs on when the node exits. */
+  outputOf(lease: string): { stdout: string; stderr: string } {
+    return { stdout: join(this.dir, `${lease}.stdout`), stderr: join(this.dir, `${lease}.stderr`) }
   }
 
   /** Every readable record; unreadable files are skipped (their job cannot be adopted safely). */

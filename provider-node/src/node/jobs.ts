@@ -15,10 +15,10 @@ import {
   type ModelJobSpec,
 } from '@synkti/jobs'
 import { JobNotFoundError } from '../api/errors.js'
-import { CLONE_ROOT } from '../constants.js'
+import { ADOPTED_POLL_MS, CLONE_ROOT } from '../constants.js'
 import { JobExitedEarlyError } from '../errors.js'
 import { freePort } from '../runtime/free-port.js'
-import { type Job, type LogLine, type JobSpec as ProcessSpec, startJob } from '../runtime/job.js'
+import { type Job, type LogLine, type JobSpec as ProcessSpec, signalJob, startJob } from '../runtime/job.js'
 import { EngineLoadError, EngineRefusedWeightsError, JobNotReadyError } from './errors.js'
 import type { NodeLog } from './events.js'
 import { isAlive, type JobRecord, type JobRecords } from './job-records.js'
@@ -74,6 +74,8 @@ export interface JobManagerInit {
 export class JobManager implements AsyncDisposable {
   private readonly entries = new Map<string, Entry>()
   private readonly now: () => number
+  #goneListener: ((lease: string, lastHealthyAt: number | null) => Promise<void>) | undefined
+  #adoptedWatch: NodeJS.Timeout | undefined
 
   constructor(private readonly init: JobManagerInit = {}) {
     this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
@@ -134,7 +136,8 @@ export class JobManager implements AsyncDisposable {
       const run = isModelJob(spec)
         ? await this.engineSpec(entry, spec, port)
         : this.processSpec(spec, port, entry.lease)
-      const job = await startJob(run).catch(async (err: unknown) => {
+      const output = this.init.records?.outputOf(entry.lease)
+      const job = await startJob(output === undefined ? run : { ...run, output }).catch(async (err: unknown) => {
         if (!isModelJob(spec)) throw err
         const named = engineFailure(spec, err)
         if (named instanceof EngineRefusedWeightsError) await this.init.weights?.refused?.(spec.model.sha256)
@@ -151,8 +154,13 @@ export class JobManager implements AsyncDisposable {
         endpoint: entry.endpoint,
         since: entry.since,
         startedAt: entry.startedAt,
+        healthyAt: entry.healthyAt,
       })
-      void job.exited.then(() => this.changed(entry.lease))
+      void job.exited.then(() => {
+        this.changed(entry.lease)
+        // it ended on its own (not drained, stopped or handed off): the lease is served no more
+        if (entry.override === null && job.state.phase === 'failed') this.#gone(entry)
+      })
     } catch (err) {
       // recorded, not thrown: the submission was already answered; status and ready() report it
       entry.override = { state: 'failed', reason: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }
@@ -245,30 +253,98 @@ export class JobManager implements AsyncDisposable {
 
   /**
    * Takes back a job this node started before it restarted: still running → served again
-   * (known by pid; its logs went with the old process); gone → forgotten.
+   * (known by pid, with its own start and health times; its process is watched, and its exit is
+   * reported as `gone`); gone → not adopted (`gone(record, …)` says so).
    */
   adopt(record: JobRecord): boolean {
     if (this.entries.has(record.lease)) return true
-    if (!isAlive(record.pid)) {
-      void this.init.records?.remove(record.lease)
-      return false
-    }
+    if (!isAlive(record.pid)) return false
     this.entries.set(record.lease, {
+      ...this.#recorded(record),
+      endpoint: record.endpoint,
+      adoptedPid: record.pid,
+      override: null,
+    })
+    this.#watchAdopted()
+    this.changed(record.lease)
+    return true
+  }
+
+  /** A recorded job whose process is gone: known again, as failed for `reason`, so the status says why. */
+  gone(record: JobRecord, reason: string): void {
+    if (this.entries.has(record.lease)) return
+    this.entries.set(record.lease, {
+      ...this.#recorded(record),
+      endpoint: null,
+      adoptedPid: null,
+      override: { state: 'failed', reason },
+    })
+    this.changed(record.lease)
+  }
+
+  #recorded(record: JobRecord): Omit<Entry, 'endpoint' | 'adoptedPid' | 'override'> {
+    return {
       lease: record.lease,
       consumer: record.consumer,
       spec: record.spec,
       since: record.since,
       startedAt: record.startedAt,
-      healthyAt: record.startedAt,
-      endpoint: record.endpoint,
+      healthyAt: record.healthyAt ?? record.startedAt,
       job: null,
-      adoptedPid: record.pid,
-      override: null,
       started: Promise.resolve(),
       engine: null,
-    })
-    this.changed(record.lease)
-    return true
+    }
+  }
+
+  /**
+   * Calls `listener` when a job ends on its own while this node serves it (its process exited,
+   * not stopped, drained or handed off by the node), with when it was last seen healthy; the
+   * job's record is removed once the listener is done with it.
+   */
+  onGone(listener: (lease: string, lastHealthyAt: number | null) => Promise<void>): void {
+    this.#goneListener = listener
+  }
+
+  #gone(entry: Entry, lastHealthyAt: number | null = entry.healthyAt): void {
+    const listener = this.#goneListener ?? (async () => undefined)
+    void listener(entry.lease, lastHealthyAt)
+      .catch(() => undefined)
+      .then(() => this.init.records?.remove(entry.lease))
+  }
+
+  /** Adopted processes are not this node's children: their exit is seen by polling their pid. */
+  #watchAdopted(): void {
+    if (this.#adoptedWatch !== undefined) return
+    this.#adoptedWatch = setInterval(() => {
+      for (const entry of this.entries.values()) {
+        if (entry.adoptedPid === null || entry.override !== null || isAlive(entry.adoptedPid)) continue
+        entry.override = { state: 'failed', reason: `exited (pid ${entry.adoptedPid}, adopted after a restart)` }
+        this.changed(entry.lease)
+        this.#gone(entry, this.now())
+      }
+    }, ADOPTED_POLL_MS)
+    this.#adoptedWatch.unref()
+  }
+
+  /**
+   * The node stops to restart: every job that runs is left running (its output no longer read,
+   * its record kept for the next start to adopt). Returns the leases and pids left.
+   */
+  async leave(): Promise<{ lease: string; pid: number }[]> {
+    clearInterval(this.#adoptedWatch)
+    this.#adoptedWatch = undefined
+    const left: { lease: string; pid: number }[] = []
+    for (const entry of this.entries.values()) {
+      await entry.started.catch(() => undefined)
+      if (!isLive(viewState(entry)) || entry.override !== null) continue
+      if (entry.job !== null) {
+        await entry.job.release()
+        left.push({ lease: entry.lease, pid: entry.job.pid })
+      } else if (entry.adoptedPid !== null) {
+        left.push({ lease: entry.lease, pid: entry.adoptedPid })
+      }
+    }
+    return left
   }
 
   /** The job now runs elsewhere; its process is drained (in-flight requests finish). */
@@ -359,12 +435,14 @@ export class JobManager implements AsyncDisposable {
     this.init.onChange?.(lease)
   }
 
+  /** Drains every job (a node stopped to drain, or a test's end) and forgets their records. */
   async [Symbol.asyncDispose](): Promise<void> {
+    clearInterval(this.#adoptedWatch)
+    this.#adoptedWatch = undefined
     await Promise.allSettled(
       [...this.entries.values()].map(async (e) => {
         await e.started.catch(() => undefined)
-        await e.job?.drain({ deadlineMs: 5_000 })
-        if (e.job !== null) await this.init.records?.remove(e.lease)
+        if (e.job !== null || e.adoptedPid !== null) await this.drainEntry(e, 5_000)
       }),
     )
   }
@@ -425,19 +503,12 @@ export function containerArgs(c: {
   ]
 }
 
-/** SIGTERM, wait for the exit up to the deadline, then SIGKILL: drain for a process known by pid. */
+/** SIGTERM, wait for the exit up to the deadline, then SIGKILL: drain for a process known by pid (and its group). */
 async function drainPid(pid: number, deadlineMs: number): Promise<void> {
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(pid, s)
-    } catch {
-      // already gone
-    }
-  }
-  signal('SIGTERM')
+  signalJob(pid, 'SIGTERM')
   const until = Date.now() + deadlineMs
   while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
-  if (isAlive(pid)) signal('SIGKILL')
+  if (isAlive(pid)) signalJob(pid, 'SIGKILL')
 }
 
 function isLive(state: JobViewState): boolean {

@@ -392,7 +392,14 @@ export class ProviderNode implements AsyncDisposable {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the services in order. The jobs are drained (their records removed, their leases left
+   * as they are) unless `leaveJobs`: a restart (`synkti-provider run` on SIGINT or SIGTERM), where
+   * they run on for the next start to adopt. A drain asked for by `synkti-provider drain` stops
+   * them and closes their leases either way.
+   */
+  async stop(options: { leaveJobs?: boolean } = {}): Promise<void> {
+    this.jobsService.leaveJobs = options.leaveJobs === true
     const services = this.stopOrder
     for (const service of services) await service.beforeStop?.()
     for (const service of services) await service.stop()

@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { type FileHandle, mkdir, open } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_DRAIN_DEADLINE_MS, LOG_BUFFER_CAPACITY, LOG_TAIL_LINES, OUTPUT_GRACE_MS } from '../constants.js'
 import { InvalidJobSpecError, JobExitedEarlyError, JobHealthTimeoutError, JobSpawnError } from '../errors.js'
+import { FileTail } from './file-tail.js'
 import { waitHealthy } from './health.js'
 import { LogBuffer } from './log-buffer.js'
 
@@ -24,6 +27,12 @@ export interface JobSpec {
    * not throw and must return at once. The buffer still holds the line for `logs()`.
    */
   onLine?: (line: LogLine) => void
+  /**
+   * Files the child writes its stdout and stderr to (truncated first), read back line by line; without
+   * them, pipes. With files the job outlives the supervisor's process: nothing breaks when the
+   * node exits, and a node started later can adopt it.
+   */
+  output?: { stdout: string; stderr: string }
 }
 
 export type JobState =
@@ -80,20 +89,30 @@ export class Job implements AsyncDisposable {
     readonly exited: Promise<Exit>,
     /** Resolves when both output streams have ended (every line is in the buffer). */
     private readonly outputEnded: Promise<void>,
+    /** Stops reading the output (of a job left running). */
+    private readonly stopReading: () => Promise<void>,
   ) {}
 
-  /** Spawns the child and resolves once it is healthy; see `startJob`. */
+  /**
+   * Spawns the child in a process group of its own (a Ctrl-C at the node's terminal, or a signal
+   * to the node's group, does not reach it) and resolves once it is healthy; see `startJob`.
+   */
   static async start(spec: JobSpec): Promise<Job> {
     validate(spec)
+    const files = spec.output === undefined ? undefined : await openOutput(spec.output)
     const child = spawn(spec.command, spec.args ?? [], {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', files?.stdout.fd ?? 'pipe', files?.stderr.fd ?? 'pipe'],
+      detached: true,
     })
     try {
       await once(child, 'spawn')
     } catch (error) {
       throw new JobSpawnError(spec.command, (error as NodeJS.ErrnoException).code)
+    } finally {
+      // the child holds its own copies of the files
+      await Promise.all([files?.stdout.close(), files?.stderr.close()])
     }
     // After 'spawn', 'error' only reports failed kill()s, which exit handling already covers.
     child.on('error', () => undefined)
@@ -101,13 +120,26 @@ export class Job implements AsyncDisposable {
       child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
     )
     const logs = new LogBuffer<LogLine>(spec.logCapacity ?? LOG_BUFFER_CAPACITY)
+    const deliver = (stream: LogLine['stream'], text: string) => {
+      job.#remember(text)
+      const line = { stream, text }
+      try {
+        spec.onLine?.(line)
+      } catch {
+        // an observer's fault never stops the job's output
+      }
+      logs.push(line)
+    }
+    const output =
+      spec.output === undefined ? Job.#pipe(child, deliver) : await Job.#tailFiles(spec.output, exited, deliver)
     const job: Job = new Job(
       spec,
       child.pid!,
       child,
       logs,
       exited,
-      Job.#pipe(child, logs, (text) => job.#remember(text), spec.onLine),
+      output.ended.then(() => logs.close()),
+      output.release,
     )
     await job.#awaitHealthy()
     return job
@@ -115,25 +147,27 @@ export class Job implements AsyncDisposable {
 
   static #pipe(
     child: ChildProcess,
-    logs: LogBuffer<LogLine>,
-    remember: (text: string) => void,
-    onLine?: (line: LogLine) => void,
-  ): Promise<void> {
+    deliver: (stream: LogLine['stream'], text: string) => void,
+  ): { ended: Promise<void>; release: () => Promise<void> } {
     const ended = (['stdout', 'stderr'] as const).map((stream) => {
       const lines = createInterface({ input: child[stream]!, crlfDelay: Number.POSITIVE_INFINITY })
-      lines.on('line', (text) => {
-        remember(text)
-        const line = { stream, text }
-        try {
-          onLine?.(line)
-        } catch {
-          // an observer's fault never stops the job's output
-        }
-        logs.push(line)
-      })
+      lines.on('line', (text) => deliver(stream, text))
       return once(lines, 'close').then(() => undefined)
     })
-    return Promise.all(ended).then(() => logs.close())
+    return { ended: Promise.all(ended).then(() => undefined), release: async () => undefined }
+  }
+
+  /** Output files read as they grow; they end (read to the last byte) once the child has exited. */
+  static async #tailFiles(
+    files: { stdout: string; stderr: string },
+    exited: Promise<Exit>,
+    deliver: (stream: LogLine['stream'], text: string) => void,
+  ): Promise<{ ended: Promise<void>; release: () => Promise<void> }> {
+    const tails = await Promise.all(
+      (['stdout', 'stderr'] as const).map((stream) => FileTail.open(files[stream], (text) => deliver(stream, text))),
+    )
+    const close = () => Promise.all(tails.map((t) => t.close())).then(() => undefined)
+    return { ended: exited.then(close), release: close }
   }
 
   #remember(text: string): void {
@@ -156,7 +190,7 @@ export class Job implements AsyncDisposable {
       return
     }
     if (outcome === 'timeout') {
-      this.child.kill('SIGKILL')
+      this.#signal('SIGKILL')
       await this.exited
       this.#state = { phase: 'failed', reason: 'health timeout' }
       throw new JobHealthTimeoutError(this.spec.healthUrl, this.spec.readyTimeoutMs, this.pid)
@@ -208,22 +242,61 @@ export class Job implements AsyncDisposable {
 
   async #drain(deadlineMs: number): Promise<DrainOutcome> {
     this.#state = { phase: 'draining' }
-    this.child.kill('SIGTERM')
+    this.#signal('SIGTERM')
     const deadline = new AbortController()
     const inTime = await Promise.race([
       this.exited.then(() => true),
       sleep(deadlineMs, false, { signal: deadline.signal }).catch(() => false),
     ])
     deadline.abort()
-    if (!inTime) this.child.kill('SIGKILL')
+    if (!inTime) this.#signal('SIGKILL')
     await this.exited
     await this.outputEnded
     return { forced: !inTime, state: this.#state }
   }
 
+  /** To the job's process group (its own, so whatever it started goes too), else to the job. */
+  #signal(signal: NodeJS.Signals): void {
+    signalJob(this.pid, signal)
+  }
+
+  /**
+   * Leaves the job running on its own: its output is no longer read and the node's process may
+   * exit while it runs (a node that stops to restart; the next one adopts the job by its record).
+   */
+  async release(): Promise<void> {
+    this.child.unref()
+    await this.stopReading()
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.drain()
   }
+}
+
+/** `signal` to the process group `pid` leads (a job's own), else to `pid` alone; a process gone is no error. */
+export function signalJob(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    try {
+      process.kill(pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function openOutput(files: {
+  stdout: string
+  stderr: string
+}): Promise<{ stdout: FileHandle; stderr: FileHandle }> {
+  await Promise.all([
+    mkdir(dirname(files.stdout), { recursive: true }),
+    mkdir(dirname(files.stderr), { recursive: true }),
+  ])
+  const [stdout, stderr] = await Promise.all([open(files.stdout, 'w', 0o600), open(files.stderr, 'w', 0o600)])
+  return { stdout, stderr }
 }
 
 /**

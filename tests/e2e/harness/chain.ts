@@ -64,11 +64,15 @@ export function stakeTotal(b: StakeBalances): bigint {
 }
 
 /**
- * SIGKILLs the jobs a provider's node recorded (`<state>/jobs/<lease>.json`) that still run: a
- * node killed on purpose and never restarted would otherwise leave its stand-in serving after
- * the test. Returns the pids it killed.
+ * SIGKILLs the jobs a provider's node recorded (`<state>/jobs/<lease>.json`) that still run, with
+ * their process groups: a node stopped (jobs run on for its next start) or killed and never
+ * started again would otherwise leave its stand-in or engine serving after the test. Returns the
+ * pids it killed.
  */
-export async function killRecordedJobs(configPath: string, JOB_MARKER = 'standin-inference'): Promise<number[]> {
+export async function killRecordedJobs(
+  configPath: string,
+  markers: readonly string[] = ['standin-inference', 'synkti-engine'],
+): Promise<number[]> {
   const dir = join(dirname(configPath), 'state', 'jobs')
   const names = await readdir(dir).catch(() => [] as string[])
   const killed: number[] = []
@@ -77,13 +81,15 @@ export async function killRecordedJobs(configPath: string, JOB_MARKER = 'standin
     if (typeof record.pid !== 'number') continue
     // a pid is reused once its process is gone: kill only what still runs the job's command
     const command = await readFile(`/proc/${record.pid}/cmdline`, 'utf8').catch(() => '')
-    if (!command.includes(JOB_MARKER)) continue
-    try {
-      process.kill(record.pid, 'SIGKILL')
-      killed.push(record.pid)
-    } catch {
-      // already gone
+    if (!markers.some((marker) => command.includes(marker))) continue
+    for (const target of [-record.pid, record.pid]) {
+      try {
+        process.kill(target, 'SIGKILL')
+      } catch {
+        // not a group leader (a job of an earlier node), or already gone
+      }
     }
+    killed.push(record.pid)
   }
   return killed
 }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Keypair, PublicKey } from '@solana/web3.js'
 import { earningsVaultAddress, providerAddress } from '@synkti/market'
+import { killRecordedJobs } from './chain.js'
 import { NODE, PROVIDER_BIN, REPO } from './paths.js'
 import { nodeEvent, type Proc, type ProcessGroup, runJson } from './processes.js'
 import type { World } from './world.js'
@@ -146,6 +147,8 @@ export async function runProvider(
   startTimeoutMs = 60_000,
 ): Promise<RunningProvider> {
   const { spec, configPath } = registered
+  // a stopped node leaves its jobs running for its next start: at the end they go too
+  group.defer(async () => void (await killRecordedJobs(configPath)))
   const proc = group.start(
     spec.name,
     NODE,

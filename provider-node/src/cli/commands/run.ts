@@ -13,8 +13,10 @@ function line(out: Output, event: NodeEvent): string {
 }
 
 /**
- * Runs the node until SIGINT/SIGTERM, then stops it in order (API, P2P, loops, jobs drained).
- * A second signal exits at once.
+ * Runs the node until SIGINT/SIGTERM, then stops it in order (API, P2P, loops): a restart, so
+ * the jobs run on (each in its own process group, out of reach of a Ctrl-C at this terminal)
+ * for the next `run` to adopt; after `synkti-provider drain` they are stopped and their leases
+ * closed. A second signal exits at once.
  */
 export async function run(config: NodeConfig, out: Output): Promise<void> {
   const log = (event: NodeEvent) => process.stdout.write(`${line(out, event)}\n`)
@@ -31,7 +33,7 @@ export async function run(config: NodeConfig, out: Output): Promise<void> {
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
-    await node.stop()
+    await node.stop({ leaveJobs: true })
   } finally {
     await lock.release()
   }
