@@ -12,6 +12,8 @@ export const CHALLENGE_PROTOCOL = `${PROTOCOL_PREFIX}/challenge/1.0.0`
 export const LOGS_PROTOCOL = `${PROTOCOL_PREFIX}/logs/1.0.0`
 /** A consumer's usage receipt, handed to the node that serves its lease (it attests with it). */
 export const RECEIPT_PROTOCOL = `${PROTOCOL_PREFIX}/receipt/1.0.0`
+/** Model weights by sha256, streamed as raw binary frames from an offset (resumable). */
+export const WEIGHTS_PROTOCOL = `${PROTOCOL_PREFIX}/weights/1.0.0`
 
 /** Namespace of provider records: `/synkti/provider/<market>/<operator>`. */
 export const PROVIDER_RECORD_NAMESPACE = 'provider'
@@ -50,12 +52,23 @@ export const MAX_MESSAGE_BYTES = {
   logs: 8 * 1024,
   /** a receipt is ~600 bytes of JSON: addresses, times, a digest and a signature */
   receipt: 2 * 1024,
+  /** a weights request, header, refusal or end: a hash, two integers and a reason */
+  weights: 1024,
 } as const
+
+/**
+ * Largest binary frame of weights (bytes of the file in one length-prefixed frame, no base64).
+ * 256 KiB is Yamux's initial stream window: one frame fills it, so a slow reader holds the
+ * writer back after a frame or two, and a frame costs the reader at most this much memory.
+ */
+export const WEIGHTS_CHUNK_BYTES = 256 * 1024
 
 /** Round-trip budget of one request/answer exchange. Failover has 120 s in total. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 /** Longest a log reader may leave a line unread, or a follower wait for the next one. */
 export const DEFAULT_LOG_IDLE_TIMEOUT_MS = 60_000
+/** Longest a weights transfer may leave a frame untaken (server) or wait for the next (reader). */
+export const DEFAULT_TRANSFER_IDLE_TIMEOUT_MS = 30_000
 /** Nonces for status and challenges: 32 random bytes, base64. */
 export const NONCE_BYTES = 32
 

@@ -271,3 +271,44 @@ export class CapabilityMismatchError extends SynktiP2pError {
     super(`operator ${operator} announced ${announced} but its signed record does not offer it`)
   }
 }
+
+// --- weights transfer ------------------------------------------------------------------------
+
+/** The peer does not send the weights asked for, and says why (`reason`: `not-cached`, …). */
+export class WeightsRefusedError extends SynktiP2pError {
+  override readonly name = 'WeightsRefusedError' as const
+  constructor(
+    readonly peer: string,
+    readonly sha256: string,
+    readonly reason: string,
+    readonly remoteMessage: string = '',
+  ) {
+    super(`peer ${peer} refused weights ${sha256}: ${reason}${remoteMessage === '' ? '' : ` (${remoteMessage})`}`)
+  }
+}
+
+/** A transfer ended (stream closed or reset) before the announced number of bytes arrived. */
+export class TransferTruncatedError extends SynktiP2pError {
+  override readonly name = 'TransferTruncatedError' as const
+  constructor(
+    readonly protocol: string,
+    readonly expectedBytes: number,
+    readonly receivedBytes: number,
+    options?: ErrorOptions,
+  ) {
+    super(`${protocol} transfer ended after ${receivedBytes} of ${expectedBytes} announced bytes`, options)
+  }
+}
+
+/** A transfer carried more bytes than were announced (a frame past the end, or data instead of its end). */
+export class TransferOverrunError extends SynktiP2pError {
+  override readonly name = 'TransferOverrunError' as const
+  constructor(
+    readonly protocol: string,
+    readonly expectedBytes: number,
+    readonly receivedBytes: number,
+    options?: ErrorOptions,
+  ) {
+    super(`${protocol} transfer sent ${receivedBytes} bytes or more, ${expectedBytes} were announced`, options)
+  }
+}

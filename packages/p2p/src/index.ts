@@ -50,10 +50,12 @@ export {
 } from './node.js'
 export {
   type CoSignAndSubmit,
+  type FetchWeightsOptions,
   type HandoffOutcome,
   type HandoffRequest,
   type JobSubmission,
   ProtocolClient,
+  type WeightsTransfer,
 } from './protocols/client.js'
 export type {
   ChallengeBody,
@@ -64,6 +66,7 @@ export type {
   JsonObject,
   ReceiptSubmitMessage,
   StatusBody,
+  WeightsRefusal,
 } from './protocols/messages.js'
 export type {
   HandoffConfirmation,
@@ -74,6 +77,8 @@ export type {
   ProtocolHandlers,
   ReceiptDecision,
   ReceiptSubmission,
+  WeightsOffer,
+  WeightsRequest,
 } from './protocols/types.js'
 export type { Signed } from './protocols/verify.js'
 export {

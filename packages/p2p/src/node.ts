@@ -19,6 +19,7 @@ import {
   DEFAULT_LOG_IDLE_TIMEOUT_MS,
   DEFAULT_RECORD_TTL_S,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_TRANSFER_IDLE_TIMEOUT_MS,
   DHT_KEY_PREFIX,
   KAD_PROTOCOL,
   PING_MAX_OUTBOUND_STREAMS,
@@ -69,6 +70,8 @@ export interface SynktiNodeInit {
   clock?: Clock
   requestTimeoutMs?: number
   logIdleTimeoutMs?: number
+  /** longest a weights transfer may leave a frame untaken or unsent (default 30 s) */
+  transferIdleTimeoutMs?: number
   onProtocolError?: (err: Error, protocol: string, remotePeer: PeerId) => void
   /** every DHT value this node's validator refused, with the key it came under */
   onRecordRejected?: (err: Error, key: string) => void
@@ -457,6 +460,7 @@ export class SynktiNode implements AsyncDisposable {
     return {
       timeoutMs: this.init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       logIdleTimeoutMs: this.init.logIdleTimeoutMs ?? DEFAULT_LOG_IDLE_TIMEOUT_MS,
+      transferIdleTimeoutMs: this.init.transferIdleTimeoutMs ?? DEFAULT_TRANSFER_IDLE_TIMEOUT_MS,
     }
   }
 

@@ -33,14 +33,45 @@ export interface Envelope {
  */
 export class MessageChannel {
   private readonly lp: LengthPrefixedStream<Stream>
+  /** once binary frames flow, a JSON error frame would be read as data: failures only abort */
+  private binary = false
 
+  /**
+   * `maxBytes` bounds a JSON message; `maxFrameBytes` (default the same) bounds any frame, and
+   * is what a binary frame may use on a protocol that carries them (weights).
+   */
   constructor(
     readonly stream: Stream,
     readonly protocol: string,
     readonly maxBytes: number,
     readonly timeoutMs: number,
+    readonly maxFrameBytes: number = maxBytes,
   ) {
-    this.lp = lpStream(stream, { maxDataLength: maxBytes })
+    this.lp = lpStream(stream, { maxDataLength: Math.max(maxBytes, maxFrameBytes) })
+  }
+
+  /**
+   * Writes one binary frame as it is (no JSON, no base64); resolves once the transport has taken
+   * it. Marks the channel binary: from now on `sendError` sends nothing (the peer would read it as
+   * data) and a failure is told by aborting the stream.
+   */
+  async sendBytes(bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+    if (bytes.byteLength > this.maxFrameBytes) throw new MessageTooLargeError(this.protocol, this.maxFrameBytes)
+    this.binary = true
+    try {
+      await this.lp.write(bytes, { signal })
+    } catch (err) {
+      throw this.translate(err, signal)
+    }
+  }
+
+  /** Reads one frame as bytes; a frame over `maxFrameBytes` is MessageTooLargeError before it is read. */
+  async receiveBytes(signal: AbortSignal): Promise<Uint8Array> {
+    try {
+      return (await this.lp.read({ signal })).subarray()
+    } catch (err) {
+      throw this.translate(err, signal)
+    }
   }
 
   /** Writes one message; resolves once the transport has taken it (back-pressure). */
@@ -56,12 +87,8 @@ export class MessageChannel {
 
   /** Reads one message envelope; RemoteError if the peer sent an error message. */
   async receive(signal: AbortSignal): Promise<Envelope> {
-    let bytes: Uint8Array
-    try {
-      bytes = (await this.lp.read({ signal })).subarray()
-    } catch (err) {
-      throw this.translate(err, signal)
-    }
+    const bytes = await this.receiveBytes(signal)
+    if (bytes.byteLength > this.maxBytes) throw new MessageTooLargeError(this.protocol, this.maxBytes)
     let json: unknown
     try {
       json = JSON.parse(utf8.decode(bytes))
@@ -107,6 +134,7 @@ export class MessageChannel {
 
   /** Tells the peer why this side gives up; best effort, the stream is aborted next anyway. */
   async sendError(err: unknown): Promise<void> {
+    if (this.binary) return
     const e = err instanceof Error ? err : new Error(String(err))
     const message = e.message.slice(0, 512)
     try {
@@ -130,7 +158,7 @@ export class MessageChannel {
     const name = (err as Error | undefined)?.name
     if (signal.aborted) return abortReason(this.protocol, this.timeoutMs, signal, err)
     if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError') {
-      return new MessageTooLargeError(this.protocol, this.maxBytes, { cause: err })
+      return new MessageTooLargeError(this.protocol, Math.max(this.maxBytes, this.maxFrameBytes), { cause: err })
     }
     if (name === 'UnexpectedEOFError' || name === 'StreamStateError' || name === 'StreamResetError') {
       return new StreamEndedError(this.protocol, { cause: err })

@@ -10,13 +10,21 @@ import {
   RECEIPT_PROTOCOL,
   SIGNING_DOMAIN,
   STATUS_PROTOCOL,
+  WEIGHTS_PROTOCOL,
 } from '../constants.js'
-import { NonceMismatchError, UnexpectedSignerError } from '../errors.js'
+import {
+  MalformedMessageError,
+  NonceMismatchError,
+  TransferOverrunError,
+  TransferTruncatedError,
+  UnexpectedSignerError,
+  WeightsRefusedError,
+} from '../errors.js'
 import { peerIdToSolanaAddress, solanaAddressOf } from '../identity.js'
 import type { Clock } from '../record/codec.js'
 import { decodeBase64, encodeBase64 } from '../signing.js'
 import { abortReason, MessageChannel } from './channel.js'
-import { protocolLimit } from './limits.js'
+import { protocolFrameLimit, protocolLimit } from './limits.js'
 import {
   type ChallengeBody,
   challengeResponseSchema,
@@ -33,6 +41,9 @@ import {
   receiptRejectedSchema,
   type StatusBody,
   statusResponseSchema,
+  weightsEndSchema,
+  weightsHeaderSchema,
+  weightsRefusedSchema,
 } from './messages.js'
 import type { JobDecision, ReceiptDecision } from './types.js'
 import { requireSignedBy, type Signed, signBody } from './verify.js'
@@ -40,6 +51,30 @@ import { requireSignedBy, type Signed, signBody } from './verify.js'
 export interface ProtocolClientInit {
   timeoutMs: number
   logIdleTimeoutMs: number
+  transferIdleTimeoutMs: number
+}
+
+export interface FetchWeightsOptions {
+  /** first byte wanted (default 0): the length of a partial copy, to resume it */
+  offset?: number
+  /** aborts the transfer (the stream is aborted, the server's source released) */
+  signal?: AbortSignal
+}
+
+/** Weights on their way from a peer: the whole file's length and its bytes from `offset`. */
+export interface WeightsTransfer {
+  sha256: string
+  offset: number
+  /** the whole file's length, as the peer announced it */
+  sizeBytes: number
+  /**
+   * Exactly `sizeBytes - offset` bytes, a frame at a time, each read only when asked for (a slow
+   * consumer slows the peer). Throws TransferTruncatedError (the stream ended early),
+   * TransferOverrunError (more than announced), MessageTooLargeError (a frame over
+   * WEIGHTS_CHUNK_BYTES), ProtocolTimeoutError (no frame for the transfer idle timeout).
+   * Iterate it once; stopping early aborts the stream.
+   */
+  chunks: AsyncIterable<Uint8Array>
 }
 
 /** One open outbound stream, bound to the authenticated peer at the other end. */
@@ -192,6 +227,97 @@ export class ProtocolClient {
     }
   }
 
+  /**
+   * Asks the peer for the weights named `sha256` from `offset`. Resolves once the peer answered
+   * with their length (the bytes follow in `chunks`); WeightsRefusedError when it does not send
+   * them (`reason`: `not-cached`, `offset-beyond-end`). The bytes are not checked here: whoever
+   * stores them hashes them.
+   */
+  async fetchWeights(
+    peer: PeerId | Multiaddr,
+    sha256: string,
+    options: FetchWeightsOptions = {},
+  ): Promise<WeightsTransfer> {
+    const offset = options.offset ?? 0
+    const s = await this.open(peer, WEIGHTS_PROTOCOL)
+    const { signal } = options
+    const abortStream = () => s.channel.stream.abort(new Error('weights transfer aborted'))
+    signal?.addEventListener('abort', abortStream, { once: true })
+    const deadline = (ms: number) =>
+      signal === undefined ? AbortSignal.timeout(ms) : AbortSignal.any([signal, AbortSignal.timeout(ms)])
+    let header: { sizeBytes: number }
+    try {
+      signal?.throwIfAborted()
+      await s.channel.send({ type: 'weights-request', sha256, offset }, deadline(this.init.timeoutMs))
+      const reply = await s.channel.expectOneOf(
+        { 'weights-header': weightsHeaderSchema, 'weights-refused': weightsRefusedSchema },
+        deadline(this.init.timeoutMs),
+      )
+      if (reply.type === 'weights-refused') {
+        await s.channel.close(s.step())
+        throw new WeightsRefusedError(s.remoteOperator, sha256, reply.reason, reply.message)
+      }
+      if (reply.sha256 !== sha256 || reply.offset !== offset || reply.sizeBytes < offset) {
+        throw new MalformedMessageError(
+          WEIGHTS_PROTOCOL,
+          `header for ${reply.sha256} from ${reply.offset} of ${reply.sizeBytes} bytes, asked ${sha256} from ${offset}`,
+        )
+      }
+      header = reply
+    } catch (err) {
+      signal?.removeEventListener('abort', abortStream)
+      s.channel.stream.abort(err instanceof Error ? err : new Error(String(err)))
+      throw err
+    }
+    const expected = header.sizeBytes - offset
+    const idle = () => deadline(this.init.transferIdleTimeoutMs)
+    async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+      let received = 0
+      let finished = false
+      try {
+        while (received < expected) {
+          let frame: Uint8Array
+          try {
+            frame = await s.channel.receiveBytes(idle())
+          } catch (err) {
+            if ((err as Error).name === 'StreamEndedError') {
+              throw new TransferTruncatedError(WEIGHTS_PROTOCOL, expected, received, { cause: err })
+            }
+            throw err
+          }
+          if (frame.byteLength === 0) throw new MalformedMessageError(WEIGHTS_PROTOCOL, 'an empty frame')
+          if (received + frame.byteLength > expected) {
+            throw new TransferOverrunError(WEIGHTS_PROTOCOL, expected, received + frame.byteLength)
+          }
+          received += frame.byteLength
+          yield frame
+        }
+        // the end marker; anything else is more than was announced
+        try {
+          await s.channel.expect('weights-end', weightsEndSchema, idle())
+        } catch (err) {
+          const name = (err as Error).name
+          // every byte came, but the peer gave up before saying the transfer was whole
+          if (name === 'StreamEndedError') {
+            throw new TransferTruncatedError(WEIGHTS_PROTOCOL, expected, received, { cause: err })
+          }
+          if (name === 'ProtocolTimeoutError' || name === 'RemoteError') throw err
+          throw new TransferOverrunError(WEIGHTS_PROTOCOL, expected, received + 1, { cause: err })
+        }
+        finished = true
+        await s.channel.close(s.step())
+      } catch (err) {
+        s.channel.stream.abort(err instanceof Error ? err : new Error(String(err)))
+        throw err
+      } finally {
+        signal?.removeEventListener('abort', abortStream)
+        // the consumer stopped early (break/return): tell the server to stop sending
+        if (!finished) s.channel.stream.abort(new Error('weights reader stopped'))
+      }
+    }
+    return { sha256, offset, sizeBytes: header.sizeBytes, chunks: chunks() }
+  }
+
   private get address(): string {
     return solanaAddressOf(this.key.publicKey)
   }
@@ -202,7 +328,13 @@ export class ProtocolClient {
       const connection = await this.libp2p.dial(peer, { signal })
       const stream = await connection.newStream(protocol, { signal })
       return {
-        channel: new MessageChannel(stream, protocol, protocolLimit(protocol), this.init.timeoutMs),
+        channel: new MessageChannel(
+          stream,
+          protocol,
+          protocolLimit(protocol),
+          this.init.timeoutMs,
+          protocolFrameLimit(protocol),
+        ),
         remotePeer: connection.remotePeer,
         remoteOperator: peerIdToSolanaAddress(connection.remotePeer),
         step: () => AbortSignal.timeout(this.init.timeoutMs),

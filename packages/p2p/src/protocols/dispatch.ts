@@ -5,6 +5,7 @@ import {
   LOGS_PROTOCOL,
   RECEIPT_PROTOCOL,
   STATUS_PROTOCOL,
+  WEIGHTS_PROTOCOL,
 } from '../constants.js'
 import { UnknownMessageTypeError } from '../errors.js'
 import { handleChallenge } from './handlers/challenge.js'
@@ -13,6 +14,7 @@ import { handleJobSubmit } from './handlers/job-submit.js'
 import { handleLogsRequest } from './handlers/logs-request.js'
 import { handleReceiptSubmit } from './handlers/receipt-submit.js'
 import { handleStatusRequest } from './handlers/status-request.js'
+import { handleWeightsRequest } from './handlers/weights-request.js'
 import type { MessageHandler, ProtocolHandlers } from './types.js'
 
 /** Per protocol: the message types that may open a stream, and who serves them. */
@@ -23,6 +25,7 @@ export const DISPATCH: Readonly<Record<string, Readonly<Record<string, MessageHa
   [CHALLENGE_PROTOCOL]: { challenge: handleChallenge },
   [LOGS_PROTOCOL]: { 'logs-request': handleLogsRequest },
   [RECEIPT_PROTOCOL]: { 'receipt-submit': handleReceiptSubmit },
+  [WEIGHTS_PROTOCOL]: { 'weights-request': handleWeightsRequest },
 }
 
 /** Which injected handler makes a protocol worth serving. */
@@ -33,6 +36,7 @@ export const PROTOCOL_HANDLER: Readonly<Record<string, keyof ProtocolHandlers>> 
   [CHALLENGE_PROTOCOL]: 'measure',
   [LOGS_PROTOCOL]: 'logs',
   [RECEIPT_PROTOCOL]: 'receipt',
+  [WEIGHTS_PROTOCOL]: 'weights',
 }
 
 export function handlerFor(protocol: string, type: string): MessageHandler {

@@ -148,3 +148,33 @@ export const receiptRejectedSchema = z.strictObject({
   type: z.literal('receipt-rejected'),
   reason: z.string().max(512),
 })
+
+// --- /synkti/weights/1.0.0 ------------------------------------------------------------------
+
+/** A sha256 as weights are named: 64 lowercase hex characters. */
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256: 64 lowercase hex characters')
+const byteCount = z.int().nonnegative()
+
+/** Why a server does not send the weights asked for. */
+export const WEIGHTS_REFUSALS = ['not-cached', 'offset-beyond-end'] as const
+export type WeightsRefusal = (typeof WEIGHTS_REFUSALS)[number]
+
+export const weightsRequestSchema = z.strictObject({
+  type: z.literal('weights-request'),
+  sha256: sha256HexSchema,
+  /** first byte wanted: 0 for the whole file, the length of a partial copy to resume it */
+  offset: byteCount,
+})
+export const weightsHeaderSchema = z.strictObject({
+  type: z.literal('weights-header'),
+  sha256: sha256HexSchema,
+  offset: byteCount,
+  /** the whole file's length; `sizeBytes - offset` bytes follow in binary frames */
+  sizeBytes: byteCount,
+})
+export const weightsRefusedSchema = z.strictObject({
+  type: z.literal('weights-refused'),
+  reason: z.enum(WEIGHTS_REFUSALS),
+  message: z.string().max(512),
+})
+export const weightsEndSchema = z.strictObject({ type: z.literal('weights-end') })

@@ -2,7 +2,7 @@ import type { Ed25519PrivateKey, PeerId, Stream } from '@libp2p/interface'
 import type { Clock } from '../record/codec.js'
 import { MessageChannel } from './channel.js'
 import { handlerFor } from './dispatch.js'
-import { protocolLimit } from './limits.js'
+import { protocolFrameLimit, protocolLimit } from './limits.js'
 import type { ProtocolHandlers, ServerContext } from './types.js'
 
 export interface ProtocolServerInit {
@@ -12,6 +12,7 @@ export interface ProtocolServerInit {
   clock: Clock
   timeoutMs: number
   logIdleTimeoutMs: number
+  transferIdleTimeoutMs: number
   /** every failure of an inbound stream, after the peer has been told (observability, tests) */
   onError?: (err: Error, protocol: string, remotePeer: PeerId) => void
 }
@@ -23,7 +24,13 @@ export async function serveStream(
   stream: Stream,
   remotePeer: PeerId,
 ): Promise<void> {
-  const channel = new MessageChannel(stream, protocol, protocolLimit(protocol), init.timeoutMs)
+  const channel = new MessageChannel(
+    stream,
+    protocol,
+    protocolLimit(protocol),
+    init.timeoutMs,
+    protocolFrameLimit(protocol),
+  )
   const ctx: ServerContext = {
     channel,
     remotePeer,
@@ -33,6 +40,8 @@ export async function serveStream(
     clock: init.clock,
     step: () => AbortSignal.timeout(init.timeoutMs),
     idleStep: () => AbortSignal.timeout(init.logIdleTimeoutMs),
+    transferStep: () => AbortSignal.timeout(init.transferIdleTimeoutMs),
+    transferIdleTimeoutMs: init.transferIdleTimeoutMs,
   }
   try {
     const opening = await channel.receive(ctx.step())

@@ -35,6 +35,24 @@ export interface ReceiptSubmission extends Omit<ReceiptSubmitMessage, 'type'> {
 
 export type ReceiptDecision = { accepted: true } | { accepted: false; reason: string }
 
+/** A peer asks for weights by hash, from an offset (0, or the length of its partial copy). */
+export interface WeightsRequest {
+  sha256: string
+  offset: number
+  remotePeer: PeerId
+}
+
+/**
+ * What the serving node has for a request: the file's whole length and its bytes from the
+ * request's offset, pulled only as fast as the transport takes them (any chunk size: the server
+ * cuts them into frames of at most WEIGHTS_CHUNK_BYTES). `null`: this node does not cache them.
+ */
+export interface WeightsOffer {
+  sizeBytes: number
+  /** the bytes from `offset`; only opened when iterated, released when the transfer ends */
+  body: (signal: AbortSignal) => AsyncIterable<Uint8Array>
+}
+
 /**
  * Business logic injected by the package's user (provider-node). The package owns wire format,
  * signing, verification, limits and errors; a protocol without a handler is not served.
@@ -55,6 +73,11 @@ export interface ProtocolHandlers {
   logs?: (jobId: string, signal: AbortSignal) => AsyncIterable<string>
   /** `/synkti/receipt/1.0.0`: keep a consumer's usage receipt to attest with. */
   receipt?: (submission: ReceiptSubmission, signal: AbortSignal) => Promise<ReceiptDecision>
+  /**
+   * `/synkti/weights/1.0.0`: the weights this node caches under a sha256, or null. Only content
+   * named by its hash is ever served; the package never maps a request to a path.
+   */
+  weights?: (request: WeightsRequest, signal: AbortSignal) => Promise<WeightsOffer | null>
 }
 
 /** What a server-side message handler gets for one inbound stream. */
@@ -70,6 +93,10 @@ export interface ServerContext {
   step: () => AbortSignal
   /** a fresh deadline for one log line to be taken by the reader */
   idleStep: () => AbortSignal
+  /** a fresh deadline for one frame of a transfer (weights) to be taken by the reader */
+  transferStep: () => AbortSignal
+  /** the transfer idle timeout, for its error */
+  transferIdleTimeoutMs: number
 }
 
 /** Serves the rest of a stream whose first message has type `type`. */
