@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import type { JobView } from '@synkti/jobs'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { NodeEvent } from '../../src/node/events.js'
+import type { JobRecord } from '../../src/node/job-records.js'
 import { signalJob } from '../../src/runtime/job.js'
 import { isAlive } from '../helpers.js'
 
@@ -33,13 +36,18 @@ function jobsNode(stateDir: string, ...args: string[]): JobsNode {
   return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator](), exited }
 }
 
-async function line(node: JobsNode): Promise<Record<string, any>> {
+interface Said {
+  views: JobView[]
+  events: NodeEvent[]
+}
+
+async function line(node: JobsNode): Promise<Said> {
   const { value, done } = await node.lines.next()
   if (done) throw new Error(`the node exited (${await node.exited}) before it said anything`)
   return JSON.parse(value)
 }
 
-async function record(stateDir: string): Promise<Record<string, any>> {
+async function record(stateDir: string): Promise<JobRecord> {
   return JSON.parse(await readFile(join(stateDir, 'jobs', `${LEASE}.json`), 'utf8'))
 }
 
@@ -51,7 +59,7 @@ describe('a node restarted leaves its jobs running and adopts them', () => {
   it('Ctrl-C and a plain kill stop the node only; the next start serves the same process, healthyAt kept', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'synkti-restart-'))
     const first = jobsNode(stateDir, 'start', LEASE)
-    const [started] = (await line(first)).views
+    const [started] = (await line(first)).views as [JobView]
     expect(started).toMatchObject({ lease: LEASE, state: 'healthy' })
     expect(started.healthyAt).toBeGreaterThan(started.startedAt)
     const { pid, endpoint } = await record(stateDir)
