@@ -3,6 +3,7 @@
  * consumer field), a provider named by its account or its operator, and the
  * flat view of a lease that commands print.
  */
+import { getAssociatedTokenAddressSync } from '@solana/spl-token'
 import type { PublicKey } from '@solana/web3.js'
 import {
   decodeAccount,
@@ -18,9 +19,25 @@ import {
   type MarketEventName,
   type Provider,
   RpcUnreachableError,
+  tokenBalance,
 } from '@synkti/market'
-import { type Dispute, type Ending, type Handoffs, leaseDispute, leaseEnding, leaseHandoffs } from './ending.js'
-import { MarketNotFoundError, ProviderNotFoundError } from './errors.js'
+import { DEFAULT_RPC_URL } from '@synkti/vocabulary'
+import {
+  type Dispute,
+  type Ending,
+  endingSentence,
+  type Handoffs,
+  leaseDispute,
+  leaseEnding,
+  leaseHandoffs,
+} from './ending.js'
+import {
+  InsufficientFundsError,
+  LeaseAlreadyEndedError,
+  LeaseNotFoundError,
+  MarketNotFoundError,
+  ProviderNotFoundError,
+} from './errors.js'
 
 /** Runs a raw connection call, turning a dead RPC into RpcUnreachableError. */
 export async function rpc<T>(client: MarketClient, call: () => Promise<T>): Promise<T> {
@@ -43,6 +60,90 @@ export async function fetchMarketNamed(client: MarketClient, market: PublicKey):
     }
     throw err
   }
+}
+
+/**
+ * What the escrow really pays for now. The account's remaining escrow is what has not been
+ * settled yet; service since the last settlement (`settledUntil`) is already owed at the lease's
+ * price, so it comes off first: `available` is what is left for service from `now` on, and the
+ * escrow lasts `secondsLeft` more (it pays through `paidThrough`). Only an active lease is billed:
+ * an open one starts at acceptance, a disputed one stopped at the dispute. Null once it ended.
+ */
+export interface LeaseRunway {
+  /** chain time it was computed at (unix seconds) */
+  at: number
+  /** seconds served since the last settlement, owed and not yet attested */
+  unsettledSec: number
+  /** what those seconds cost at the lease's price */
+  accrued: bigint
+  /** escrow left for service from `at` on: remaining less accrued, never below 0 */
+  available: bigint
+  secondsLeft: number
+  /** unix seconds the escrow pays through */
+  paidThrough: number
+  /** whether the escrow is being drawn on now (active), or not yet / no more (open, disputed) */
+  billing: boolean
+}
+
+export function leaseRunway(lease: Lease, now: number): LeaseRunway | null {
+  if (lease.status.kind === 'ended') return null
+  const remaining = lease.deposited - lease.paidToProviders - lease.feesPaid
+  const billing = lease.status.kind === 'active'
+  const unsettledSec = billing ? Math.max(0, now - lease.settledUntil) : 0
+  const owed = BigInt(unsettledSec) * lease.pricePerSecond
+  const accrued = owed < remaining ? owed : remaining > 0n ? remaining : 0n
+  const available = remaining - accrued > 0n ? remaining - accrued : 0n
+  const secondsLeft = lease.pricePerSecond > 0n ? Number(available / lease.pricePerSecond) : Number.POSITIVE_INFINITY
+  return { at: now, unsettledSec, accrued, available, secondsLeft, paidThrough: now + secondsLeft, billing }
+}
+
+/** The lease account at `lease`, or LeaseNotFoundError (never opened on this cluster, or finalized). */
+export async function fetchLeaseNamed(client: MarketClient, lease: PublicKey): Promise<Lease> {
+  try {
+    return await client.fetchLease(lease)
+  } catch (err) {
+    if ((err as Error).name === 'AccountNotFoundError')
+      throw new LeaseNotFoundError(lease.toBase58(), client.rpcUrl, err)
+    throw err
+  }
+}
+
+/** For an action a lease that ended cannot take: LeaseAlreadyEndedError saying how it ended. */
+export function requireNotEnded(lease: Lease, action: 'stop' | 'top-up'): void {
+  const ending = leaseEnding(lease)
+  if (ending !== null) throw new LeaseAlreadyEndedError(lease.address.toBase58(), action, endingSentence(ending))
+}
+
+/** A chain on this machine: its test tokens come from `npm run localnet -- faucet`. */
+function isLocalChain(rpcUrl: string): boolean {
+  try {
+    const host = new URL(rpcUrl).hostname
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Checks, before a transaction would move them into escrow, that `owner` holds `amount` of the
+ * market's payment mint (its associated account, as the market client uses by default).
+ */
+export async function requireFunds(
+  client: MarketClient,
+  owner: PublicKey,
+  market: Pick<Market, 'address' | 'mint'>,
+  amount: bigint,
+): Promise<void> {
+  const mint = market.mint
+  const account = getAssociatedTokenAddressSync(mint, owner, true)
+  const exists = (await rpc(client, () => client.connection.getAccountInfo(account))) !== null
+  const balance = exists ? await rpc(client, () => tokenBalance(client.connection, account)) : 0n
+  if (balance >= amount) return
+  const url = client.rpcUrl
+  const faucet = isLocalChain(url)
+    ? `npm run localnet -- faucet${url === DEFAULT_RPC_URL ? '' : ` --url ${url}`} --market ${market.address.toBase58()} --to ${owner.toBase58()} --payment ${amount - balance}`
+    : null
+  throw new InsufficientFundsError(owner.toBase58(), mint.toBase58(), account.toBase58(), balance, amount, faucet)
 }
 
 /** Every lease whose consumer is `consumer` (in `market` if given), newest first. */

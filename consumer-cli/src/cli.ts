@@ -470,7 +470,7 @@ async function execute<N extends CommandName>(
     case 'job logs': {
       const onLine = deps.config.json ? undefined : (line: string) => io.stdout(`${line}\n`)
       const logs = await import('./commands/job-logs.js')
-      return { result: await logs.run({ ...(o as CommandOptions['job logs']), ...(onLine ? { onLine } : {}) }, deps) }
+      return logs.run({ ...(o as CommandOptions['job logs']), ...(onLine ? { onLine } : {}) }, deps)
     }
     case 'job top-up':
       return { result: await (await import('./commands/job-top-up.js')).run(o as CommandOptions['job top-up'], deps) }

@@ -327,6 +327,70 @@ export class MarketNotFoundError extends CliError {
   }
 }
 
+/** No lease at the address on this cluster: never opened here, or ended and finalized away. */
+export class LeaseNotFoundError extends CliError {
+  override name = 'LeaseNotFoundError'
+  readonly exitClass = 'chain'
+  readonly remedy = 'synkti lease list shows the leases of your wallet on this cluster; check the job id and -u'
+  constructor(
+    readonly lease: string,
+    readonly rpcUrl: string,
+    cause?: unknown,
+  ) {
+    super(
+      `no lease ${lease} on the cluster at ${rpcUrl}: it never opened here, or it ended and its record was finalized (a dispute window after its end)`,
+      { cause },
+    )
+  }
+}
+
+/** An action on a lease that has already ended (a second `job stop`): how it ended, not the program's bare refusal. */
+export class LeaseAlreadyEndedError extends CliError {
+  override name = 'LeaseAlreadyEndedError'
+  readonly exitClass = 'chain'
+  readonly remedy: string
+  constructor(
+    readonly lease: string,
+    /** what was asked: `stop`, `top-up` */
+    readonly action: 'stop' | 'top-up',
+    /** how it ended, in words (ending.ts) */
+    readonly ending: string,
+  ) {
+    super(`lease ${lease} already ${ending}`)
+    this.remedy =
+      action === 'stop'
+        ? `nothing to stop: its escrow was settled when it ended (synkti job status ${lease} shows it)`
+        : 'a lease that ended takes no more escrow; run the job on a new lease: synkti job run <spec>'
+  }
+}
+
+/**
+ * The wallet holds fewer payment tokens than it is about to put in escrow: found before the
+ * transaction, which the token program would refuse with a bare "custom program error 1".
+ */
+export class InsufficientFundsError extends CliError {
+  override name = 'InsufficientFundsError'
+  readonly exitClass = 'chain'
+  readonly remedy: string
+  constructor(
+    readonly wallet: string,
+    readonly mint: string,
+    readonly account: string,
+    readonly balance: bigint,
+    readonly amount: bigint,
+    /** the command that gets test tokens, on a local chain; null elsewhere */
+    faucet: string | null,
+  ) {
+    super(
+      `wallet ${wallet} holds ${balance} base units of the payment mint ${mint}; this needs ${amount} (${amount - balance} more)`,
+    )
+    this.remedy =
+      faucet !== null
+        ? `get test tokens: ${faucet}, or put less in escrow (--deposit / --amount)`
+        : `have at least ${amount - balance} more base units of mint ${mint} sent to ${account}, or put less in escrow (--deposit / --amount)`
+  }
+}
+
 /** The move reached the new lease, but the old one could not be closed: it still holds escrow. */
 export class OldLeaseNotClosedError extends CliError {
   override name = 'OldLeaseNotClosedError'

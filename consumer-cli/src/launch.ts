@@ -11,7 +11,7 @@ import { type MigrationPolicy, ProgramErrors } from '@synkti/market'
 import { type JsonObject, SynktiNode } from '@synkti/p2p'
 import type { Requirement } from '@synkti/planner'
 import { askJob } from './ask.js'
-import { findProvider } from './chain.js'
+import { findProvider, requireFunds } from './chain.js'
 import { checkOffer, chooseOffer } from './choose.js'
 import { DEFAULT_DEPOSIT_SECONDS, STATUS_POLL_MS, WAIT_MARGIN_SEC } from './constants.js'
 import type { Deps } from './context.js'
@@ -107,6 +107,9 @@ export async function openLeaseFor(
   o: { deposit?: bigint; policy?: MigrationPolicy; receiptSigner?: PublicKey } = {},
 ): Promise<Opened> {
   const deposit = depositFor(offer.pricePerSecond, o.deposit)
+  // the token program would refuse an escrow above the balance with a bare "custom program error 1"
+  const provider = await deps.client.fetchProvider(new PublicKey(offer.provider))
+  await requireFunds(deps.client, consumer.publicKey, await deps.client.fetchMarket(provider.market), deposit)
   deps.progress(`opening a lease with ${offer.operator} at ${offer.pricePerSecond}/s, deposit ${deposit}`)
   const { signature, lease } = await deps.client.openLease({
     consumer,

@@ -4,7 +4,7 @@
  * are bigint in results and decimal strings in JSON, addresses base58, hashes hex.
  */
 
-import type { LeaseView } from './chain.js'
+import type { LeaseRunway, LeaseView } from './chain.js'
 import type { ErrorReport } from './classify.js'
 import type { DisputeResult } from './commands/dispute-open.js'
 import type { DoctorResult } from './commands/doctor.js'
@@ -186,12 +186,22 @@ function leaseListText(r: LeaseListResult): string {
   ].join('\n')
 }
 
+/** "1740 s, until 2026-12-03T11:02:00Z: 1800000 remaining less 60000 owed for 60 s served since the last settlement" */
+function runwaySentence(w: LeaseRunway, status: LeaseView['status']): string {
+  const lasts = `${w.secondsLeft} s${Number.isFinite(w.paidThrough) ? `, until ${iso(w.paidThrough)}` : ''}`
+  if (!w.billing) {
+    return `${lasts} of service once billed (${status === 'open' ? 'billing starts when the provider accepts' : 'billing stopped at the dispute'})`
+  }
+  return `${lasts}: ${w.available + w.accrued} remaining less ${w.accrued} owed for ${w.unsettledSec} s served since the last settlement`
+}
+
 function statusText(r: StatusResult): string {
   const l = r.lease
   const lines = [
     `lease     ${l.address} (${leaseState(l)}${l.endedAt === null ? '' : ` at ${iso(l.endedAt)}`})`,
     `provider  ${l.provider} (operator ${r.operator})${l.migrationCount > 0 ? `, after ${l.migrationCount} failover(s)` : ''}`,
     `escrow    deposited ${l.deposited}, spent ${l.spent}, remaining ${l.remaining} at ${l.pricePerSecond}/s; settled until ${iso(l.settledUntil)}`,
+    ...(r.runway === null ? [] : [`runway    ${runwaySentence(r.runway, l.status)}`]),
     ...(l.ending === null ? [] : [`why       ${endingSentence(l.ending)}`]),
     ...(l.dispute === null ? [] : [`why       ${disputeSentence(l.dispute)}`]),
     ...(l.handoffs === null ? [] : [`handoffs  ${handoffSentence(l.handoffs)}`]),

@@ -92,11 +92,6 @@ describe('synkti job top-up / stop / dispute open', () => {
     expect(refund + paid).toBe(1_025_000n)
     expect(await parties.balance(c.token)).toBe(before + refund)
 
-    const again = await runMain(['job', 'stop', id, ...flags])
-    expect(again.code).toBe(4)
-    expect(again.stderr).toMatch(/^error LeaseEndedError: /)
-    expect(again.stderr).toMatch(/\nremedy: /)
-
     // the lease list and the status say why it ended, with the money as the account has it
     const fee = BigInt(stopped.fee as string)
     const listed = (ok(await runMain(['lease', 'list', '--json', ...flags])).leases as Record<string, unknown>[]).find(
@@ -123,6 +118,86 @@ describe('synkti job top-up / stop / dispute open', () => {
     const status = await runMain(['job', 'status', id, ...flags])
     expect(status.code, status.stderr).toBe(0)
     expect(status.stdout).toContain(`why       ${sentence}`)
+
+    // stopped twice: how it ended, not the program's bare refusal (nor AccountNotFoundError); nothing sent
+    const lamports = await client.connection.getBalance(c.kp.publicKey)
+    const again = await runMain(['job', 'stop', id, ...flags])
+    expect(again.code).toBe(4)
+    expect(again.stderr).toMatch(new RegExp(`^error LeaseAlreadyEndedError: lease ${id} already ended `))
+    // the same words as the list and the status (with when the held pay vests)
+    expect(again.stderr.split('\n')[0]).toContain(`already ${sentence}`)
+    expect(again.stderr).toContain(
+      `\nremedy: nothing to stop: its escrow was settled when it ended (synkti job status ${id} shows it)\n`,
+    )
+    const topUp = await runMain(['job', 'top-up', id, '--amount', '1000', '--json', ...flags])
+    expect(topUp.code).toBe(4)
+    expect(json(topUp).error).toMatchObject({
+      name: 'LeaseAlreadyEndedError',
+      message: expect.stringContaining(`lease ${id} already ${sentence}`),
+    })
+    expect(await client.connection.getBalance(c.kp.publicKey)).toBe(lamports)
+  })
+
+  it('a lease that does not exist on the cluster is LeaseNotFoundError, not AccountNotFoundError', async () => {
+    const nowhere = Keypair.generate().publicKey.toBase58()
+    for (const args of [
+      ['job', 'stop', nowhere],
+      ['job', 'top-up', nowhere, '--amount', '5'],
+    ]) {
+      const ran = await runMain([...args, '--json', ...flags])
+      expect(ran.code, args.join(' ')).toBe(4)
+      expect(json(ran).error).toEqual({
+        name: 'LeaseNotFoundError',
+        message: `no lease ${nowhere} on the cluster at ${chain.rpcUrl}: it never opened here, or it ended and its record was finalized (a dispute window after its end)`,
+        remedy: 'synkti lease list shows the leases of your wallet on this cluster; check the job id and -u',
+      })
+    }
+  })
+
+  it('a top-up above the balance is InsufficientFundsError with the balance, the amount and the faucet, before sending', async () => {
+    const poor = await parties.consumer(m, 1_000_000n)
+    const { lease } = await parties.activeLease(poor, p, 700_000n)
+    const poorFlags = ['-u', chain.rpcUrl, '-k', await keypairFile(poor.kp), '--market', m.key.toBase58()]
+    const lamports = await client.connection.getBalance(poor.kp.publicKey)
+    const ran = await runMain(['job', 'top-up', lease.toBase58(), '--amount', '450_000', ...poorFlags])
+    expect(ran.code).toBe(4)
+    const wallet = poor.kp.publicKey.toBase58()
+    expect(ran.stderr).toBe(
+      `error InsufficientFundsError: wallet ${wallet} holds 300000 base units of the payment mint ${m.mint.toBase58()}; this needs 450000 (150000 more)\n` +
+        `remedy: get test tokens: npm run localnet -- faucet --url ${chain.rpcUrl} --market ${m.key.toBase58()} --to ${wallet} --payment 150000, or put less in escrow (--deposit / --amount)\n`,
+    )
+    // nothing was sent: no fee paid, the escrow as it was
+    expect(await client.connection.getBalance(poor.kp.publicKey)).toBe(lamports)
+    expect((await client.fetchLease(lease)).deposited).toBe(700_000n)
+    // what it holds goes in
+    const ok = await runMain(['job', 'top-up', lease.toBase58(), '--amount', '300_000', ...poorFlags])
+    expect(ok.code, ok.stderr).toBe(0)
+  })
+})
+
+describe('synkti job status: the runway', () => {
+  it('takes off the usage accrued since the last settlement at the lease price', async () => {
+    const { lease } = await parties.activeLease(c, p, 1_000_000n)
+    const account = await client.fetchLease(lease)
+    await passTime(100)
+    // no peers: the chain part (with the runway) is printed, the node part fails by name
+    const ran = await runMain(['job', 'status', lease.toBase58(), '--json', ...flags])
+    const out = json(ran) as unknown as {
+      runway: { at: number; unsettledSec: number; accrued: string; available: string; secondsLeft: number }
+      lease: { remaining: string }
+    }
+    const price = account.pricePerSecond
+    const { runway } = out
+    expect(runway.unsettledSec).toBe(runway.at - account.settledUntil)
+    expect(runway.unsettledSec).toBeGreaterThanOrEqual(100)
+    expect(BigInt(runway.accrued)).toBe(BigInt(runway.unsettledSec) * price)
+    expect(out.lease.remaining).toBe('1000000')
+    expect(BigInt(runway.available)).toBe(1_000_000n - BigInt(runway.accrued))
+    expect(runway.secondsLeft).toBe(Number(BigInt(runway.available) / price))
+    const text = await runMain(['job', 'status', lease.toBase58(), ...flags])
+    expect(text.stdout).toMatch(
+      /\nrunway {4}\d+ s, until \S+: 1000000 remaining less \d+ owed for \d+ s served since the last settlement\n/,
+    )
   })
 
   it('dispute open freezes the lease and stores the sha256 of the reason', async () => {

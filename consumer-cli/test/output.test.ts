@@ -97,6 +97,16 @@ describe('text', () => {
     const result: StatusResult = {
       kind: 'job-status',
       lease,
+      // 3000000 remaining, 60 s served since the last settlement at 1000/s
+      runway: {
+        at: 1_790_000_060,
+        unsettledSec: 60,
+        accrued: 60_000n,
+        available: 2_940_000n,
+        secondsLeft: 2_940,
+        paidThrough: 1_790_003_000,
+        billing: true,
+      },
       operator: 'OP',
       node: {
         reachable: true,
@@ -110,6 +120,9 @@ describe('text', () => {
     expect(text).toContain(`lease     ${lease.address} (active)`)
     expect(text).toContain('after 1 failover(s)')
     expect(text).toContain('escrow    deposited 3600000, spent 600000, remaining 3000000 at 1000/s')
+    expect(text).toContain(
+      'runway    2940 s, until 2026-09-21T15:03:20Z: 3000000 remaining less 60000 owed for 60 s served since the last settlement',
+    )
     expect(text).toContain('job       healthy, model synkti/standin-1')
     expect(text).toContain('endpoint  http://127.0.0.1:9000')
     const down = renderText({ ...result, node: { reachable: false, error: 'ProviderUnreachableError' } })
@@ -148,6 +161,7 @@ describe('text', () => {
     const status = renderText({
       kind: 'job-status',
       lease: ended,
+      runway: null,
       operator: 'OP',
       node: { reachable: false, error: 'X' },
     })
@@ -155,7 +169,13 @@ describe('text', () => {
     expect(status).toContain(`why       ${sentence}`)
     expect(status).toContain('handoffs  handed off 1 time(s)')
     const parsed = JSON.parse(
-      renderJson({ kind: 'job-status', lease: ended, operator: 'OP', node: { reachable: false, error: 'X' } }),
+      renderJson({
+        kind: 'job-status',
+        lease: ended,
+        runway: null,
+        operator: 'OP',
+        node: { reachable: false, error: 'X' },
+      }),
     )
     expect(parsed.lease.ending).toEqual({
       outcome: 'completed',

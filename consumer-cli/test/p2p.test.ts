@@ -248,6 +248,7 @@ describe('synkti job status / logs', () => {
 
   it("streams the job's log lines to the end, or until quiet without --follow", async () => {
     const { lease } = await parties.activeLease(c, a, 800_000n)
+    peerA.jobs.set(lease.toBase58(), jobView(lease.toBase58(), { state: 'healthy' }))
     peerA.logLines.splice(0, peerA.logLines.length, 'loading model', 'listening on 18002', 'E warning: slow disk')
     const ran = await runMain(['job', 'logs', lease.toBase58(), '--follow', ...flags])
     expect(ran.code, ran.stderr).toBe(0)
@@ -264,6 +265,40 @@ describe('synkti job status / logs', () => {
     } finally {
       peerA.keepLogsOpen = false
     }
+  })
+
+  it('logs of a failed job say that it failed and why (JobFailedError, exit 6), after its lines', async () => {
+    const { lease } = await parties.activeLease(c, a, 800_000n)
+    const id = lease.toBase58()
+    peerA.jobs.set(id, jobView(id, { state: 'failed', reason: 'exited with code 1 before it was healthy' }))
+    peerA.logLines.splice(0, peerA.logLines.length, 'loading model', 'E: out of memory')
+    const ran = await runMain(['job', 'logs', id, ...flags])
+    expect(ran.code).toBe(6)
+    expect(ran.stdout).toBe('loading model\nE: out of memory\n')
+    expect(ran.stderr).toContain(`error JobFailedError: job ${id} failed: exited with code 1 before it was healthy\n`)
+    expect(ran.stderr).toContain(`remedy: read its logs (synkti job logs ${id}), then stop it`)
+    const asJson = await runMain(['job', 'logs', id, '--json', ...flags])
+    expect(asJson.code).toBe(6)
+    expect(json(asJson)).toMatchObject({
+      lines: ['loading model', 'E: out of memory'],
+      state: 'failed',
+      reason: 'exited with code 1 before it was healthy',
+      error: { name: 'JobFailedError' },
+    })
+    // no lines at all is no success either
+    peerA.logLines.splice(0, peerA.logLines.length)
+    const empty = await runMain(['job', 'logs', id, ...flags])
+    expect(empty.code).toBe(6)
+    expect(empty.stdout).toBe('')
+    expect(empty.stderr).toMatch(/^error JobFailedError: /m)
+  })
+
+  it('logs of a job its provider does not know are JobUnknownToProviderError, not an empty success', async () => {
+    const { lease } = await parties.activeLease(c, a, 800_000n)
+    peerA.logLines.splice(0, peerA.logLines.length)
+    const ran = await runMain(['job', 'logs', lease.toBase58(), '--json', ...flags])
+    expect(ran.code).toBe(6)
+    expect(json(ran)).toMatchObject({ lines: [], state: null, error: { name: 'JobUnknownToProviderError' } })
   })
 
   it('a provider whose node is down: the chain part is printed, then ProviderUnreachableError (exit 5)', async () => {
@@ -332,6 +367,23 @@ describe('synkti job run', () => {
     } finally {
       await peer.node.stop()
     }
+  })
+
+  it('a deposit above the balance is InsufficientFundsError naming both and the faucet, before any lease', async () => {
+    const leasesBefore = (await runMain(['lease', 'list', '--json', ...flags])).stdout
+    const balance = await parties.balance(c.token)
+    const deposit = balance + 1n
+    const ran = await runMain(['job', 'run', EXAMPLE_SPEC, '--deposit', String(deposit), ...flags])
+    expect(ran.code).toBe(4)
+    const wallet = c.kp.publicKey.toBase58()
+    expect(ran.stderr).toContain(
+      `error InsufficientFundsError: wallet ${wallet} holds ${balance} base units of the payment mint ${m.mint.toBase58()}; this needs ${deposit} (1 more)\n`,
+    )
+    expect(ran.stderr).toContain(
+      `remedy: get test tokens: npm run localnet -- faucet --url ${chain.rpcUrl} --market ${m.key.toBase58()} --to ${wallet} --payment 1,`,
+    )
+    expect(await parties.balance(c.token)).toBe(balance)
+    expect((await runMain(['lease', 'list', '--json', ...flags])).stdout).toBe(leasesBefore)
   })
 
   it('a named provider that is paused, or whose machine does not fit the spec, is refused before any lease', async () => {

@@ -6,8 +6,9 @@
  */
 import type { PublicKey } from '@solana/web3.js'
 import { type FailoverView, type JobView, jobOfLease } from '@synkti/jobs'
+import { chainNow } from '@synkti/market'
 import { askStatus, leaseAndProvider } from '../ask.js'
-import { type LeaseView, leaseView } from '../chain.js'
+import { type LeaseRunway, type LeaseView, leaseRunway, leaseView, rpc } from '../chain.js'
 import type { Deps } from '../context.js'
 import { JobUnknownToProviderError } from '../errors.js'
 
@@ -29,6 +30,8 @@ export type NodeAnswer =
 export interface StatusResult {
   kind: 'job-status'
   lease: LeaseView
+  /** what the escrow pays for from now on, usage since the last settlement taken off; null once ended */
+  runway: LeaseRunway | null
   operator: string
   node: NodeAnswer
 }
@@ -37,7 +40,12 @@ export async function run(options: StatusOptions, deps: Deps): Promise<{ result:
   const { lease, provider } = await leaseAndProvider(deps.client, options.lease)
   const operator = provider.operator.toBase58()
   const address = options.lease.toBase58()
-  const partial = { kind: 'job-status', lease: leaseView(lease), operator } as const
+  // the chain's clock: service is billed in chain seconds
+  const runway =
+    lease.status.kind === 'ended'
+      ? null
+      : leaseRunway(lease, await rpc(deps.client, () => chainNow(deps.client.connection)))
+  const partial = { kind: 'job-status', lease: leaseView(lease), runway, operator } as const
   const ended = lease.status.kind === 'ended'
   try {
     const node = await deps.p2p()
