@@ -55,7 +55,12 @@ export async function nodeStatus(operator: string, overrides: Partial<NodeStatus
     at: 1_790_000_100,
     jobs: [],
     failovers: [],
-    chain: { staked: '1500000000', earned: '734000', providerStatus: 'active', reputation: { completed: '12' } },
+    chain: {
+      staked: '1500000000',
+      earned: '734000',
+      providerStatus: 'active',
+      reputation: { leasesCompleted: '12', failoversTaken: '1', secondsVerified: '3600', earned: '734000' },
+    },
     settlement: { queued: 2, lastAttestedAt: 1_790_000_090, lastError: null },
     prognostics: { series: [], risk: 0.25, spareRequested: false },
     ...overrides,

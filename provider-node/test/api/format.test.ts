@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import {
+  chartGeometry,
   failoverElapsed,
   formatAmount,
   formatContext,
   formatDuration,
+  formatSeriesValue,
   formatTime,
   formatTimeToThreshold,
+  formatTokens,
   phaseRows,
+  reputationRows,
   shortAddress,
 } from '../../src/api/page/format.js'
 
@@ -60,5 +64,55 @@ describe('status page formatting', () => {
     expect(phaseRows(done, t0 + 99_000)[1]).toMatchObject({ duration: '', running: false })
     expect(failoverElapsed(done, t0 + 99_000)).toBe('4.0 s')
     expect(failoverElapsed([], t0)).toBe('–')
+  })
+})
+
+describe('status page: token units, reputation, charts', () => {
+  it('writes amounts in token units with the mint decimals, every digit kept', () => {
+    expect(formatTokens('1500000000', 6)).toBe('1,500')
+    expect(formatTokens('734000', 6)).toBe('0.734')
+    expect(formatTokens('120', 6)).toBe('0.00012')
+    expect(formatTokens('0', 9)).toBe('0')
+    expect(formatTokens('18446744073709551615', 9)).toBe('18,446,744,073.709551615')
+    expect(formatTokens('42', 0)).toBe('42')
+    // the mints not read yet: base units, said so
+    expect(formatTokens('1500000000', null)).toBe('1,500,000,000 base units')
+    expect(formatTokens('12abc', 6)).toBe('12abc')
+  })
+
+  it('reputation rows: labels a person reads, durations and payments as such, unknown counters kept', () => {
+    expect(
+      reputationRows(
+        { earned: '2500000', secondsVerified: '90', leasesCompleted: '3', secondsSelfAttested: '0', newCounter: '7' },
+        6,
+      ),
+    ).toEqual([
+      { key: 'leasesCompleted', label: 'Leases completed', value: '3' },
+      { key: 'secondsVerified', label: 'Service on receipts', value: '1 min 30 s' },
+      { key: 'secondsSelfAttested', label: 'Service self-attested', value: '0 s' },
+      { key: 'earned', label: 'Earned (net of fees)', value: '2.5' },
+      { key: 'newCounter', label: 'newCounter', value: '7' },
+    ])
+    expect(reputationRows({}, 6)).toEqual([])
+  })
+
+  it('chart geometry: points across the box, the threshold on the same scale, one sample as a flat line', () => {
+    const g = chartGeometry(
+      [
+        [100, 0],
+        [110, 5],
+        [120, 10],
+      ],
+      10,
+      104,
+      54,
+    )
+    expect(g.line).toBe('2.0,52.0 52.0,27.0 102.0,2.0')
+    expect(g.thresholdY).toBe(2)
+    expect(g).toMatchObject({ min: 0, max: 10, last: 10 })
+    expect(chartGeometry([[100, 0.5]], null, 104, 54)).toMatchObject({ line: '2,27.0 102,27.0', thresholdY: null })
+    expect(chartGeometry([], 1, 104, 54).line).toBe('')
+    expect(formatSeriesValue('memory', 0.583)).toBe('58 %')
+    expect(formatSeriesValue('requests', 2.25)).toBe('2.3')
   })
 })

@@ -1,16 +1,25 @@
 // The status page: polls the node's own /status and renders it with textContent only, so
 // nothing in a status (a model name, an error message) can become markup.
 import {
+  chartGeometry,
   failoverElapsed,
-  formatAmount,
   formatContext,
   formatDuration,
   formatRisk,
+  formatSeriesValue,
   formatTime,
   formatTimeToThreshold,
+  formatTokens,
   phaseRows,
+  reputationRows,
   shortAddress,
 } from './format.js'
+
+const SVG = 'http://www.w3.org/2000/svg'
+const CHART_WIDTH = 240
+const CHART_HEIGHT = 48
+/** The command that makes a node serve where it would not (its context line says the same). */
+const SERVE_COMMAND = 'synkti-provider run --role worker'
 
 const DEFAULT_REFRESH_MS = 2000
 const MIN_REFRESH_MS = 250
@@ -50,28 +59,80 @@ function showEmpty(name, empty) {
   if (note) note.hidden = !empty
 }
 
-function renderNode(s) {
+/** @param {string} tag @param {Record<string, string | number>} attributes */
+function svg(tag, attributes) {
+  const node = document.createElementNS(SVG, tag)
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value))
+  return node
+}
+
+function renderNode(s, tokens) {
   setField('operator', s.operator)
   setField('role', s.role)
   setField('context', formatContext(s.context))
-  setField('admitting', s.admitting ? 'yes' : 'no (draining or failing over)', s.admitting ? 'yes' : 'no')
+  const why = s.role === 'deployer' ? 'deployer: serves no leases' : 'draining or failing over'
+  setField('admitting', s.admitting ? 'yes' : `no (${why})`, s.admitting ? 'yes' : 'no')
+  const notice = document.querySelector('[data-field="roleNotice"]')
+  notice.hidden = s.role !== 'deployer'
+  notice.textContent =
+    s.role === 'deployer'
+      ? `This node is a deployer: it serves no leases and is not listed to consumers. To serve on this machine: ${SERVE_COMMAND}`
+      : ''
   const gpu = s.capability.gpu
   setField('gpu', `${gpu.count} × ${gpu.model} (${gpu.vramGb} GB)`)
-  setField('price', `${formatAmount(s.pricePerSecond)} / s`)
+  setField('price', `${formatTokens(s.pricePerSecond, tokens?.payment.decimals ?? null)} / s`)
   setField('market', s.market)
   setField('provider', s.provider)
 }
 
-function renderChain(chain) {
+function renderNetwork(network) {
+  setField('peerId', network?.peerId ?? '–')
+  const list = document.getElementById('addresses')
+  list.replaceChildren(
+    ...(network?.addresses ?? []).map((address) => {
+      const item = document.createElement('li')
+      item.append(el('code', address))
+      return item
+    }),
+  )
+  setField('peers', network === null ? '–' : String(network.peers), network?.peers === 0 ? 'no' : '')
+  setField('dhtPeers', network === null ? '–' : String(network.dhtPeers), network?.dhtPeers === 0 ? 'warn' : '')
+}
+
+function renderHealth(health) {
+  const state = (check) => (!check.ok ? 'failing' : check.degraded ? 'degraded' : 'ok')
+  const status = health.status ?? (health.ok ? 'ok' : 'failing')
+  setField('health', status, `health health-${status}`)
+  document.querySelector('#checks tbody').replaceChildren(
+    ...(health.checks ?? []).map((check) => {
+      const tr = row([check.name, state(check), check.detail ?? ''], `check health-${state(check)}`)
+      tr.dataset.check = check.name
+      return tr
+    }),
+  )
+}
+
+function renderChain(chain, tokens) {
+  const body = document.querySelector('#reputation tbody')
   if (chain === null) {
-    for (const name of ['staked', 'earned', 'providerStatus', 'reputation']) setField(name, 'chain unreachable', 'no')
+    for (const name of ['staked', 'earned', 'providerStatus']) setField(name, 'chain unreachable', 'no')
+    body.replaceChildren()
+    showEmpty('reputation', false)
     return
   }
-  setField('staked', formatAmount(chain.staked), '')
-  setField('earned', formatAmount(chain.earned), '')
+  setField('staked', formatTokens(chain.staked, tokens?.stake.decimals ?? null), '')
+  setField('earned', formatTokens(chain.earned, tokens?.payment.decimals ?? null), '')
   setField('providerStatus', chain.providerStatus, chain.providerStatus === 'active' ? 'yes' : 'no')
-  const reputation = Object.entries(chain.reputation)
-  setField('reputation', reputation.length === 0 ? 'none yet' : reputation.map(([k, v]) => `${k} ${v}`).join(', '), '')
+  const rows = reputationRows(chain.reputation, tokens?.payment.decimals ?? null)
+  body.replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr')
+      tr.dataset.reputation = r.key
+      tr.append(el('th', r.label), el('td', r.value, 'num'))
+      return tr
+    }),
+  )
+  showEmpty('reputation', rows.length === 0)
 }
 
 function renderJobs(jobs) {
@@ -141,32 +202,59 @@ function renderSettlement(settlement) {
   setField('lastError', settlement.lastError ?? 'none', settlement.lastError ? 'no' : '')
 }
 
-function renderPrognostics(prognostics) {
+function renderPrognostics(prognostics, series) {
   setField('risk', formatRisk(prognostics.risk))
   setField('spareRequested', prognostics.spareRequested ? 'yes' : 'no')
-  document
-    .querySelector('#series tbody')
-    .replaceChildren(
-      ...prognostics.series.map((s) =>
-        row([
-          s.name,
-          String(s.samples),
-          s.periodsSec.length === 0 ? 'none' : s.periodsSec.map((p) => formatDuration(p * 1000)).join(', '),
-          String(s.threshold),
-          formatTimeToThreshold(s.timeToThresholdSec),
-        ]),
-      ),
-    )
+  const reports = new Map(prognostics.series.map((r) => [r.name, r]))
+  document.getElementById('charts').replaceChildren(
+    ...series.map((s) => {
+      const report = reports.get(s.name)
+      const threshold = s.threshold ?? report?.threshold ?? null
+      const g = chartGeometry(s.points, threshold, CHART_WIDTH, CHART_HEIGHT)
+      const box = document.createElement('figure')
+      box.className = 'chart'
+      box.dataset.series = s.name
+      const caption = document.createElement('figcaption')
+      caption.append(
+        el('span', s.name, 'name'),
+        el('span', g.last === null ? '–' : formatSeriesValue(s.name, g.last), 'last'),
+      )
+      const chart = svg('svg', {
+        viewBox: `0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`,
+        preserveAspectRatio: 'none',
+        role: 'img',
+        'aria-label': `${s.name}: ${s.points.length} samples`,
+      })
+      chart.append(svg('rect', { class: 'frame', x: 0.5, y: 0.5, width: CHART_WIDTH - 1, height: CHART_HEIGHT - 1 }))
+      if (g.thresholdY !== null) {
+        chart.append(svg('line', { class: 'threshold', x1: 0, x2: CHART_WIDTH, y1: g.thresholdY, y2: g.thresholdY }))
+      }
+      chart.append(svg('polyline', { class: 'series', points: g.line }))
+      const facts = [
+        `${s.points.length} samples`,
+        report === undefined || report.periodsSec.length === 0
+          ? 'no period'
+          : `period ${report.periodsSec.map((p) => formatDuration(p * 1000)).join(', ')}`,
+        threshold === null ? '' : `threshold ${formatSeriesValue(s.name, threshold)}`,
+        report === undefined ? '' : `crossing: ${formatTimeToThreshold(report.timeToThresholdSec)}`,
+      ].filter(Boolean)
+      box.append(caption, chart, el('p', facts.join(' · '), 'facts'))
+      return box
+    }),
+  )
+  showEmpty('charts', series.length === 0)
 }
 
-function render(status) {
+function render(status, health, details) {
   const nowMs = Date.now()
-  renderNode(status)
-  renderChain(status.chain)
+  renderNode(status, details.tokens)
+  renderNetwork(details.network)
+  renderHealth(health)
+  renderChain(status.chain, details.tokens)
   renderJobs(status.jobs)
   renderFailovers(status.failovers, nowMs)
   renderSettlement(status.settlement)
-  renderPrognostics(status.prognostics)
+  renderPrognostics(status.prognostics, details.series)
   setField('updated', `as of ${formatTime(status.at)}`)
 }
 
@@ -177,12 +265,25 @@ function showProblem(message) {
   problem.textContent = message ?? ''
 }
 
+/** GET `path` as JSON; `/health` answers 503 with a body too. */
+async function getJson(path, okStatuses = [200]) {
+  const response = await fetch(path, { cache: 'no-store', headers: { accept: 'application/json' } })
+  const doc = await response.json()
+  if (!okStatuses.includes(response.status)) {
+    throw new Error(`${doc.error ?? response.status}: ${doc.message ?? response.statusText}`)
+  }
+  return doc
+}
+
 async function refresh() {
   try {
-    const response = await fetch('status', { cache: 'no-store', headers: { accept: 'application/json' } })
-    const doc = await response.json()
-    if (!response.ok) throw new Error(`${doc.error ?? response.status}: ${doc.message ?? response.statusText}`)
-    render(doc.body)
+    const [signed, health, details] = await Promise.all([
+      getJson('status'),
+      getJson('health', [200, 503]),
+      // a node without /node still has a page: nothing beyond its status
+      getJson('node').catch(() => ({ network: null, tokens: null, series: [] })),
+    ])
+    render(signed.body, health, details)
     showProblem(null)
   } catch (err) {
     // keep the last good view on screen; say that it is stale and why

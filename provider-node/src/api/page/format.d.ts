@@ -24,3 +24,15 @@ export function formatTimeToThreshold(ttt: { earliest: number; likely: number; l
 export function phaseRows(phases: PhaseSpan[], nowMs: number): PhaseRow[]
 export function failoverElapsed(phases: PhaseSpan[], nowMs: number): string
 export function shortAddress(address: string): string
+export function formatTokens(decimal: string, decimals: number | null): string
+export function reputationRows(
+  reputation: Record<string, string>,
+  paymentDecimals: number | null,
+): { key: string; label: string; value: string }[]
+export function chartGeometry(
+  points: [number, number][],
+  threshold: number | null,
+  width: number,
+  height: number,
+): { line: string; thresholdY: number | null; min: number; max: number; last: number | null }
+export function formatSeriesValue(name: string, value: number): string
