@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { constants, type Dirent } from 'node:fs'
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
+import { constants, createReadStream, type Dirent } from 'node:fs'
+import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, truncate, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { defaultModelCacheDir, SHA256_HEX } from '../constants.js'
 import {
@@ -11,7 +11,7 @@ import {
   WeightsTruncatedError,
 } from '../errors.js'
 import { hashFile, parseSha256 } from './hash.js'
-import type { WeightsRef, WeightsStream } from './source.js'
+import type { WeightsRef, WeightsSource, WeightsStream } from './source.js'
 
 export interface ModelCacheInit {
   /** Default `$SYNKTI_CACHE_DIR/models` (`~/.cache/synkti/models`). */
@@ -143,6 +143,183 @@ export class ModelCache {
       closeBody(stream.body)
       throw error
     }
+  }
+  /** Where a resumable fetch keeps what arrived so far: `<dir>/sha256/.<hex>.partial`. */
+  partialPathOf(sha256: string): string {
+    return join(this.dir, `.${parseSha256(sha256)}.partial`)
+  }
+
+  /**
+   * Fetches from a resumable source (a peer) through `<dir>/sha256/.<hex>.partial`, which
+   * survives an interruption: the bytes already there are hashed again and only the rest is
+   * asked for (`offset` = the partial's length). Renamed to its hash name only when size and hash
+   * match (fsync'd, and the directory after). WeightsTruncatedError (the transfer ended early;
+   * the partial is kept for the next attempt), WeightsSourceError (kept too),
+   * WeightsHashMismatchError and WeightsSizeMismatchError (the partial is removed: its bytes
+   * cannot be trusted). Nothing is ever stored under a hash name it does not have. One fetch per
+   * hash holds `.<hex>.partial.lock` (its pid); a second one while it is held (this process or
+   * another live one) fetches the whole file through `store` instead.
+   */
+  async storeResumable(ref: WeightsRef, source: WeightsSource, signal?: AbortSignal): Promise<string> {
+    const sha256 = parseSha256(ref.sha256)
+    await mkdir(this.dir, { recursive: true })
+    const lock = await takeLock(join(this.dir, `.${sha256}.partial.lock`))
+    if (lock === undefined) {
+      return this.store(
+        { ...ref, sha256 },
+        await source.open(sha256, { ...(signal ? { signal } : {}) }),
+        source.name,
+        signal,
+      )
+    }
+    const partial = this.partialPathOf(sha256)
+    const final = join(this.dir, sha256)
+    let file: FileHandle | undefined
+    let stream: WeightsStream | undefined
+    let discard = false
+    try {
+      let have = await sizeOf(partial)
+      if (ref.sizeBytes !== undefined && have > ref.sizeBytes) {
+        await truncate(partial, 0)
+        have = 0
+      }
+      let hash = await hashPrefix(partial, have, signal)
+      stream = await source.open(sha256, { offset: have, ...(signal ? { signal } : {}) })
+      const total = stream.sizeBytes
+      if (ref.sizeBytes !== undefined && total !== undefined && total !== ref.sizeBytes) {
+        discard = true
+        throw new WeightsSizeMismatchError(sha256, ref.sizeBytes, total, source.name)
+      }
+      const from = stream.offset ?? 0
+      if (from !== have) {
+        if (from !== 0) {
+          throw new WeightsSourceError(sha256, source.name, `it started at byte ${from}, ${have} was asked for`)
+        }
+        // the source starts over: so does the partial copy
+        await truncate(partial, 0).catch(() => undefined)
+        have = 0
+        hash = createHash('sha256')
+      }
+      const expected = ref.sizeBytes ?? total
+      file = await open(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644)
+      let received = have
+      try {
+        for await (const chunk of stream.body) {
+          signal?.throwIfAborted()
+          received += chunk.byteLength
+          if (expected !== undefined && received > expected) {
+            discard = true
+            throw new WeightsSizeMismatchError(
+              sha256,
+              expected,
+              received,
+              source.name,
+              `${source.name} sent more than the ${expected} bytes of weights ${sha256}`,
+            )
+          }
+          hash.update(chunk)
+          await file.write(chunk)
+        }
+      } catch (error) {
+        if (isNamed(error) || signal?.aborted) throw error
+        if (expected !== undefined && received < expected) {
+          throw new WeightsTruncatedError(sha256, expected, received, source.name, undefined, { cause: error })
+        }
+        throw new WeightsSourceError(sha256, source.name, (error as Error).message, undefined, { cause: error })
+      }
+      if (expected !== undefined && received < expected) {
+        throw new WeightsTruncatedError(sha256, expected, received, source.name)
+      }
+      const actual = hash.digest('hex')
+      if (actual !== sha256) {
+        discard = true
+        throw new WeightsHashMismatchError(sha256, actual, source.name)
+      }
+      await file.sync()
+      await file.close()
+      file = undefined
+      await rename(partial, final)
+      await syncDir(this.dir)
+      return final
+    } catch (error) {
+      if (stream !== undefined) closeBody(stream.body)
+      if (discard) await unlink(partial).catch(() => undefined)
+      throw error
+    } finally {
+      await file?.close().catch(() => undefined)
+      await releaseLock(lock)
+    }
+  }
+}
+
+/** The length of a file, 0 when it does not exist. */
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size
+  } catch {
+    return 0
+  }
+}
+
+/** A sha256 fed with the first `bytes` bytes of `path` (the partial copy a fetch resumes). */
+async function hashPrefix(path: string, bytes: number, signal?: AbortSignal): Promise<Hash> {
+  const hash = createHash('sha256')
+  if (bytes === 0) return hash
+  for await (const chunk of createReadStream(path, {
+    start: 0,
+    end: bytes - 1,
+    highWaterMark: 1 << 20,
+    ...(signal ? { signal } : {}),
+  })) {
+    hash.update(chunk as Buffer)
+  }
+  return hash
+}
+
+/**
+ * Creates `path` exclusively with this process's pid; undefined when a live process holds it
+ * (this one included). A lock whose process is gone is taken over.
+ */
+async function takeLock(path: string): Promise<string | undefined> {
+  if (HELD.has(path)) return undefined
+  HELD.add(path)
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+        await handle.writeFile(String(process.pid))
+        await handle.close()
+        return path
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+      const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
+      // our own pid on a lock this process does not hold: left by an earlier run (a container's pid 1)
+      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) break
+      await unlink(path).catch(() => undefined)
+    }
+  } catch (error) {
+    HELD.delete(path)
+    throw error
+  }
+  HELD.delete(path)
+  return undefined
+}
+
+/** The partial-file locks this process holds (a second fetch of the same hash in it must not resume). */
+const HELD = new Set<string>()
+
+async function releaseLock(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined)
+  HELD.delete(path)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

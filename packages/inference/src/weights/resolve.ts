@@ -13,6 +13,12 @@ export interface ResolveWeightsInit {
    * engine hashes the file again before it loads it, so a node may set this to hash once.
    */
   trustCache?: boolean
+  /**
+   * How many times a resumable source (a peer) is asked again for the rest after its transfer
+   * broke off (WeightsTruncatedError, WeightsSourceError), each time from the partial copy's
+   * length. Default 2.
+   */
+  resumeAttempts?: number
   signal?: AbortSignal
 }
 
@@ -52,8 +58,15 @@ export async function resolveWeights(ref: WeightsRef, init: ResolveWeightsInit):
   for (const source of init.sources ?? []) {
     init.signal?.throwIfAborted()
     try {
-      const stream = await source.open(sha256, { signal: init.signal })
-      const path = await init.cache.store({ ...ref, sha256 }, stream, source.name, init.signal)
+      const path =
+        source.resumable === true
+          ? await storeResuming({ ...ref, sha256 }, source, init)
+          : await init.cache.store(
+              { ...ref, sha256 },
+              await source.open(sha256, { signal: init.signal }),
+              source.name,
+              init.signal,
+            )
       return await done(path, source.name)
     } catch (error) {
       if (init.signal?.aborted) throw error
@@ -61,4 +74,28 @@ export async function resolveWeights(ref: WeightsRef, init: ResolveWeightsInit):
     }
   }
   throw new WeightsUnavailableError(sha256, attempts)
+}
+
+/** Resumes from the partial copy after a break, up to `resumeAttempts` times, while bytes keep coming. */
+async function storeResuming(ref: WeightsRef, source: WeightsSource, init: ResolveWeightsInit): Promise<string> {
+  const retries = init.resumeAttempts ?? 2
+  for (let attempt = 0; ; attempt++) {
+    const before = await sizeOf(init.cache.partialPathOf(ref.sha256))
+    try {
+      return await init.cache.storeResumable(ref, source, init.signal)
+    } catch (error) {
+      const name = (error as Error).name
+      const broke = name === 'WeightsTruncatedError' || name === 'WeightsSourceError'
+      if (init.signal?.aborted || !broke || attempt >= retries) throw error
+      // a source that fails without a byte more is not asked again
+      if ((await sizeOf(init.cache.partialPathOf(ref.sha256))) <= before) throw error
+    }
+  }
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return stat(path).then(
+    (s) => s.size,
+    () => 0,
+  )
 }
