@@ -287,11 +287,11 @@ describe('status page in headless Chromium', () => {
     }
     await page.setViewport({ width, height: 800 })
     await page.waitForSelector('[data-job="job-wide-2"]', WAIT)
-    const overflow = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    const overflow = await page.$eval('html', (root) => ({
+      page: root.scrollWidth - root.clientWidth,
       // every section stays inside the window
-      sections: [...document.querySelectorAll('section')].map((s) => s.getBoundingClientRect().right),
-      window: document.documentElement.clientWidth,
+      sections: [...root.querySelectorAll('section')].map((s) => s.getBoundingClientRect().right),
+      window: root.clientWidth,
     }))
     expect(overflow.page).toBeLessThanOrEqual(0)
     for (const right of overflow.sections) expect(right).toBeLessThanOrEqual(overflow.window)
