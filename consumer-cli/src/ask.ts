@@ -8,6 +8,7 @@ import type { PublicKey } from '@solana/web3.js'
 import { type JobView, jobOfLease, type NodeStatus, parseNodeStatus } from '@synkti/jobs'
 import type { Lease, MarketClient, Provider } from '@synkti/market'
 import type { SynktiNode } from '@synkti/p2p'
+import { fetchLeaseNamed } from './chain.js'
 import { describeError } from './classify.js'
 import { EXIT_CODES, ProviderUnreachableError, StatusOperatorMismatchError } from './errors.js'
 import { resolvePeer } from './p2p.js'
@@ -26,7 +27,8 @@ export async function leaseAndProvider(
   client: MarketClient,
   lease: PublicKey,
 ): Promise<{ lease: Lease; provider: Provider }> {
-  const account = await client.fetchLease(lease)
+  // no such lease on the cluster: named as such (never opened here, or finalized), not AccountNotFoundError
+  const account = await fetchLeaseNamed(client, lease)
   return { lease: account, provider: await client.fetchProvider(account.provider) }
 }
 

@@ -143,6 +143,8 @@ describe('synkti job top-up / stop / dispute open', () => {
     for (const args of [
       ['job', 'stop', nowhere],
       ['job', 'top-up', nowhere, '--amount', '5'],
+      ['job', 'status', nowhere],
+      ['job', 'logs', nowhere],
     ]) {
       const ran = await runMain([...args, '--json', ...flags])
       expect(ran.code, args.join(' ')).toBe(4)
