@@ -206,3 +206,13 @@ export class ExitNotConfirmedError extends Error {
     super(message)
   }
 }
+
+/** `synkti-provider drain` found no node running on the config's state directory. */
+export class NodeNotRunningError extends Error {
+  override name = 'NodeNotRunningError'
+  readonly remedy: string
+  constructor(readonly stateDir: string) {
+    super(`no node runs on state directory ${stateDir}`)
+    this.remedy = `start it (synkti-provider run -c <config>) and drain it then; jobs a stopped node left running are adopted by that run`
+  }
+}

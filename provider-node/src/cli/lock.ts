@@ -41,6 +41,12 @@ async function readLock(path: string): Promise<NodeLockInfo | null> {
   }
 }
 
+/** The live process holding `stateDir`'s lock (the node running on it), or null. */
+export async function lockHolder(stateDir: string): Promise<NodeLockInfo | null> {
+  const holder = await readLock(join(stateDir, NODE_LOCK_FILE))
+  return holder !== null && isAlive(holder.pid) ? holder : null
+}
+
 /** Takes `stateDir`'s lock for this process, or throws StateDirInUseError naming the live holder. */
 export async function acquireNodeLock(stateDir: string): Promise<NodeLock> {
   await mkdir(stateDir, { recursive: true })

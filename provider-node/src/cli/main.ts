@@ -24,6 +24,7 @@ const commands = {
   register: () => import('./commands/register.js'),
   run: () => import('./commands/run.js'),
   status: () => import('./commands/status.js'),
+  drain: () => import('./commands/drain.js'),
 }
 
 async function marketClient(rpcUrl: string) {
@@ -379,6 +380,21 @@ export function buildProgram(): Command {
       const config = await configOf(cmd)
       const { status } = await commands.status()
       print(out(cmd), await status(config), (r) => r.text)
+    })
+
+  program
+    .command('drain')
+    .description(
+      'stop the running node meant to drain: every job stopped, its lease closed (a plain stop leaves jobs running for the next start)',
+    )
+    .action(async (_o: unknown, cmd: Command) => {
+      const config = await configOf(cmd)
+      const { drain } = await commands.drain()
+      print(out(cmd), await drain(config), (r) =>
+        r.stopped
+          ? `drained and stopped the node (pid ${r.pid})`
+          : `asked the node (pid ${r.pid}) to drain; it has not stopped yet`,
+      )
     })
 
   registerFleet(program, { globals, configOf })
