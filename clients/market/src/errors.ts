@@ -140,3 +140,77 @@ export class KeypairFileMalformedError extends MarketClientError {
     super(`keypair file ${path} is malformed: ${reason}`)
   }
 }
+
+/** The SPL Token program's errors by number (spl-token `TokenError`), as the token program logs them. */
+const TOKEN_ERRORS = [
+  'NotRentExempt',
+  'InsufficientFunds',
+  'InvalidMint',
+  'MintMismatch',
+  'OwnerMismatch',
+  'FixedSupply',
+  'AlreadyInUse',
+  'InvalidNumberOfProvidedSigners',
+  'InvalidNumberOfRequiredSigners',
+  'UninitializedState',
+  'NativeNotSupported',
+  'NonNativeHasBalance',
+  'InvalidInstruction',
+  'InvalidState',
+  'Overflow',
+  'AuthorityTypeNotSupported',
+  'MintCannotFreeze',
+  'AccountFrozen',
+  'MintDecimalsMismatch',
+  'NonNativeNotSupported',
+] as const
+
+const TOKEN_REMEDIES: Partial<Record<(typeof TOKEN_ERRORS)[number], string>> = {
+  InsufficientFunds:
+    'the token account holds fewer tokens than the transfer (a deposit, top-up or stake) moves: get tokens into it (on localnet: npm run localnet -- faucet --to <wallet> --payment <n>, or --stake <n>), or move less',
+  MintMismatch: "use token accounts of the market's mints (payment mint for leases, stake mint for stake)",
+  OwnerMismatch: 'sign with the key that owns the token account, or pass a token account of the signer',
+  AccountFrozen: "the token account is frozen by its mint's freeze authority; use another account",
+  UninitializedState: 'the token account was never created: get tokens into it first (its owner receives them)',
+}
+
+/**
+ * A transaction the market program passed on to the SPL Token program (a deposit, a top-up, a
+ * payout), refused there: named by the token program's own error (`TokenInsufficientFundsError`
+ * for its error 1), instead of a bare "program error 1".
+ */
+export class TokenProgramError extends MarketClientError {
+  override name: string
+  readonly remedy: string
+  constructor(
+    /** the token program's error number */
+    readonly code: number,
+    readonly logs: string[],
+    readonly signature?: string,
+    cause?: unknown,
+  ) {
+    const variant = TOKEN_ERRORS[code]
+    const said = logs.find((l) => l.startsWith('Program log: Error: '))?.slice('Program log: Error: '.length)
+    super(
+      `the SPL Token program refused the transfer: ${said ?? variant ?? `token program error ${code}`}${variant === undefined ? '' : ` (${variant}, error ${code})`}`,
+      { cause },
+    )
+    this.name = variant === undefined ? 'TokenProgramError' : `Token${variant}Error`
+    this.remedy = (variant !== undefined ? TOKEN_REMEDIES[variant] : undefined) ?? 'read the transaction logs (logs)'
+  }
+}
+
+/** The System program's error 1 inside a market instruction: the payer lacks the SOL for rent or a transfer. */
+export class InsufficientLamportsError extends MarketClientError {
+  override name = 'InsufficientLamportsError'
+  readonly remedy =
+    'the fee payer needs more SOL (rent for the new accounts, fees): on localnet npm run localnet -- faucet --to <wallet> --sol 1; elsewhere send SOL to it'
+  readonly code = 1
+  constructor(
+    readonly logs: string[],
+    readonly signature?: string,
+    cause?: unknown,
+  ) {
+    super('the System program refused: an account would hold less than 0 lamports (not enough SOL)', { cause })
+  }
+}

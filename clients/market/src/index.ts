@@ -53,6 +53,7 @@ export {
 export {
   AccountNotFoundError,
   AccountTypeMismatchError,
+  InsufficientLamportsError,
   InvalidArgumentError,
   KeypairFileMalformedError,
   KeypairFileMissingError,
@@ -60,6 +61,7 @@ export {
   MarketClientError,
   MissingSignatureError,
   RpcUnreachableError,
+  TokenProgramError,
   TransactionFailedError,
   TransactionNotConfirmedError,
   UnexpectedTransactionError,

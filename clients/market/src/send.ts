@@ -13,9 +13,11 @@ import {
   type TransactionInstruction,
 } from '@solana/web3.js'
 import {
+  InsufficientLamportsError,
   MarketClientError,
   MissingSignatureError,
   RpcUnreachableError,
+  TokenProgramError,
   TransactionFailedError,
   TransactionNotConfirmedError,
 } from './errors.js'
@@ -94,12 +96,37 @@ export function programErrorCode(logs: readonly string[], message = ''): { code:
   return null
 }
 
+const FAILED_CUSTOM = /^Program (\S+) failed: custom program error: 0x([0-9a-f]+)$/i
+const TOKEN_PROGRAMS = new Set([
+  'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+  'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb',
+])
+const SYSTEM_PROGRAM = '11111111111111111111111111111111'
+
+/**
+ * A refusal by a program the market program invoked (the first program to fail is the innermost):
+ * the token program's or the system program's own error, which the market program only passes on.
+ */
+function invokedProgramError(logs: string[], signature: string | undefined, cause: unknown): Error | null {
+  for (const log of logs) {
+    const m = FAILED_CUSTOM.exec(log)
+    if (m?.[1] === undefined || m[2] === undefined) continue
+    const code = Number.parseInt(m[2], 16)
+    if (TOKEN_PROGRAMS.has(m[1])) return new TokenProgramError(code, logs, signature, cause)
+    if (m[1] === SYSTEM_PROGRAM && code === 1) return new InsufficientLamportsError(logs, signature, cause)
+    return null
+  }
+  return null
+}
+
 /** Any failure of a send → the package's named error. */
 export function toClientError(err: unknown, rpcUrl: string, logs: readonly string[] = [], signature?: string): Error {
   if (err instanceof MarketClientError || err instanceof ProgramError) return err
   if (isNetworkFailure(err)) return new RpcUnreachableError(rpcUrl, err)
   const allLogs = [...logs, ...(err instanceof SendTransactionError ? (err.logs ?? []) : [])]
   const message = err instanceof Error ? err.message : JSON.stringify(err)
+  const invoked = invokedProgramError(allLogs, signature, err)
+  if (invoked !== null) return invoked
   const found = programErrorCode(allLogs, message)
   if (found !== null) {
     return programErrorFromCode(found.code, {
