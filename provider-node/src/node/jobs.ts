@@ -358,12 +358,13 @@ export class JobManager implements AsyncDisposable {
 
   /**
    * Stops a job for good (lease closed or disputed, escrow run out). Several checks may stop the
-   * same job: a job already stopped or handed off stays so, with its first reason, and a second
-   * call resolves with the same drain. JobNotFoundError for a lease this node never ran.
+   * same job: a job already stopped, handed off or failed stays so, with its first reason, and a
+   * second call resolves with the same drain. JobNotFoundError for a lease this node never ran.
    */
   async stop(lease: string, reason: string, deadlineMs: number): Promise<void> {
     const entry = this.entry(lease)
-    if (entry.override?.state !== 'stopped' && entry.override?.state !== 'handed-off') {
+    // a job that already ended (stopped, handed off, failed) keeps its state and first reason
+    if (entry.override === null && isLive(viewState(entry))) {
       entry.override = { state: 'stopped', reason }
       this.changed(lease)
     }
