@@ -2,8 +2,9 @@
 // found by capability by a consumer that bootstraps to it, and says it has no DHT peers instead
 // of timing out; its address outlives a restart, so peers and consumers that kept it find it
 // again; /health says what P2P and the DHT really are; a node that will not serve is not listed.
+import { type AddressInfo, createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Keypair } from '@solana/web3.js'
+import { Keypair, type PublicKey } from '@solana/web3.js'
 import { jobSpecHash } from '@synkti/jobs'
 import type { CapabilityKey, SynktiNode } from '@synkti/p2p'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -135,6 +136,15 @@ describe('a lone provider and its first consumer', () => {
     expect(check(connected, 'p2p')).toEqual({ name: 'p2p', ok: true, detail: '1 peer connected' })
     expect(check(connected, 'dht')).toMatchObject({ degraded: true })
     expect(a.details().network).toMatchObject({ peerId: a.p2p.peerId.toString(), peers: 1, dhtPeers: 0, listen })
+    // the status page's token units: the market's mints, their decimals as the chain has them
+    const decimals = async (mint: PublicKey) => {
+      const info = await client.connection.getParsedAccountInfo(mint)
+      return (info.value?.data as { parsed: { info: { decimals: number } } }).parsed.info.decimals
+    }
+    expect(a.details().tokens).toEqual({
+      payment: { mint: m.mint.toBase58(), decimals: await decimals(m.mint) },
+      stake: { mint: m.stakeMint.toBase58(), decimals: await decimals(m.stakeMint) },
+    })
     await first.stop()
 
     // restarted on the same config: the same address, so what the consumer kept still works
@@ -175,6 +185,32 @@ describe('a lone provider and its first consumer', () => {
     await until('the second provider back in the routing table', () => restarted.p2p.dhtPeers > 0)
     await until('the second provider to see the restarted one', () => b.p2p.dhtPeers > 0)
     expect(again.some((e) => e.event === 'dht-peers')).toBe(true)
+  })
+})
+
+describe('a P2P port another process holds', () => {
+  it('stops the start with P2pListenError, naming the --listen fix', async () => {
+    const p = await parties.provider(m, 1_000n, 1_000_000n)
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (holder.address() as AddressInfo).port
+      const config = await nodeConfig(m, p, { listen: [`/ip4/127.0.0.1/tcp/${port}`] })
+      const refused = await ProviderNode.start({ config }).then(
+        (node) => {
+          running.push(node)
+          return undefined
+        },
+        (err: unknown) => err,
+      )
+      expect(refused).toMatchObject({
+        name: 'P2pListenError',
+        addresses: [`/ip4/127.0.0.1/tcp/${port}`],
+        remedy: expect.stringContaining('--listen /ip4/127.0.0.1/tcp/<port>'),
+      })
+    } finally {
+      holder.close()
+    }
   })
 })
 
