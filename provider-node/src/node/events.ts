@@ -82,7 +82,8 @@ export type JobEvent =
     }
   /** `synkti-provider drain`: the node stopped its jobs and closed their leases before it stopped */
   | { event: 'drained'; leases: string[] }
-  | { event: 'lease-closed'; lease: string; reason: string; signature: string }
+  /** a lease this node closed as the operator (`detail` names the transaction) */
+  | { event: 'lease-closed'; lease: string; reason: string; detail: string }
   | { event: 'lease-close-failed'; lease: string; error: string }
   | { event: 'job-refused'; lease: string; reason: string }
   /** the chain says the lease is over (or disputed, or another provider's): its job is stopped */

@@ -50,31 +50,42 @@ export class JobsService implements Startable {
     }
   }
 
-  /**
-   * The lease of a job that is gone: closed as the operator while the chain still lets the node
-   * bill no further than now; never attested past the last time the job was seen healthy.
-   */
+  /** A gone job's lease: closed while the chain lets the node bill no further than now (`job-gone` says what became of it). */
   private async endLease(lease: string, lastHealthyAt: number | null, why: string): Promise<void> {
-    const { client, config, operator, log } = this.components
-    const report = (outcome: GoneLeaseOutcome, detail: string) =>
-      log({ event: 'job-gone', lease, lastHealthyAt, outcome, detail: `${why}; ${detail}` })
+    const { outcome, detail } = await this.closeLease(lease, { unlessStalled: true })
+    this.components.log({ event: 'job-gone', lease, lastHealthyAt, outcome, detail: `${why}; ${detail}` })
+  }
+
+  /**
+   * Closes a lease this node serves as the operator: the chain settles it up to now (capped at one
+   * attestation gap past its last activity) and refunds the rest. `unlessStalled`: a lease past
+   * its gap is left alone, since a close would bill the whole gap, and the consumer's reclaim
+   * bills nothing more.
+   */
+  private async closeLease(
+    lease: string,
+    { unlessStalled }: { unlessStalled: boolean },
+  ): Promise<{ outcome: GoneLeaseOutcome; detail: string }> {
+    const { client, config, operator } = this.components
     try {
       const address = new PublicKey(lease)
       const onChain = await client.fetchLease(address)
       if (onChain.status.kind !== 'active' || onChain.provider.toBase58() !== config.provider) {
-        return report('not-served', `the lease is ${onChain.status.kind}`)
+        return { outcome: 'not-served', detail: `the lease is ${onChain.status.kind}` }
       }
-      const [market, now] = await Promise.all([client.fetchMarket(onChain.market), chainNow(client.connection)])
-      if (now > onChain.lastActivityAt + market.maxAttestationGapSecs) {
-        return report(
-          'stalled',
-          `no attestation since ${onChain.lastActivityAt}, past the market's gap of ${market.maxAttestationGapSecs} s: the consumer reclaims the escrow (synkti lease reclaim ${lease})`,
-        )
+      if (unlessStalled) {
+        const [market, now] = await Promise.all([client.fetchMarket(onChain.market), chainNow(client.connection)])
+        if (now > onChain.lastActivityAt + market.maxAttestationGapSecs) {
+          return {
+            outcome: 'stalled',
+            detail: `no attestation since ${onChain.lastActivityAt}, past the market's gap of ${market.maxAttestationGapSecs} s: the consumer reclaims the escrow (synkti lease reclaim ${lease})`,
+          }
+        }
       }
       const { signature } = await client.closeLease({ signer: operator, lease: address })
-      report('closed', `closed as the operator (${signature})`)
+      return { outcome: 'closed', detail: `closed as the operator (${signature})` }
     } catch (err) {
-      report('error', `${(err as Error).name}: ${(err as Error).message}`.slice(0, 300))
+      return { outcome: 'error', detail: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 300) }
     }
   }
 
@@ -98,28 +109,13 @@ export class JobsService implements Startable {
     await Promise.allSettled(
       leases.map(async (lease) => {
         await jobs.stop(lease, 'the node drained', config.drainDeadlineMs)
-        await this.closeDrained(lease)
+        const { outcome, detail } = await this.closeLease(lease, { unlessStalled: false })
+        if (outcome === 'closed') log({ event: 'lease-closed', lease, reason: 'the node drained', detail })
+        else if (outcome === 'error') log({ event: 'lease-close-failed', lease, error: detail })
       }),
     )
     await jobs[Symbol.asyncDispose]()
     await rm(request, { force: true })
     log({ event: 'drained', leases })
-  }
-
-  private async closeDrained(lease: string): Promise<void> {
-    const { client, config, operator, log } = this.components
-    try {
-      const address = new PublicKey(lease)
-      const onChain = await client.fetchLease(address)
-      if (onChain.status.kind !== 'active' || onChain.provider.toBase58() !== config.provider) return
-      const { signature } = await client.closeLease({ signer: operator, lease: address })
-      log({ event: 'lease-closed', lease, reason: 'the node drained', signature })
-    } catch (err) {
-      log({
-        event: 'lease-close-failed',
-        lease,
-        error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 300),
-      })
-    }
   }
 }
