@@ -46,6 +46,16 @@ export class InvalidCliValueError extends Error {
   }
 }
 
+/** Several flag values that do not parse, each named: all of them are reported in one run (exit 3). */
+export class InvalidCliValuesError extends Error {
+  // the same name as one bad value: scripts that check it need not know how many there were
+  override name = 'InvalidCliValueError'
+  readonly remedy = 'fix each value listed'
+  constructor(readonly problems: InvalidCliValueError[]) {
+    super(`${problems.length} flag values do not parse: ${problems.map((p) => p.option).join(', ')}`)
+  }
+}
+
 /** keygen never overwrites a key: losing an operator key loses the node's identity. */
 export class KeypairExistsError extends Error {
   override name = 'KeypairExistsError'

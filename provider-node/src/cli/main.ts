@@ -10,6 +10,7 @@ import {
 import { registerFleet } from './commands/fleet.js'
 import type { UpdateResult } from './commands/provider-ops.js'
 import { ExitNotConfirmedError, UsageError } from './errors.js'
+import { CliValues } from './gather.js'
 import { EXIT, type Output, print, reportError } from './output.js'
 import { amount, expandHome, gpuLabel, positive, positiveAmount, publicKey, regionLabel, rpcUrl } from './values.js'
 
@@ -132,39 +133,41 @@ export function buildProgram(): Command {
       const g = globals(cmd)
       const configPath = expandHome(g.config)
       const existing = await existingConfig(configPath)
-      const url = rpcUrl(g.url ?? existing?.rpcUrl ?? 'localnet')
+      // every bad value at once, before anything is read from the chain
+      const v = new CliValues()
+      const url = v.take(() => rpcUrl(g.url ?? existing?.rpcUrl ?? 'localnet'))
       const before = existing?.capability
-      const region = regionLabel('--region', String(o.region))
+      const region = v.take(() => regionLabel('--region', String(o.region)))
+      const model = v.take(() => gpuLabel('--gpu', String(o.gpu)))
+      const count = typeof o.count === 'string' ? v.take(() => positive('--count', o.count as string)) : undefined
+      const vramGb = v.take(() => positive('--vram', String(o.vram)))
+      const zone = typeof o.zone === 'string' ? v.take(() => regionLabel('--zone', o.zone as string)) : undefined
+      const diskGb = typeof o.disk === 'string' ? v.take(() => positive('--disk', o.disk as string)) : undefined
+      const market = await v.takeAsync(() => publicKey('--market', String(o.market)))
+      const pricePerSecond = v.take(() => positiveAmount('--price', String(o.price)))
+      const stake = v.take(() => amount('--stake', String(o.stake)))
+      v.check()
       const capability: Capability = {
-        gpu: {
-          model: gpuLabel('--gpu', String(o.gpu)),
-          count: typeof o.count === 'string' ? positive('--count', o.count) : (before?.gpu.count ?? 1),
-          vramGb: positive('--vram', String(o.vram)),
-        },
+        gpu: { model, count: count ?? before?.gpu.count ?? 1, vramGb },
         cloud: (o.cloud as Cloud | undefined) ?? before?.cloud ?? 'local',
         region,
         // a zone belongs to its region: kept only while the region stays
-        zone:
-          typeof o.zone === 'string'
-            ? regionLabel('--zone', o.zone)
-            : before !== undefined && before.region === region
-              ? before.zone
-              : region,
+        zone: zone ?? (before !== undefined && before.region === region ? before.zone : region),
         spot: typeof o.spot === 'boolean' ? o.spot : (before?.spot ?? false),
         runtimes: (o.runtime as Runtime[] | undefined) ?? before?.runtimes ?? ['process'],
         cachedModels: before?.cachedModels ?? [],
-        diskGb: typeof o.disk === 'string' ? positive('--disk', o.disk) : (before?.diskGb ?? 100),
+        diskGb: diskGb ?? before?.diskGb ?? 100,
       }
       const { register } = await commands.register()
       const result = await register({
         client: await marketClient(url),
         rpcUrl: url,
-        market: await publicKey('--market', String(o.market)),
+        market,
         operatorPath: g.keypair !== undefined ? expandHome(g.keypair) : (existing?.keypair ?? DEFAULT_KEYPAIR_PATH),
         ...(typeof o.authority === 'string' ? { authorityPath: expandHome(o.authority) } : {}),
         capability,
-        pricePerSecond: positiveAmount('--price', String(o.price)),
-        stake: amount('--stake', String(o.stake)),
+        pricePerSecond,
+        stake,
         configPath,
         ...(existing !== undefined ? { existing } : {}),
         ...(typeof o.stateDir === 'string' ? { stateDir: expandHome(o.stateDir) } : {}),
@@ -232,19 +235,23 @@ export function buildProgram(): Command {
       const payout = str('payout')
       const cloud = str('cloud')
       const authority = str('authority')
-      const { update } = await commands.providerOps()
-      const result = await update(await marketClient(config.rpcUrl), config, {
-        ...(price !== undefined ? { price: positiveAmount('--price', price) } : {}),
-        ...(gpu !== undefined ? { gpu: gpuLabel('--gpu', gpu) } : {}),
-        ...(vram !== undefined ? { vramGb: positive('--vram', vram) } : {}),
-        ...(count !== undefined ? { count: positive('--count', count) } : {}),
-        ...(region !== undefined ? { region: regionLabel('--region', region) } : {}),
-        ...(zone !== undefined ? { zone: regionLabel('--zone', zone) } : {}),
+      // every bad value at once, before anything is sent
+      const v = new CliValues()
+      const changes = {
+        ...(price !== undefined ? { price: v.take(() => positiveAmount('--price', price)) } : {}),
+        ...(gpu !== undefined ? { gpu: v.take(() => gpuLabel('--gpu', gpu)) } : {}),
+        ...(vram !== undefined ? { vramGb: v.take(() => positive('--vram', vram)) } : {}),
+        ...(count !== undefined ? { count: v.take(() => positive('--count', count)) } : {}),
+        ...(region !== undefined ? { region: v.take(() => regionLabel('--region', region)) } : {}),
+        ...(zone !== undefined ? { zone: v.take(() => regionLabel('--zone', zone)) } : {}),
         ...(cloud !== undefined ? { cloud: cloud as Cloud } : {}),
         ...(typeof o.spot === 'boolean' ? { spot: o.spot } : {}),
-        ...(payout !== undefined ? { payout: await publicKey('--payout', payout) } : {}),
+        ...(payout !== undefined ? { payout: await v.takeAsync(() => publicKey('--payout', payout)) } : {}),
         ...(authority !== undefined ? { authorityPath: expandHome(authority) } : {}),
-      })
+      }
+      v.check()
+      const { update } = await commands.providerOps()
+      const result = await update(await marketClient(config.rpcUrl), config, changes)
       await syncConfig(expandHome(globals(cmd).config), result)
       print(out(cmd), result, (r) => [
         r.changed.length > 0

@@ -77,12 +77,25 @@ export function exitCodeOf(err: Error): number {
 export function reportError(out: Output, err: unknown): number {
   const e = err instanceof Error ? err : new Error(String(err))
   const remedy = (e as { remedy?: unknown }).remedy
+  // several problems of one command line, each named (InvalidCliValuesError)
+  const listed = (e as { problems?: unknown }).problems
+  const problems = Array.isArray(listed)
+    ? (listed as Error[]).map((p) => ({ name: p.name, message: p.message }))
+    : undefined
   if (out.json) {
     process.stdout.write(
-      `${JSON.stringify({ error: { name: e.name, message: e.message, ...(typeof remedy === 'string' ? { remedy } : {}) } })}\n`,
+      `${JSON.stringify({
+        error: {
+          name: e.name,
+          message: e.message,
+          ...(typeof remedy === 'string' ? { remedy } : {}),
+          ...(problems !== undefined ? { problems } : {}),
+        },
+      })}\n`,
     )
   } else {
     process.stderr.write(`error ${e.name}: ${e.message}\n`)
+    for (const p of problems ?? []) process.stderr.write(`  ${p.name}: ${p.message}\n`)
     if (typeof remedy === 'string') process.stderr.write(`remedy: ${remedy}\n`)
   }
   return exitCodeOf(e)

@@ -106,6 +106,69 @@ describe('synkti-provider usage errors', () => {
   })
 })
 
+describe('every bad flag value at once', () => {
+  it('register names each value that does not parse (exit 3), before any key, chain or file is touched', async () => {
+    const config = join(h.home, 'bad-values', 'provider.json')
+    const ran = await h.cli([
+      'register',
+      '-c',
+      config,
+      '-k',
+      join(h.home, 'bad-values', 'none.json'),
+      '--market',
+      'not-a-key',
+      '--stake',
+      'ten',
+      '--price',
+      '0',
+      '--gpu',
+      'L4',
+      '--vram',
+      '-24',
+      '--region',
+      'eu central',
+    ])
+    expect(ran.code).toBe(3)
+    expect(ran.json.error).toMatchObject({
+      name: 'InvalidCliValueError',
+      message: '5 flag values do not parse: --region, --vram, --market, --price, --stake',
+      remedy: 'fix each value listed',
+      problems: [
+        { name: 'InvalidCliValueError', message: expect.stringMatching(/^--region "eu central": expected /) },
+        { name: 'InvalidCliValueError', message: '--vram "-24": expected a positive number' },
+        { name: 'InvalidCliValueError', message: '--market "not-a-key": expected a base58 public key' },
+        { name: 'InvalidCliValueError', message: expect.stringMatching(/^--price "0": expected /) },
+        { name: 'InvalidCliValueError', message: expect.stringMatching(/^--stake "ten": expected /) },
+      ],
+    })
+    await expect(readFile(config, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' })
+    // one bad value is that error itself, as before
+    const one = await h.cli([
+      'register',
+      '-c',
+      config,
+      '--market',
+      Keypair.generate().publicKey.toBase58(),
+      '--stake',
+      'ten',
+      '--price',
+      '1',
+      '--gpu',
+      'L4',
+      '--vram',
+      '24',
+      '--region',
+      'eu-central',
+    ])
+    expect(one.code).toBe(3)
+    expect(one.json.error).toMatchObject({
+      name: 'InvalidCliValueError',
+      message: '--stake "ten": expected a whole number of base units',
+    })
+    expect(one.json.error).not.toHaveProperty('problems')
+  })
+})
+
 describe('one node per state directory', () => {
   it('a second node on a state directory in use is StateDirInUseError naming the pid (exit 2), before anything starts', async () => {
     const dir = join(h.home, 'node-a')
