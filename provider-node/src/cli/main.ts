@@ -74,7 +74,8 @@ export function buildProgram(): Command {
     // commander neither exits nor prints its errors: they become UsageError reports (exit 2) in
     // `main`; subcommands inherit both settings, so they are set before any is added
     .exitOverride()
-    .configureOutput({ outputError: () => undefined })
+    // nor its help in place of an error (a command that groups others, given none): the error names them
+    .configureOutput({ outputError: () => undefined, writeErr: () => undefined })
 
   const globals = (cmd: Command): Globals => cmd.optsWithGlobals<Globals>()
   const out = (cmd: Command): Output => ({ json: globals(cmd).json })
@@ -422,6 +423,16 @@ function commandPath(program: Command, args: string[]): string {
   return words.join(' ')
 }
 
+/** The commands `path` (`synkti-provider fleet`) groups, comma-separated. */
+function subcommandsOf(program: Command, path: string): string {
+  let at = program
+  for (const word of path.split(' ').slice(1)) at = at.commands.find((c) => c.name() === word) ?? at
+  return at.commands
+    .map((c) => c.name())
+    .filter((n) => n !== 'help')
+    .join(', ')
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = buildProgram()
   const json = argv.includes('--json')
@@ -431,7 +442,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (err instanceof CommanderError) {
       // help and --version are no failure; anything else commander refused is a usage error
       if (err.exitCode === 0) return
-      const usage = new UsageError(err.message.replace(/^error: /, ''), commandPath(program, argv.slice(2)))
+      const path = commandPath(program, argv.slice(2))
+      // a command that only groups others (`synkti-provider fleet`) was given none of them
+      const message =
+        err.code === 'commander.help' ? `${path} needs a command: ${subcommandsOf(program, path)}` : err.message
+      const usage = new UsageError(message.replace(/^error: /, ''), path)
       process.exitCode = reportError({ json }, usage)
       return
     }

@@ -82,6 +82,16 @@ describe('synkti-provider usage errors', () => {
     expect(choice.code).toBe(2)
     expect(choice.json.error).toMatchObject({ name: 'UsageError', remedy: 'see synkti-provider run --help' })
 
+    // a command that groups others, given none: named, not "(outputHelp)" after a help text
+    const group = await h.cli(['fleet'])
+    expect(group.code).toBe(2)
+    expect(group.json.error).toEqual({
+      name: 'UsageError',
+      message: 'synkti-provider fleet needs a command: up, ls, down',
+      remedy: 'see synkti-provider fleet --help',
+    })
+    expect(group.stdout.trim().split('\n')).toHaveLength(1)
+
     const nested = await h.cli(['fleet', 'up', '--nope'])
     expect(nested.code).toBe(2)
     expect(nested.json.error).toMatchObject({ name: 'UsageError', remedy: 'see synkti-provider fleet up --help' })
