@@ -20,6 +20,7 @@ import { addressOf, type NodeComponents, type Startable } from './components.js'
 import { refusal } from './errors.js'
 import { type NodeFailoverDeps, nodeFailoverEffects } from './failover-effects.js'
 import type { P2pService } from './p2p-service.js'
+import type { NodeWeights } from './weights.js'
 
 /** How long a job is expected to keep running after a failover, for the planner's price term. */
 const EXPECTED_REMAINING_SEC = 3_600
@@ -32,6 +33,8 @@ export interface FailoverCoordinatorComponents
   extends Pick<NodeComponents, 'config' | 'operator' | 'client' | 'jobs' | 'context' | 'log'> {
   p2p: Pick<P2pService, 'node'>
   admission: Pick<AdmissionService, 'stopAdmitting'>
+  /** the hashes this node caches: an offer says when the taker may fetch a job's weights from here */
+  weights?: Pick<NodeWeights, 'cached'>
 }
 
 /**
@@ -208,6 +211,9 @@ export class FailoverCoordinator implements Startable {
         market: config.market,
         self: addressOf(this.components),
         selfProvider: config.provider,
+        ...(this.components.weights === undefined
+          ? {}
+          : { cachedWeights: () => this.components.weights?.cached ?? [] }),
         plan: planWith(createPlanner()),
         log,
         ...acts,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PublicKey } from '@solana/web3.js'
-import { jobOfLease, parseNodeStatus } from '@synkti/jobs'
+import { isModelJob, type JobSpec, jobOfLease, parseNodeStatus } from '@synkti/jobs'
 import { chainNow, type MarketClient } from '@synkti/market'
 import { PeerUnreachableError, SynktiNode } from '@synkti/p2p'
 import { type Capability, fraction, gbPerSecond, seconds, totalVramGb, usdPerSecond } from '@synkti/planner'
@@ -49,6 +49,8 @@ export interface NodeFailoverDeps {
   /** co-signs and submits the taker's migrate_lease; returns its signature */
   coSign(transaction: Uint8Array): Promise<string>
   drainOld(lease: string, to: string | null): Promise<void>
+  /** the weights this node caches (and serves over /synkti/weights/1.0.0); absent: none said */
+  cachedWeights?: () => readonly string[]
   plan(job: FailoverJob, candidates: readonly FailoverCandidate[]): PlanChoice
   log: NodeLog
 }
@@ -62,6 +64,8 @@ export interface NodeFailoverDeps {
 export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string): FailoverEffects {
   const lease = () => leaseAddress
   const { client, p2p } = deps
+  const weightsAtGiver = (spec: JobSpec) =>
+    isModelJob(spec) && (deps.cachedWeights?.() ?? []).includes(spec.model.sha256)
 
   async function targetStatus(target: FailoverTarget, leaseAddress: string) {
     const signed = await p2p.protocols.askStatus(SynktiNode.peerIdOf(target.operator))
@@ -140,7 +144,12 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
       for (const address of target.addresses) await p2p.connect(address).catch(() => undefined)
       const outcome = await p2p.protocols.handoff(
         SynktiNode.peerIdOf(target.operator),
-        { lease: request.lease, job: { spec: request.job.spec }, deadline: Math.ceil(request.deadline / 1000) },
+        {
+          lease: request.lease,
+          // a model job whose weights this node caches: the taker may fetch them from here first
+          job: { spec: request.job.spec, ...(weightsAtGiver(request.job.spec) ? { weightsAtGiver: true } : {}) },
+          deadline: Math.ceil(request.deadline / 1000),
+        },
         async (transaction) => {
           // the taker built this transaction: nothing in it is signed for before it matches our plan
           checkHandoff(client.describeTransaction(transaction), {

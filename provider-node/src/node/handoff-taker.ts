@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PublicKey } from '@solana/web3.js'
-import type { JobSpec } from '@synkti/jobs'
+import { isModelJob, type JobSpec } from '@synkti/jobs'
 import { chainNow } from '@synkti/market'
 import type { HandoffConfirmation, HandoffDecision, HandoffOffer } from '@synkti/p2p'
 import { admitJob } from './admission.js'
@@ -8,6 +8,7 @@ import type { AdmissionService } from './admission-service.js'
 import type { NodeComponents, Startable } from './components.js'
 import { LeaseNotForThisProviderError, LeaseNotServableError, refusal, UnknownLeaseError } from './errors.js'
 import { fetchLease } from './lease-lookup.js'
+import type { NodeWeights } from './weights.js'
 
 /** A hand-off confirmation may arrive before the RPC the taker reads has the migration. */
 const MIGRATION_VISIBLE_TRIES = 20
@@ -18,6 +19,8 @@ const TAKEOVER_WATCH_MS = 1_000
 export interface HandoffTakerComponents
   extends Pick<NodeComponents, 'config' | 'operator' | 'client' | 'jobs' | 'log'> {
   admission: Pick<AdmissionService, 'contextFor' | 'gate'>
+  /** a giver whose offer says it caches the job's weights is asked for them first */
+  weights?: Pick<NodeWeights, 'prefer'>
 }
 
 interface PendingTakeover {
@@ -67,6 +70,9 @@ export class HandoffTaker implements Startable {
         await admission.contextFor(lease),
         lease.provider.toBase58(),
       )
+      if (isModelJob(spec) && offer.job.weightsAtGiver === true) {
+        this.components.weights?.prefer(spec.model.sha256, offer.from)
+      }
       await admission.gate('migrate', spec)
       const handoffAt = await chainNow(client.connection)
       const transaction = await client.prepareMigrateLease({

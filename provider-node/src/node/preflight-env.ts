@@ -6,13 +6,14 @@ import { NodeWeights } from './weights.js'
 
 /**
  * The preflight's view of a node: its config, its chain client, (when running) its peers, and
- * its model cache and weights sources (`weights`; made from the config when not given).
+ * its model cache and weights sources (`weights`; made from the config when not given; a running
+ * node's include its peers).
  */
 export function preflightEnv(
   config: NodeConfig,
   client: MarketClient,
   peers?: { connected: () => number; bootstrap: number },
-  weights: Pick<NodeWeights, 'cache' | 'sources'> = new NodeWeights(config),
+  weights: Pick<NodeWeights, 'cache' | 'preflightSources'> = new NodeWeights(config),
 ): PreflightEnv {
   return {
     keypairPath: config.keypair,
@@ -25,7 +26,7 @@ export function preflightEnv(
     declared: config.capability,
     modelDir: modelDir(config),
     ...(config.weightsSource !== undefined ? { weightsSource: config.weightsSource } : {}),
-    weights: { cache: weights.cache, sources: weights.sources },
+    weights: { cache: weights.cache, sources: weights.preflightSources },
     timeoutMs: config.preflightTimeoutMs,
   }
 }

@@ -43,6 +43,7 @@ import { RecordPublisher } from './record-publisher.js'
 import { RunwayService } from './runway-service.js'
 import { SettlementService } from './settlement-service.js'
 import { capabilityWithWeights, NodeWeights } from './weights.js'
+import { nodeWeightsPeers } from './weights-peers.js'
 
 export type { NodeEvent } from './events.js'
 
@@ -132,9 +133,20 @@ export class ProviderNode implements AsyncDisposable {
         measure: async (nonce) => measure(nonce),
         logs: (jobId) => this.jobs.logs(jobId),
         receipt: (submission) => this.onReceipt(submission),
+        // only files of the model cache, by their hash
+        weights: (request) => this.weights.serve(request),
       },
     })
     const p2p = this.p2pService
+    // the market's other providers whose records list a hash: after the cache, before weightsSources
+    this.weights.usePeers(
+      nodeWeightsPeers({
+        client,
+        market: config.market,
+        self: base.operator.publicKey.toBase58(),
+        p2p: () => p2p.current,
+      }),
+    )
     this.admission = new AdmissionService({
       ...components,
       weights: this.weights,
@@ -146,8 +158,8 @@ export class ProviderNode implements AsyncDisposable {
       },
     })
     const admission = this.admission
-    this.taker = new HandoffTaker({ ...components, admission })
-    this.failover = new FailoverCoordinator({ ...components, p2p, admission })
+    this.taker = new HandoffTaker({ ...components, admission, weights: this.weights })
+    this.failover = new FailoverCoordinator({ ...components, p2p, admission, weights: this.weights })
     // a lease being moved or taken over is the failover's: no check stops or closes it meanwhile
     const busy = (lease: string) => this.failover.isMoving(lease) || this.taker.isPending(lease)
     this.reconciler = new LeaseReconciler({ ...components, busy })

@@ -1,26 +1,58 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import {
+  CACHE_SOURCE,
   ModelCache,
+  type PeerTransfer,
+  PeerWeightsSource,
+  parseSha256,
   type ResolvedWeights,
   resolveWeights,
   S3WeightsSource,
+  type WeightsAttempt,
+  WeightsNotFoundError,
   type WeightsRef,
   type WeightsSource,
+  WeightsUnavailableError,
 } from '@synkti/inference/spawn'
 import { WEIGHTS_NAME_PREFIX } from '@synkti/jobs'
-import { MAX_CACHED_MODELS } from '@synkti/p2p'
+import { MAX_CACHED_MODELS, WEIGHTS_CHUNK_BYTES, type WeightsOffer } from '@synkti/p2p'
 import type { Capability } from '@synkti/planner'
 import { modelDir, type NodeConfig, type WeightsSourceConfig } from './config.js'
 
+/** A peer that caches weights: its operator, and where to dial it (its record's addresses). */
+export interface WeightsHolder {
+  operator: string
+  addresses: readonly string[]
+}
+
+/** Other nodes as a place to get weights from (the P2P node and the chain; `weights-peers.ts`). */
+export interface WeightsPeers {
+  /** the market's other providers whose signed records list `sha256:<hex>` among `cachedModels` */
+  holders(sha256: string, signal?: AbortSignal): Promise<readonly WeightsHolder[]>
+  /** the holder's transfer over `/synkti/weights/1.0.0` from `offset`, or null: it does not cache them */
+  fetch(holder: WeightsHolder, sha256: string, offset: number, signal?: AbortSignal): Promise<PeerTransfer | null>
+}
+
+/** The name a peer goes by as a weights source (`weightsFrom` of `engine-loaded`). */
+export function peerSourceName(operator: string): string {
+  return `peer:${operator}`
+}
+
 /**
  * A model job's weights on this node: the content-addressed cache (`<modelDir>/sha256/<hex>`),
- * the configured sources it fetches from (`weightsSources`), and the hashes it holds as last
- * listed (for the record and the status). Constructing it does no I/O (an S3 client connects
- * when first asked); `destroy()` releases the sources' sockets.
+ * the peers that cache them (once `usePeers` is called: the running node), the configured
+ * sources it fetches from (`weightsSources`), and the hashes it holds as last listed (for the
+ * record and the status). Constructing it does no I/O (an S3 client connects when first asked);
+ * `destroy()` releases the sources' sockets.
  */
 export class NodeWeights {
   readonly cache: ModelCache
   readonly sources: readonly WeightsSource[]
   #cached: readonly string[] = []
+  #peers: WeightsPeers | undefined
+  /** sha256 → the operator to ask first (a failover's giver that said it caches them) */
+  readonly #preferred = new Map<string, string>()
 
   constructor(config: Pick<NodeConfig, 'stateDir' | 'modelDir' | 'weightsSources'>) {
     this.cache = new ModelCache({ dir: modelDir(config) })
@@ -33,14 +65,101 @@ export class NodeWeights {
    * cached file is not hashed twice). WeightsUnavailableError names every source's answer.
    */
   async resolve(ref: WeightsRef, signal?: AbortSignal): Promise<ResolvedWeights> {
-    const resolved = await resolveWeights(ref, {
-      cache: this.cache,
-      sources: this.sources,
-      trustCache: true,
-      ...(signal === undefined ? {} : { signal }),
-    })
-    if (resolved.source !== 'cache') await this.refresh()
+    const sha256 = parseSha256(ref.sha256)
+    const resolveFrom = (sources: readonly WeightsSource[]) =>
+      resolveWeights(ref, { cache: this.cache, sources, trustCache: true, ...(signal === undefined ? {} : { signal }) })
+    if (this.#peers === undefined || (await this.cache.has(sha256)))
+      return this.#resolved(await resolveFrom(this.sources))
+    const attempts: WeightsAttempt[] = []
+    // the giver of a failover first: it said it caches them, and it is already connected
+    const preferred = this.#preferred.get(sha256)
+    if (preferred !== undefined) {
+      try {
+        return this.#resolved(await resolveFrom([this.#peerSource({ operator: preferred, addresses: [] })]))
+      } catch (error) {
+        if (signal?.aborted || !(error instanceof WeightsUnavailableError)) throw error
+        attempts.push(...error.attempts)
+      }
+    }
+    const holders = (await this.#peers.holders(sha256, signal).catch(() => [])).filter((h) => h.operator !== preferred)
+    try {
+      return this.#resolved(await resolveFrom([...holders.map((h) => this.#peerSource(h)), ...this.sources]))
+    } catch (error) {
+      if (signal?.aborted || !(error instanceof WeightsUnavailableError) || attempts.length === 0) throw error
+      throw new WeightsUnavailableError(sha256, [...attempts, ...error.attempts])
+    }
+  }
+
+  async #resolved(resolved: ResolvedWeights): Promise<ResolvedWeights> {
+    if (resolved.source !== CACHE_SOURCE) {
+      this.#preferred.delete(resolved.sha256)
+      await this.refresh()
+    }
     return resolved
+  }
+
+  #peerSource(holder: WeightsHolder): PeerWeightsSource {
+    const peers = this.#peers as WeightsPeers
+    return new PeerWeightsSource({
+      name: peerSourceName(holder.operator),
+      fetch: (sha256, offset, signal) => peers.fetch(holder, sha256, offset, signal),
+    })
+  }
+
+  /** Other nodes become a source: after the cache, before `weightsSources`. */
+  usePeers(peers: WeightsPeers): void {
+    this.#peers = peers
+  }
+
+  /** Ask `operator` first for `sha256` (a failover's giver whose offer says it caches them). */
+  prefer(sha256: string, operator: string): void {
+    this.#preferred.set(parseSha256(sha256), operator)
+  }
+
+  /**
+   * What `/synkti/weights/1.0.0` serves: the cached file named by `sha256` (only a file in the
+   * cache, by its hash: never any other path), read from `offset` in frames' worth as the
+   * transport takes them; null when it is not cached.
+   */
+  async serve({ sha256, offset }: { sha256: string; offset: number }): Promise<WeightsOffer | null> {
+    let path: string
+    try {
+      path = this.cache.pathOf(sha256)
+    } catch {
+      return null
+    }
+    const file = await stat(path).catch(() => undefined)
+    if (file === undefined || !file.isFile()) return null
+    return {
+      sizeBytes: file.size,
+      body: (signal) => createReadStream(path, { start: offset, highWaterMark: WEIGHTS_CHUNK_BYTES, signal }),
+    }
+  }
+
+  /**
+   * What the preflight asks (cache, then each source by HeadObject): the configured sources, then
+   * the peers: the preferred giver, else any whose signed record lists the hash.
+   */
+  get preflightSources(): readonly WeightsSourceViewLike[] {
+    const peers = this.#peers
+    if (peers === undefined) return this.sources
+    const preferred = this.#preferred
+    const view: WeightsSourceViewLike = {
+      name: 'peers',
+      async head(sha256, options = {}) {
+        if (preferred.has(sha256)) return {}
+        const holders = await peers.holders(sha256, options.signal)
+        if (holders.length === 0) {
+          throw new WeightsNotFoundError(
+            sha256,
+            'peers',
+            `no peer's signed record lists ${WEIGHTS_NAME_PREFIX}${sha256}`,
+          )
+        }
+        return {}
+      },
+    }
+    return [...this.sources, view]
   }
 
   /**
@@ -66,6 +185,12 @@ export class NodeWeights {
   destroy(): void {
     for (const source of this.sources) (source as { destroy?: () => void }).destroy?.()
   }
+}
+
+/** A source as the preflight asks it (its `WeightsSourceView`). */
+interface WeightsSourceViewLike {
+  readonly name: string
+  head?(sha256: string, options?: { signal?: AbortSignal }): Promise<{ sizeBytes?: number }>
 }
 
 /** A configured source as the object that reads it. */
