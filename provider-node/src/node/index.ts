@@ -28,6 +28,13 @@ export { type P2pComponents, P2pService } from './p2p-service.js'
 export { modelDir, preflightEnv } from './preflight-env.js'
 export { type PrognosticsComponents, PrognosticsService } from './prognostics-service.js'
 export { ProviderNode, type ProviderNodeInit } from './provider-node.js'
+export {
+  chooseListenAddresses,
+  DEFAULT_LISTEN_ADDRESSES,
+  DEFAULT_P2P_HOST,
+  DEFAULT_P2P_PORT,
+  isEphemeralListen,
+} from './listen.js'
 export { leaseEndReason } from './reconcile.js'
 export { type NodeRecordInput, nextSeq, nodeRecord, vramShare } from './record.js'
 export { RecordPublisher, type RecordPublisherComponents } from './record-publisher.js'
