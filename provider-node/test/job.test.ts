@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { JobExitedEarlyError, JobHealthTimeoutError, JobSpawnError } from '../src/errors.js'
 import { freePort } from '../src/runtime/free-port.js'
@@ -144,5 +147,37 @@ describe('startJob failures', () => {
     const spec = { command: process.execPath, healthUrl: 'http://127.0.0.1:9/', readyTimeoutMs: 1_000, ...patch }
     const error = await rejection<Error & { field: string }>(startJob(spec))
     expect([error.name, error.field]).toEqual(['InvalidJobSpecError', field])
+  })
+})
+
+describe('startJob with output files (how the node runs jobs, so they outlive it)', () => {
+  it('reads the lines from the files as they grow; an exit before healthy is reported with its last lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'synkti-output-'))
+    const output = { stdout: join(dir, 'job.stdout'), stderr: join(dir, 'job.stderr') }
+    {
+      await using job = await startJob({ ...(await standinSpec({ 'load-ms': 300 })), output })
+      const seen: LogLine[] = []
+      for await (const line of job.logs()) {
+        seen.push(line)
+        if (line.text.includes('"loaded"')) break
+      }
+      expect(seen.map((line) => [line.stream, JSON.parse(line.text).event])).toEqual([
+        ['stdout', 'listening'],
+        ['stdout', 'loaded'],
+      ])
+      expect(await readFile(output.stdout, 'utf8')).toContain('"loaded"')
+    }
+    const error = await rejection<JobExitedEarlyError>(
+      startJob({
+        command: process.execPath,
+        args: ['-e', 'console.log("loading weights"); console.error("CUDA out of memory"); process.exit(3)'],
+        healthUrl: 'http://127.0.0.1:9/health',
+        readyTimeoutMs: 10_000,
+        output,
+      }),
+    )
+    expect(error.exitCode).toBe(3)
+    // the files of the earlier run were started afresh
+    expect([...error.lastLines].sort()).toEqual(['CUDA out of memory', 'loading weights'])
   })
 })

@@ -39,16 +39,19 @@ export class FileTail {
   }
 
   #read(): Promise<void> {
-    this.#reading = this.#reading.then(async () => {
-      if (this.#closed) return
-      const buffer = Buffer.alloc(CHUNK_BYTES)
-      for (;;) {
-        const { bytesRead } = await this.file.read(buffer, 0, CHUNK_BYTES, this.#offset)
-        if (bytesRead === 0) return
-        this.#offset += bytesRead
-        this.#emit(this.#decoder.write(buffer.subarray(0, bytesRead)))
-      }
-    })
+    // one read at a time; a failed read (the file gone) ends nothing: the next one tries again
+    this.#reading = this.#reading
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.#closed) return
+        const buffer = Buffer.alloc(CHUNK_BYTES)
+        for (;;) {
+          const { bytesRead } = await this.file.read(buffer, 0, CHUNK_BYTES, this.#offset)
+          if (bytesRead === 0) return
+          this.#offset += bytesRead
+          this.#emit(this.#decoder.write(buffer.subarray(0, bytesRead)))
+        }
+      })
     return this.#reading.catch(() => undefined)
   }
 

@@ -78,7 +78,6 @@ function validate(spec: JobSpec): void {
 export class Job implements AsyncDisposable {
   #state: JobState = { phase: 'starting' }
   #draining: Promise<DrainOutcome> | undefined
-  readonly #tail: string[] = []
 
   private constructor(
     readonly spec: JobSpec,
@@ -91,6 +90,8 @@ export class Job implements AsyncDisposable {
     private readonly outputEnded: Promise<void>,
     /** Stops reading the output (of a job left running). */
     private readonly stopReading: () => Promise<void>,
+    /** The last lines of its output, as read. */
+    private readonly recent: readonly string[],
   ) {}
 
   /**
@@ -120,8 +121,11 @@ export class Job implements AsyncDisposable {
       child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
     )
     const logs = new LogBuffer<LogLine>(spec.logCapacity ?? LOG_BUFFER_CAPACITY)
+    // the last lines, for an early exit's report (kept here: a line may come before the Job exists)
+    const recent: string[] = []
     const deliver = (stream: LogLine['stream'], text: string) => {
-      job.#remember(text)
+      recent.push(text)
+      if (recent.length > LOG_TAIL_LINES) recent.shift()
       const line = { stream, text }
       try {
         spec.onLine?.(line)
@@ -140,6 +144,7 @@ export class Job implements AsyncDisposable {
       exited,
       output.ended.then(() => logs.close()),
       output.release,
+      recent,
     )
     await job.#awaitHealthy()
     return job
@@ -168,11 +173,6 @@ export class Job implements AsyncDisposable {
     )
     const close = () => Promise.all(tails.map((t) => t.close())).then(() => undefined)
     return { ended: exited.then(close), release: close }
-  }
-
-  #remember(text: string): void {
-    this.#tail.push(text)
-    if (this.#tail.length > LOG_TAIL_LINES) this.#tail.shift()
   }
 
   async #awaitHealthy(): Promise<void> {
@@ -204,7 +204,7 @@ export class Job implements AsyncDisposable {
     ])
     grace.abort()
     this.#state = { phase: 'failed', reason: `exited before healthy (code ${exit.exitCode}, signal ${exit.signal})` }
-    throw new JobExitedEarlyError(exit.exitCode, exit.signal, [...this.#tail])
+    throw new JobExitedEarlyError(exit.exitCode, exit.signal, [...this.recent])
   }
 
   #onExit(exit: Exit): void {
