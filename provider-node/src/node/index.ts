@@ -23,11 +23,6 @@ export { containerArgs, JobManager, type JobManagerInit } from './jobs.js'
 export { JobsService } from './jobs-service.js'
 export { fetchLease } from './lease-lookup.js'
 export { LeaseReconciler, type LeaseReconcilerComponents } from './lease-reconciler.js'
-export { measure } from './measure.js'
-export { type P2pComponents, P2pService } from './p2p-service.js'
-export { modelDir, preflightEnv } from './preflight-env.js'
-export { type PrognosticsComponents, PrognosticsService } from './prognostics-service.js'
-export { ProviderNode, type ProviderNodeInit } from './provider-node.js'
 export {
   chooseListenAddresses,
   DEFAULT_LISTEN_ADDRESSES,
@@ -35,6 +30,11 @@ export {
   DEFAULT_P2P_PORT,
   isEphemeralListen,
 } from './listen.js'
+export { measure } from './measure.js'
+export { type P2pComponents, P2pService } from './p2p-service.js'
+export { modelDir, preflightEnv } from './preflight-env.js'
+export { type PrognosticsComponents, PrognosticsService } from './prognostics-service.js'
+export { ProviderNode, type ProviderNodeInit } from './provider-node.js'
 export { leaseEndReason } from './reconcile.js'
 export { type NodeRecordInput, nextSeq, nodeRecord, vramShare } from './record.js'
 export { RecordPublisher, type RecordPublisherComponents } from './record-publisher.js'

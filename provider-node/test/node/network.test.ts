@@ -138,8 +138,9 @@ describe('a lone provider and its first consumer', () => {
     expect(a.details().network).toMatchObject({ peerId: a.p2p.peerId.toString(), peers: 1, dhtPeers: 0, listen })
     // the status page's token units: the market's mints, their decimals as the chain has them
     const decimals = async (mint: PublicKey) => {
-      const info = await client.connection.getParsedAccountInfo(mint)
-      return (info.value?.data as { parsed: { info: { decimals: number } } }).parsed.info.decimals
+      const { value } = await client.connection.getParsedAccountInfo(mint)
+      if (value === null) throw new Error(`no mint ${mint.toBase58()}`)
+      return (value.data as { parsed: { info: { decimals: number } } }).parsed.info.decimals
     }
     expect(a.details().tokens).toEqual({
       payment: { mint: m.mint.toBase58(), decimals: await decimals(m.mint) },
