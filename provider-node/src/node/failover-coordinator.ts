@@ -33,8 +33,11 @@ export interface FailoverCoordinatorComponents
   extends Pick<NodeComponents, 'config' | 'operator' | 'client' | 'jobs' | 'context' | 'log'> {
   p2p: Pick<P2pService, 'node'>
   admission: Pick<AdmissionService, 'stopAdmitting'>
-  /** the hashes this node caches: an offer says when the taker may fetch a job's weights from here */
-  weights?: Pick<NodeWeights, 'cached'>
+  /**
+   * the hashes this node caches (an offer says when the taker may fetch a job's weights from
+   * here) and the measured rate of weights transfers with each peer (the planner's transfer term)
+   */
+  weights?: Pick<NodeWeights, 'cached' | 'bandwidthWith'>
 }
 
 /**
@@ -213,7 +216,10 @@ export class FailoverCoordinator implements Startable {
         selfProvider: config.provider,
         ...(this.components.weights === undefined
           ? {}
-          : { cachedWeights: () => this.components.weights?.cached ?? [] }),
+          : {
+              cachedWeights: () => this.components.weights?.cached ?? [],
+              measuredBandwidth: (operator: string) => this.components.weights?.bandwidthWith(operator)?.bytesPerSecond,
+            }),
         plan: planWith(createPlanner()),
         log,
         ...acts,

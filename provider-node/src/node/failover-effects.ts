@@ -21,7 +21,10 @@ const POLL_MS = 250
 const MAX_CANDIDATES = 20
 /** Payment-mint base units per USD (a 6-decimal stablecoin), for the planner's cost in USD. */
 const BASE_UNITS_PER_USD = 1_000_000
-/** Not measured (it would take a transfer): every peer's bandwidth for weights is assumed equal. */
+/**
+ * A peer's bandwidth for weights when no transfer with it was measured (NodeWeights keeps the
+ * rate of the last one, either way): every such peer is assumed equal.
+ */
 const ASSUMED_BANDWIDTH_GBPS = 1
 /**
  * A candidate that does not answer a ping within this is left out: a record outlives its node by
@@ -33,6 +36,13 @@ const PROBE_TIMEOUT_MS = 2_000
  * accepts it within this of its own reading (one offer's round trip, with room for a slow RPC).
  */
 const HANDOFF_SKEW_SEC = 60
+
+/** The planner's bandwidth (GB/s) for a peer: the measured rate, else the assumed one. */
+export function bandwidthGbps(bytesPerSecond: number | undefined): number {
+  return bytesPerSecond !== undefined && Number.isFinite(bytesPerSecond) && bytesPerSecond > 0
+    ? bytesPerSecond / 1e9
+    : ASSUMED_BANDWIDTH_GBPS
+}
 
 function freeVramGb(capability: Capability, load: number): number {
   return totalVramGb(capability) * (1 - load)
@@ -51,6 +61,8 @@ export interface NodeFailoverDeps {
   drainOld(lease: string, to: string | null): Promise<void>
   /** the weights this node caches (and serves over /synkti/weights/1.0.0); absent: none said */
   cachedWeights?: () => readonly string[]
+  /** bytes per second of the last weights transfer with a peer (NodeWeights), when measured */
+  measuredBandwidth?: (operator: string) => number | undefined
   plan(job: FailoverJob, candidates: readonly FailoverCandidate[]): PlanChoice
   log: NodeLog
 }
@@ -109,7 +121,7 @@ export function nodeFailoverEffects(deps: NodeFailoverDeps, leaseAddress: string
               id: operator,
               capability: record.capability,
               price: usdPerSecond(Number(p.pricePerSecond) / BASE_UNITS_PER_USD),
-              bandwidth: gbPerSecond(ASSUMED_BANDWIDTH_GBPS),
+              bandwidth: gbPerSecond(bandwidthGbps(deps.measuredBandwidth?.(operator))),
               latency: seconds(rttMs / 1000),
               load: fraction(Math.min(1, record.load.gpuUtilization)),
             },

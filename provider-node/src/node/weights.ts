@@ -16,7 +16,13 @@ import {
   WeightsUnavailableError,
 } from '@synkti/inference/spawn'
 import { WEIGHTS_NAME_PREFIX } from '@synkti/jobs'
-import { MAX_CACHED_MODELS, WEIGHTS_CHUNK_BYTES, type WeightsOffer } from '@synkti/p2p'
+import {
+  MAX_CACHED_MODELS,
+  peerIdToSolanaAddress,
+  WEIGHTS_CHUNK_BYTES,
+  type WeightsOffer,
+  type WeightsRequest,
+} from '@synkti/p2p'
 import type { Capability } from '@synkti/planner'
 import { modelDir, type NodeConfig, type WeightsSourceConfig } from './config.js'
 
@@ -32,6 +38,18 @@ export interface WeightsPeers {
   holders(sha256: string, signal?: AbortSignal): Promise<readonly WeightsHolder[]>
   /** the holder's transfer over `/synkti/weights/1.0.0` from `offset`, or null: it does not cache them */
   fetch(holder: WeightsHolder, sha256: string, offset: number, signal?: AbortSignal): Promise<PeerTransfer | null>
+}
+
+/** A transfer shorter than this says more about latency than bandwidth: not measured. */
+export const MIN_MEASURED_BYTES = 1024 * 1024
+
+/** The rate of the last whole transfer of weights between this node and a peer. */
+export interface MeasuredBandwidth {
+  bytesPerSecond: number
+  /** unix ms of the transfer's end */
+  at: number
+  /** `fetched`: from the peer to this node; `served`: from this node to the peer */
+  direction: 'fetched' | 'served'
 }
 
 /** The name a peer goes by as a weights source (`weightsFrom` of `engine-loaded`). */
@@ -53,6 +71,8 @@ export class NodeWeights {
   #peers: WeightsPeers | undefined
   /** sha256 → the operator to ask first (a failover's giver that said it caches them) */
   readonly #preferred = new Map<string, string>()
+  /** by operator: the last whole transfer of weights to or from it */
+  readonly #bandwidth = new Map<string, MeasuredBandwidth>()
 
   constructor(config: Pick<NodeConfig, 'stateDir' | 'modelDir' | 'weightsSources'>) {
     this.cache = new ModelCache({ dir: modelDir(config) })
@@ -102,8 +122,40 @@ export class NodeWeights {
     const peers = this.#peers as WeightsPeers
     return new PeerWeightsSource({
       name: peerSourceName(holder.operator),
-      fetch: (sha256, offset, signal) => peers.fetch(holder, sha256, offset, signal),
+      fetch: async (sha256, offset, signal) => {
+        const started = performance.now()
+        const transfer = await peers.fetch(holder, sha256, offset, signal)
+        if (transfer === null) return null
+        return { ...transfer, chunks: this.#timed(holder.operator, 'fetched', transfer.chunks, started) }
+      },
     })
+  }
+
+  /** Passes the chunks on; when they all came, the transfer's rate is kept for the peer. */
+  async *#timed(
+    operator: string,
+    direction: MeasuredBandwidth['direction'],
+    chunks: AsyncIterable<Uint8Array>,
+    started = performance.now(),
+  ): AsyncGenerator<Uint8Array> {
+    let bytes = 0
+    for await (const chunk of chunks) {
+      bytes += chunk.byteLength
+      yield chunk
+    }
+    const seconds = (performance.now() - started) / 1000
+    if (bytes >= MIN_MEASURED_BYTES && seconds > 0) {
+      this.#bandwidth.set(operator, { bytesPerSecond: bytes / seconds, at: Date.now(), direction })
+    }
+  }
+
+  /**
+   * The rate of the last whole transfer of weights (at least MIN_MEASURED_BYTES) between this
+   * node and `operator`, either way; undefined when none was measured. The planner's transfer
+   * term for that peer (a failover's candidates, the spare).
+   */
+  bandwidthWith(operator: string): MeasuredBandwidth | undefined {
+    return this.#bandwidth.get(operator)
   }
 
   /** Other nodes become a source: after the cache, before `weightsSources`. */
@@ -121,7 +173,15 @@ export class NodeWeights {
    * cache, by its hash: never any other path), read from `offset` in frames' worth as the
    * transport takes them; null when it is not cached.
    */
-  async serve({ sha256, offset }: { sha256: string; offset: number }): Promise<WeightsOffer | null> {
+  async serve({
+    sha256,
+    offset,
+    remotePeer,
+  }: {
+    sha256: string
+    offset: number
+    remotePeer?: WeightsRequest['remotePeer']
+  }): Promise<WeightsOffer | null> {
     let path: string
     try {
       path = this.cache.pathOf(sha256)
@@ -132,7 +192,11 @@ export class NodeWeights {
     if (file === undefined || !file.isFile()) return null
     return {
       sizeBytes: file.size,
-      body: (signal) => createReadStream(path, { start: offset, highWaterMark: WEIGHTS_CHUNK_BYTES, signal }),
+      body: (signal) => {
+        const file = createReadStream(path, { start: offset, highWaterMark: WEIGHTS_CHUNK_BYTES, signal })
+        // a chunk is pulled only once the peer took the previous one: the rate is the peer's
+        return remotePeer === undefined ? file : this.#timed(peerIdToSolanaAddress(remotePeer), 'served', file)
+      },
     }
   }
 

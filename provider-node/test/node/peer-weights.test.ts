@@ -118,6 +118,15 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
     const loaded = takerEvents.find((e) => e.event === 'engine-loaded')
     expect(loaded).toMatchObject({ lease: address, weightsFrom: `peer:${holder.address}` })
     expect(taker.status().cachedWeights).toEqual([SMOLLM2.sha256])
+    // both ends measured the transfer: the planner's transfer term for that peer
+    const fetched = taker.weights.bandwidthWith(holder.address)
+    const served = holder.weights.bandwidthWith(taker.address)
+    expect(fetched).toMatchObject({ direction: 'fetched', bytesPerSecond: expect.any(Number) })
+    expect(served).toMatchObject({ direction: 'served', bytesPerSecond: expect.any(Number) })
+    expect(fetched?.bytesPerSecond).toBeGreaterThan(SMOLLM2.sizeBytes / 120)
+    console.log(
+      `measured: fetched ${Math.round((fetched?.bytesPerSecond ?? 0) / 1e6)} MB/s, served ${Math.round((served?.bytesPerSecond ?? 0) / 1e6)} MB/s`,
+    )
     console.log(
       `weights from a peer: ${SMOLLM2.sizeBytes} bytes in ${(loaded as { weightsMs: number }).weightsMs} ms (hash-checked)`,
     )
@@ -152,6 +161,7 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
         coSign: (tx) => holder.coSignMigration(tx),
         drainOld: () => Promise.resolve(),
         cachedWeights: () => holder.weights.cached,
+        measuredBandwidth: (operator) => holder.weights.bandwidthWith(operator)?.bytesPerSecond,
         plan: () => ({ ok: false, detail: 'not planned' }),
         log: () => undefined,
       },
@@ -166,8 +176,13 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
     }
     const job = { jobId: address, spec, requirement: requirementOf(spec), expectedDurationSec: 60 }
     const candidates = await effects.findCandidates(job, AbortSignal.timeout(30_000))
-    const target = candidates.find((x) => x.target.operator === taker.address)?.target
-    if (target === undefined) throw new Error('the taker is not a candidate')
+    const candidate = candidates.find((x) => x.target.operator === taker.address)
+    if (candidate === undefined) throw new Error('the taker is not a candidate')
+    const { target } = candidate
+    // the planner's transfer term for the taker uses the rate the holder measured serving it
+    const measured = holder.weights.bandwidthWith(taker.address)?.bytesPerSecond
+    expect(measured).toBeGreaterThan(0)
+    expect(candidate.slot.bandwidth).toBeCloseTo((measured ?? 0) / 1e9, 12)
     const outcome = await effects.offer(
       target,
       { lease: address, job, deadline: Date.now() + 120_000 },
