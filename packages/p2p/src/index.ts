@@ -78,6 +78,8 @@ export type {
   ReceiptDecision,
   ReceiptSubmission,
   WeightsOffer,
+  WeightsPrefetchDecision,
+  WeightsPrefetchRequest,
   WeightsRequest,
 } from './protocols/types.js'
 export type { Signed } from './protocols/verify.js'

@@ -35,6 +35,7 @@ describe('/synkti/weights/1.0.0', () => {
   let client: SynktiNode
   const errors: { name: string; protocol: string }[] = []
   const huge = { pulled: 0, released: false }
+  const prefetches: { sha256: string; sizeBytes: number; from: string }[] = []
 
   const handlers: ProtocolHandlers = {
     weights: async ({ sha256, offset }) => {
@@ -81,6 +82,11 @@ describe('/synkti/weights/1.0.0', () => {
         }
       }
       return null
+    },
+    prefetchWeights: async ({ sha256, sizeBytes, remotePeer }) => {
+      prefetches.push({ sha256, sizeBytes, from: remotePeer.toString() })
+      if (sha256 === FILE_SHA) return { accepted: true, cached: true }
+      return sizeBytes > 1_000_000 ? { accepted: false, reason: 'no room' } : { accepted: true, cached: false }
     },
   }
 
@@ -192,6 +198,32 @@ describe('/synkti/weights/1.0.0', () => {
     const long = await client.protocols.fetchWeights(server.peerId, LONG_SHA)
     await expect(collect(long)).rejects.toMatchObject({ name: 'TransferTruncatedError' })
     await waitFor(() => errors.some((e) => e.name === 'TransferOverrunError'), { what: 'server-side overrun' })
+  })
+
+  it('weights-prefetch: the handler decides, the asker learns it (cached, accepted, declined with its reason)', async () => {
+    expect(await client.protocols.prefetchWeights(server.peerId, FILE_SHA, FILE.byteLength)).toEqual({
+      accepted: true,
+      cached: true,
+    })
+    expect(await client.protocols.prefetchWeights(server.peerId, 'e'.repeat(64), 1000)).toEqual({
+      accepted: true,
+      cached: false,
+    })
+    expect(await client.protocols.prefetchWeights(server.peerId, 'e'.repeat(64), 2_000_000)).toEqual({
+      accepted: false,
+      reason: 'no room',
+    })
+    expect(prefetches.map((p) => p.from)).toEqual(Array(3).fill(client.peerId.toString()))
+    // a size that is no length is malformed before the handler hears of it
+    const stream = await client.libp2p.dialProtocol(server.peerId, WEIGHTS_PROTOCOL)
+    const lp = lpStream(stream)
+    await lp.write(json({ type: 'weights-prefetch', sha256: FILE_SHA, sizeBytes: -1 }))
+    expect(JSON.parse(new TextDecoder().decode((await lp.read()).subarray()))).toMatchObject({
+      type: 'error',
+      name: 'MalformedMessageError',
+    })
+    await stream.close().catch(() => undefined)
+    expect(prefetches).toHaveLength(3)
   })
 
   describe('a lying server', () => {

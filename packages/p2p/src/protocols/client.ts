@@ -43,9 +43,11 @@ import {
   statusResponseSchema,
   weightsEndSchema,
   weightsHeaderSchema,
+  weightsPrefetchAcceptedSchema,
+  weightsPrefetchDeclinedSchema,
   weightsRefusedSchema,
 } from './messages.js'
-import type { JobDecision, ReceiptDecision } from './types.js'
+import type { JobDecision, ReceiptDecision, WeightsPrefetchDecision } from './types.js'
 import { requireSignedBy, type Signed, signBody } from './verify.js'
 
 export interface ProtocolClientInit {
@@ -316,6 +318,27 @@ export class ProtocolClient {
       }
     }
     return { sha256, offset, sizeBytes: header.sizeBytes, chunks: chunks() }
+  }
+
+  /**
+   * Asks the peer to fetch the weights named `sha256` (`sizeBytes` long) into its cache now (a
+   * failover's spare, before it is needed); it answers at once whether it will (`cached`: it has
+   * them already) or why not. It fetches them as it would for a job (from this node first).
+   */
+  async prefetchWeights(peer: PeerId | Multiaddr, sha256: string, sizeBytes: number): Promise<WeightsPrefetchDecision> {
+    return this.session(peer, WEIGHTS_PROTOCOL, async ({ channel, step }) => {
+      await channel.send({ type: 'weights-prefetch', sha256, sizeBytes }, step())
+      const reply = await channel.expectOneOf(
+        {
+          'weights-prefetch-accepted': weightsPrefetchAcceptedSchema,
+          'weights-prefetch-declined': weightsPrefetchDeclinedSchema,
+        },
+        step(),
+      )
+      return reply.type === 'weights-prefetch-accepted'
+        ? { accepted: true, cached: reply.cached }
+        : { accepted: false, reason: reply.reason }
+    })
   }
 
   private get address(): string {

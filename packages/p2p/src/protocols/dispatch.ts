@@ -14,6 +14,7 @@ import { handleJobSubmit } from './handlers/job-submit.js'
 import { handleLogsRequest } from './handlers/logs-request.js'
 import { handleReceiptSubmit } from './handlers/receipt-submit.js'
 import { handleStatusRequest } from './handlers/status-request.js'
+import { handleWeightsPrefetch } from './handlers/weights-prefetch.js'
 import { handleWeightsRequest } from './handlers/weights-request.js'
 import type { MessageHandler, ProtocolHandlers } from './types.js'
 
@@ -25,7 +26,7 @@ export const DISPATCH: Readonly<Record<string, Readonly<Record<string, MessageHa
   [CHALLENGE_PROTOCOL]: { challenge: handleChallenge },
   [LOGS_PROTOCOL]: { 'logs-request': handleLogsRequest },
   [RECEIPT_PROTOCOL]: { 'receipt-submit': handleReceiptSubmit },
-  [WEIGHTS_PROTOCOL]: { 'weights-request': handleWeightsRequest },
+  [WEIGHTS_PROTOCOL]: { 'weights-request': handleWeightsRequest, 'weights-prefetch': handleWeightsPrefetch },
 }
 
 /** Which injected handler makes a protocol worth serving. */

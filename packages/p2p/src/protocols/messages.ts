@@ -178,3 +178,20 @@ export const weightsRefusedSchema = z.strictObject({
   message: z.string().max(512),
 })
 export const weightsEndSchema = z.strictObject({ type: z.literal('weights-end') })
+
+/** Asks a peer (a failover's pre-selected spare) to fetch weights into its cache before they are needed. */
+export const weightsPrefetchSchema = z.strictObject({
+  type: z.literal('weights-prefetch'),
+  sha256: sha256HexSchema,
+  /** the whole file's length, as the job names it */
+  sizeBytes: z.int().positive(),
+})
+export const weightsPrefetchAcceptedSchema = z.strictObject({
+  type: z.literal('weights-prefetch-accepted'),
+  /** already in its cache: nothing to fetch */
+  cached: z.boolean(),
+})
+export const weightsPrefetchDeclinedSchema = z.strictObject({
+  type: z.literal('weights-prefetch-declined'),
+  reason: z.string().max(512),
+})

@@ -53,6 +53,16 @@ export interface WeightsOffer {
   body: (signal: AbortSignal) => AsyncIterable<Uint8Array>
 }
 
+/** A peer asks this node to fetch weights into its cache now (it was pre-selected as a spare). */
+export interface WeightsPrefetchRequest {
+  sha256: string
+  sizeBytes: number
+  remotePeer: PeerId
+}
+
+/** Whether the node fetches them (in the background: the answer does not wait for the bytes). */
+export type WeightsPrefetchDecision = { accepted: true; cached: boolean } | { accepted: false; reason: string }
+
 /**
  * Business logic injected by the package's user (provider-node). The package owns wire format,
  * signing, verification, limits and errors; a protocol without a handler is not served.
@@ -78,6 +88,11 @@ export interface ProtocolHandlers {
    * named by its hash is ever served; the package never maps a request to a path.
    */
   weights?: (request: WeightsRequest, signal: AbortSignal) => Promise<WeightsOffer | null>
+  /**
+   * `/synkti/weights/1.0.0`, `weights-prefetch`: decide whether to fetch weights into the cache
+   * now (served only where `weights` is; without this handler a prefetch is NoHandlerError).
+   */
+  prefetchWeights?: (request: WeightsPrefetchRequest, signal: AbortSignal) => Promise<WeightsPrefetchDecision>
 }
 
 /** What a server-side message handler gets for one inbound stream. */
