@@ -28,7 +28,13 @@ export type LifecycleEvent =
   | { event: 'admitting'; admitting: boolean }
   | { event: 'protocol-error'; protocol: string; error: string }
   | { event: 'prognostics-error'; error: string }
-  | { event: 'spare-preselected'; operator: string; risk: number }
+  /**
+   * a spare chosen while risk is high; `prefetch`: what it said when asked to fetch the running
+   * model job's weights now (`accepted`, `cached`, `declined: <reason>`, `failed: <Name>: …`;
+   * absent when there was nothing to ask: not a model job, the spare's record lists them, or this
+   * node does not cache them)
+   */
+  | { event: 'spare-preselected'; operator: string; risk: number; prefetch?: string }
   | { event: 'stopped' }
   /** logged by `synkti-provider run` when SIGINT/SIGTERM arrives, before the node stops */
   | { event: 'signal'; signal: NodeJS.Signals }
@@ -106,6 +112,21 @@ export type JobEvent =
       weightsMs: number
     }
 
+// ── weights pre-fetched for a peer that pre-selected this node as its spare ──
+
+export type WeightsEvent =
+  /** a peer asked this node to fetch weights now: `started`, `cached`, `running` (already under way) or `declined` */
+  | {
+      event: 'weights-prefetch'
+      sha256: string
+      from: string
+      outcome: 'started' | 'cached' | 'running' | 'declined'
+      reason?: string
+    }
+  /** a prefetch ended: where the weights came from and how long that took (ms) */
+  | { event: 'weights-prefetched'; sha256: string; weightsFrom: string; weightsMs: number }
+  | { event: 'weights-prefetch-failed'; sha256: string; error: string }
+
 // ── hand-offs (taker's side) ─────────────────────────────────────────────────
 
 export type HandoffEvent =
@@ -173,6 +194,7 @@ export type NodeEvent =
   | RecordEvent
   | JobEvent
   | HandoffEvent
+  | WeightsEvent
   | FailoverNodeEvent
   | SettlementNodeEvent
   | RunwayNodeEvent

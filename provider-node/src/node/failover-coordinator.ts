@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import { createSpotWatcher, type SpotWatcher } from '@synkti/cloud'
-import { requirementOf } from '@synkti/jobs'
+import { isModelJob, type JobSpec, requirementOf, WEIGHTS_NAME_PREFIX } from '@synkti/jobs'
 import { SynktiNode } from '@synkti/p2p'
 import { createPlanner } from '@synkti/planner'
 import { createHazardModel, type HazardKey } from '@synkti/prognostics'
+import { describeError } from '../describe-error.js'
 import {
   createFailover,
   type FailoverEffects,
@@ -170,7 +171,41 @@ export class FailoverCoordinator implements Startable {
     if (!choice.ok) return
     await this.components.p2p.node.protocols.challenge(SynktiNode.peerIdOf(choice.target.operator))
     this.spareTarget = { operator: choice.target.operator, at: Math.floor(Date.now() / 1000) }
-    log({ event: 'spare-preselected', operator: choice.target.operator, risk })
+    const spare = candidates.find((c) => c.target.operator === choice.target.operator)
+    const prefetch = await this.prefetchOnSpare(spec, choice.target.operator, spare?.slot.capability.cachedModels ?? [])
+    log({
+      event: 'spare-preselected',
+      operator: choice.target.operator,
+      risk,
+      ...(prefetch === undefined ? {} : { prefetch }),
+    })
+  }
+
+  /**
+   * A model job's weights that this node caches and the spare's record does not list: the spare
+   * is asked to fetch them now (from here first), so a failover to it does not wait for them.
+   * What it answered, or undefined when there was nothing to ask.
+   */
+  private async prefetchOnSpare(
+    spec: JobSpec,
+    operator: string,
+    spareCaches: readonly string[],
+  ): Promise<string | undefined> {
+    const weights = this.components.weights
+    if (!isModelJob(spec) || weights === undefined) return undefined
+    const { sha256, sizeBytes } = spec.model
+    if (spareCaches.includes(`${WEIGHTS_NAME_PREFIX}${sha256}`) || !weights.cached.includes(sha256)) return undefined
+    try {
+      const decision = await this.components.p2p.node.protocols.prefetchWeights(
+        SynktiNode.peerIdOf(operator),
+        sha256,
+        sizeBytes,
+      )
+      if (!decision.accepted) return `declined: ${decision.reason}`
+      return decision.cached ? 'cached' : 'accepted'
+    } catch (err) {
+      return `failed: ${describeError(err, 256)}`
+    }
   }
 
   clearSpare(): void {

@@ -44,6 +44,7 @@ import { RunwayService } from './runway-service.js'
 import { SettlementService } from './settlement-service.js'
 import { capabilityWithWeights, NodeWeights } from './weights.js'
 import { nodeWeightsPeers } from './weights-peers.js'
+import { decidePrefetch } from './weights-prefetch.js'
 
 export type { NodeEvent } from './events.js'
 
@@ -135,6 +136,17 @@ export class ProviderNode implements AsyncDisposable {
         receipt: (submission) => this.onReceipt(submission),
         // only files of the model cache, by their hash
         weights: (request) => this.weights.serve(request),
+        prefetchWeights: (request) =>
+          decidePrefetch(
+            {
+              client,
+              market: config.market,
+              admitting: () => this.admission.admitting,
+              weights: this.weights,
+              log,
+            },
+            request,
+          ),
       },
     })
     const p2p = this.p2pService
@@ -414,6 +426,7 @@ export class ProviderNode implements AsyncDisposable {
   async stop(options: { leaveJobs?: boolean } = {}): Promise<void> {
     this.jobsService.leaveJobs = options.leaveJobs === true
     const services = this.stopOrder
+    this.weights.stopPrefetching()
     for (const service of services) await service.beforeStop?.()
     for (const service of services) await service.stop()
     this.weights.destroy()

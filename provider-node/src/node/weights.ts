@@ -73,6 +73,9 @@ export class NodeWeights {
   readonly #preferred = new Map<string, string>()
   /** by operator: the last whole transfer of weights to or from it */
   readonly #bandwidth = new Map<string, MeasuredBandwidth>()
+  /** prefetches under way, by sha256 */
+  readonly #prefetching = new Map<string, Promise<void>>()
+  readonly #stopping = new AbortController()
 
   constructor(config: Pick<NodeConfig, 'stateDir' | 'modelDir' | 'weightsSources'>) {
     this.cache = new ModelCache({ dir: modelDir(config) })
@@ -163,6 +166,37 @@ export class NodeWeights {
     this.#peers = peers
   }
 
+  /**
+   * Fetches the weights into the cache in the background, asking `from` first (the peer that
+   * pre-selected this node as its spare, which caches them), then resolving as a job would:
+   * `cached` when they are there already, `running` when a prefetch of them is under way,
+   * `started` otherwise; `onDone` hears how a started one ended (not once the node stops).
+   */
+  async prefetch(
+    ref: { sha256: string; sizeBytes: number },
+    from: string,
+    onDone: (outcome: { ok: true; resolved: ResolvedWeights } | { ok: false; error: Error }) => void,
+  ): Promise<'started' | 'cached' | 'running'> {
+    const sha256 = parseSha256(ref.sha256)
+    if (await this.cache.has(sha256)) return 'cached'
+    if (this.#prefetching.has(sha256)) return 'running'
+    this.#stopping.signal.throwIfAborted()
+    this.prefer(sha256, from)
+    const signal = this.#stopping.signal
+    const work = this.resolve({ sha256, sizeBytes: ref.sizeBytes }, signal)
+      .then(
+        (resolved) => {
+          if (!signal.aborted) onDone({ ok: true, resolved })
+        },
+        (error: unknown) => {
+          if (!signal.aborted) onDone({ ok: false, error: error instanceof Error ? error : new Error(String(error)) })
+        },
+      )
+      .finally(() => this.#prefetching.delete(sha256))
+    this.#prefetching.set(sha256, work)
+    return 'started'
+  }
+
   /** Ask `operator` first for `sha256` (a failover's giver whose offer says it caches them). */
   prefer(sha256: string, operator: string): void {
     this.#preferred.set(parseSha256(sha256), operator)
@@ -246,7 +280,13 @@ export class NodeWeights {
     return this.#cached
   }
 
+  /** Aborts the prefetches under way (their end is not reported); none starts after. */
+  stopPrefetching(): void {
+    this.#stopping.abort(new Error('node stopping'))
+  }
+
   destroy(): void {
+    this.stopPrefetching()
     for (const source of this.sources) (source as { destroy?: () => void }).destroy?.()
   }
 }

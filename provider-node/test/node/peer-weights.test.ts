@@ -201,4 +201,48 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
     for (let i = 0; i < 200 && holder.jobs.view(address).state !== 'stopped'; i++) await sleep(100)
     await stopJob(taker, address)
   })
+
+  it('a spare pre-selected while risk is high is asked to fetch the weights now, and fetches them from the asker', async () => {
+    await rm(taker.weights.cache.pathOf(SMOLLM2.sha256), { force: true })
+    await taker.weights.refresh()
+    takerEvents.length = 0
+    holderEvents.length = 0
+    const spec = modelSpec()
+    const address = await lease(holderFx, spec)
+    expect((await consumer.protocols.submitJob(holder.p2p.peerId, { lease: address, spec })).accepted).toBe(true)
+    await waitHealthy(holder, address)
+
+    const failover = (holder as unknown as { failover: { preselectSpare(risk: number): Promise<void> } }).failover
+    await failover.preselectSpare(0.9)
+    expect(holderEvents.find((e) => e.event === 'spare-preselected')).toMatchObject({
+      operator: taker.address,
+      prefetch: 'accepted',
+    })
+    expect(takerEvents.find((e) => e.event === 'weights-prefetch')).toMatchObject({
+      sha256: SMOLLM2.sha256,
+      from: holder.address,
+      outcome: 'started',
+    })
+    // the fetch runs after the answer
+    for (let i = 0; i < 600; i++) {
+      if (takerEvents.some((e) => e.event === 'weights-prefetched' || e.event === 'weights-prefetch-failed')) break
+      await sleep(100)
+    }
+    expect(
+      takerEvents.find((e) => e.event === 'weights-prefetched' || e.event === 'weights-prefetch-failed'),
+    ).toMatchObject({ event: 'weights-prefetched', sha256: SMOLLM2.sha256, weightsFrom: `peer:${holder.address}` })
+    expect(taker.weights.cached).toEqual([SMOLLM2.sha256])
+
+    // asked again: it has them; asked by someone who is no provider of the market: declined
+    expect(await holder.p2p.protocols.prefetchWeights(taker.p2p.peerId, SMOLLM2.sha256, SMOLLM2.sizeBytes)).toEqual({
+      accepted: true,
+      cached: true,
+    })
+    await consumer.connect(taker.p2p.multiaddrs[0] as string)
+    expect(await consumer.protocols.prefetchWeights(taker.p2p.peerId, SMOLLM2.sha256, SMOLLM2.sizeBytes)).toEqual({
+      accepted: false,
+      reason: `${consumer.operator} is not a provider of market ${m.key.toBase58()}`,
+    })
+    await stopJob(holder, address)
+  })
 })
