@@ -192,11 +192,17 @@ async function main(): Promise<void> {
   )
   const after = await balances(c)
 
+  /** where the replacement's weights came from, in the demo's words: S3, or a provider by name */
+  const weightsFromLabel = (from: string | undefined): string => {
+    if (from === WEIGHTS_FROM) return 'from S3'
+    const peer = c.providers.find((p) => from === `peer:${p.operator.publicKey.toBase58()}`)
+    return peer === undefined ? `from ${from ?? '?'}` : `from ${peer.spec.name} over P2P`
+  }
   step('Summary')
   console.log('\n  Failover (notice → replacement healthy)')
   for (const p of failover.phases) console.log(`    ${p.phase.padEnd(12)} ${String(p.ms).padStart(6)} ms`)
   console.log(
-    `    total        ${String(failover.noticeToHealthyMs).padStart(6)} ms  (the replacement's own start: ${failover.replacementStartMs} ms, of which weights from S3 ${takerLoaded?.weightsMs ?? '?'} ms, engine load ${takerLoaded?.loadMs ?? '?'} ms)`,
+    `    total        ${String(failover.noticeToHealthyMs).padStart(6)} ms  (the replacement's own start: ${failover.replacementStartMs} ms, of which weights ${weightsFromLabel(takerLoaded?.weightsFrom)} ${takerLoaded?.weightsMs ?? '?'} ms, engine load ${takerLoaded?.loadMs ?? '?'} ms)`,
   )
   console.log(`\n  The fixed prompt at temperature 0 ("${PROMPT}", ${MODEL})`)
   console.log(`    before the failover  ${JSON.stringify(answerBefore)}`)

@@ -22,8 +22,9 @@ import {
 /**
  * The product's claim on a real model: SmolLM2-135M-Instruct (llama.cpp through synkti-engine)
  * served under a lease on the demo's spot provider, its weights named by sha256 in the job spec
- * and fetched by each provider from an S3 store (moto's, on loopback) into its own cache; a spot
- * interruption; the failover to another provider, which fetches the weights and loads them; and
+ * and fetched by the first provider from an S3 store (moto's, on loopback) into its own cache; a
+ * spot interruption; the failover to another provider, which fetches the weights from the giver
+ * over P2P (its offer says it caches them) and loads them; and
  * a fixed prompt at temperature 0, asked through the consumer's gateway before and after, answered
  * with the same text. Every request sent through the gateway meanwhile is answered.
  */
@@ -136,7 +137,10 @@ describe('a real model under a lease, moved by a spot interruption', () => {
       taker.provider.toBase58(),
     )
     const loaded = taker.proc.lines.find(nodeEvent('engine-loaded', (e) => e.lease === lease))
-    expect(loaded).toMatchObject({ engine: 'llamacpp', weightsFrom: WEIGHTS_FROM })
+    // the giver caches the weights and says so in its offer: the taker fetches them from it over
+    // /synkti/weights/1.0.0 (hash-checked), not from S3
+    const giver = byName('aws-spot').operator.publicKey.toBase58()
+    expect(loaded).toMatchObject({ engine: 'llamacpp', weightsFrom: `peer:${giver}` })
     // the taker's signed status says the job is healthy there and lists the weights it now caches
     const signed = await cast.p2p.protocols.askStatus(SynktiNode.peerIdOf(taker.operator.publicKey.toBase58()))
     const status = parseNodeStatus(signed.body.status)
@@ -144,7 +148,7 @@ describe('a real model under a lease, moved by a spot interruption', () => {
     expect(status.cachedWeights).toContain(SMOLLM2.sha256)
     say(
       `failover ${failover.from} → ${failover.to}: notice → healthy ${failover.noticeToHealthyMs} ms; ` +
-        `the replacement's start ${jobStartMs(taker, lease)} ms (weights from S3 ${loaded?.weightsMs} ms, engine load ${loaded?.loadMs} ms); ` +
+        `the replacement's start ${jobStartMs(taker, lease)} ms (weights from the giver ${loaded?.weightsMs} ms, engine load ${loaded?.loadMs} ms); ` +
         failover.phases.map((p) => `${p.phase} ${p.ms}`).join(', '),
     )
   })
