@@ -272,7 +272,9 @@ export function renderText(result: CommandResult): string {
     case 'job-top-up':
       return `topped up ${result.lease} by ${result.amount}: ${result.deposited} deposited in all\nsignature ${result.signature}`
     case 'job-stop':
-      return `closed ${result.lease} (${result.outcome}): paid ${result.payout} for ${result.seconds} s, fee ${result.fee}, refunded ${result.refund}\nsignature ${result.signature}`
+      return result.via === 'reclaim'
+        ? `reclaimed ${result.lease} (${result.outcome}): its provider had stopped attesting for longer than the market's gap, so nothing more was paid; refunded ${result.refund}\nsignature ${result.signature}`
+        : `closed ${result.lease} (${result.outcome}): paid ${result.payout} for ${result.seconds} s, fee ${result.fee}, refunded ${result.refund}\nsignature ${result.signature}`
     case 'lease-reclaim':
       return `reclaimed ${result.lease} from ${result.provider} (stalled): refunded ${result.refund}\nsignature ${result.signature}`
     case 'dispute-open':

@@ -264,6 +264,26 @@ describe('synkti lease reclaim', () => {
     })
     expect(status.node).toMatchObject({ reachable: false, error: 'NoBootstrapError' })
   })
+
+  it('job stop on a lease whose provider went silent past the gap reclaims it: nothing paid for the silence', async () => {
+    const gap = 10
+    const short = await parties.market((params) => {
+      params.maxAttestationGapSecs = gap
+    })
+    const [silent, consumer] = await Promise.all([
+      parties.provider(short, 1_000n, 1_000_000n),
+      parties.consumer(short, 1_000_000n),
+    ])
+    const own = ['-u', chain.rpcUrl, '-k', await keypairFile(consumer.kp), '--market', short.key.toBase58()]
+    const { lease } = await parties.activeLease(consumer, silent, 1_000_000n)
+    // a close would pay the silent provider up to the gap (10 s × 1000) for service nobody vouched for
+    await passTime(gap + 2)
+    const before = await parties.balance(consumer.token)
+    const stopped = ok(await runMain(['job', 'stop', lease.toBase58(), '--json', ...own]))
+    expect(stopped).toMatchObject({ kind: 'job-stop', via: 'reclaim', payout: '0', fee: '0', refund: '1000000' })
+    expect(await parties.balance(consumer.token)).toBe(before + 1_000_000n)
+    expect((await client.fetchProvider(silent.key)).reputation.leasesFailed).toBe(1n)
+  })
 })
 
 describe('synkti doctor', () => {

@@ -296,6 +296,7 @@ describe('text', () => {
         fee: 1_500n,
         refund: 40_000n,
         signature: 'S',
+        via: 'close',
       }),
     ).toBe('closed L (completed): paid 58500 for 60 s, fee 1500, refunded 40000\nsignature S')
     expect(renderText({ kind: 'job-top-up', lease: 'L', amount: 5n, deposited: 15n, signature: 'S' })).toBe(

@@ -2,10 +2,15 @@
  * `synkti job stop ID`: the consumer closes the lease. The chain settles what was served and
  * refunds the rest; the provider node sees the lease end and drains the job. A lease that has
  * already ended is LeaseAlreadyEndedError saying how (when, why, what was paid and refunded).
+ *
+ * A lease whose provider has been silent past the market's attestation gap is not closed but
+ * reclaimed: `close_lease` would pay the provider up to the gap for time it no longer vouched
+ * for (its job may be long dead), `reclaim_stalled_lease` refunds the whole escrow and records
+ * the provider's failure. The consumer asked to stop paying; this is the cheaper true answer.
  */
 import type { PublicKey } from '@solana/web3.js'
-import type { LeaseOutcome } from '@synkti/market'
-import { eventData, fetchLeaseNamed, requireNotEnded } from '../chain.js'
+import { chainNow, type LeaseOutcome } from '@synkti/market'
+import { eventData, fetchLeaseNamed, requireNotEnded, rpc } from '../chain.js'
 import type { Deps } from '../context.js'
 
 export interface StopOptions {
@@ -22,13 +27,25 @@ export interface StopResult {
   fee: bigint
   refund: bigint
   signature: string
+  /** `reclaim`: the provider had gone silent past the gap, so the escrow came back whole */
+  via: 'close' | 'reclaim'
 }
 
 export async function run(options: StopOptions, deps: Deps): Promise<StopResult> {
   const signer = await deps.wallet()
   // stopped already (or ended otherwise): say how it ended; gone: say so, not AccountNotFoundError
-  requireNotEnded(await fetchLeaseNamed(deps.client, options.lease), 'stop')
-  const { signature, events } = await deps.client.closeLease({ signer, lease: options.lease })
+  const lease = await fetchLeaseNamed(deps.client, options.lease)
+  requireNotEnded(lease, 'stop')
+  const stalled =
+    lease.status.kind === 'active' &&
+    (await rpc(deps.client, async () => {
+      const [market, now] = await Promise.all([deps.client.fetchMarket(lease.market), chainNow(deps.client.connection)])
+      // the program's rule (Market::stalled): silent for longer than the gap
+      return now > lease.lastActivityAt + market.maxAttestationGapSecs
+    }))
+  const { signature, events } = stalled
+    ? await deps.client.reclaimStalledLease({ consumer: signer, lease: options.lease })
+    : await deps.client.closeLease({ signer, lease: options.lease })
   const ended = eventData(events, 'LeaseEnded')
   return {
     kind: 'job-stop',
@@ -39,5 +56,6 @@ export async function run(options: StopOptions, deps: Deps): Promise<StopResult>
     fee: ended.fee,
     refund: ended.refund,
     signature,
+    via: stalled ? 'reclaim' : 'close',
   }
 }
