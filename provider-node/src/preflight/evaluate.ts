@@ -368,7 +368,7 @@ export function evaluateWeights(o: WeightsObservation): CheckResult {
       return result(
         'weights',
         `${o.path} absent; no weights source configured`,
-        failed(remedies.downloadWeights(o.model, o.path)),
+        failed(remedies.placeNamedWeights(o.model, o.path)),
       )
     case 'gated':
       return result('weights', `not on disk; ${o.url} answered ${o.status}`, failed(remedies.gatedModel()))

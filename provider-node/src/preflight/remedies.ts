@@ -87,6 +87,13 @@ export const remedies = {
   gatedModel: () => 'the model is gated: accept its licence on the model page, then huggingface-cli login',
   downloadWeights: (model: string, path: string) => `huggingface-cli download ${model} --local-dir ${path}`,
   /**
+   * No hub is configured, so nothing is known of the name: naming a hub download would send the
+   * operator after a model that may not exist there. Say where the files go, and how to let the
+   * node fetch them instead.
+   */
+  placeNamedWeights: (model: string, path: string) =>
+    `copy the weights of ${model} to ${path}, or let the node fetch them: name a Hugging Face-compatible hub as weightsSource in the node config`,
+  /**
    * A model job's weights are nowhere this node can get them: put them where it looks. The
    * project's own model (SmolLM2, `consumer-cli/examples/smollm2.yaml`) has a command that puts it
    * in the node's cache (`npm run fetch-model`, in the clone); other weights are copied there by

@@ -289,8 +289,9 @@ describe('weights', () => {
         }),
       ),
     ).toBe('huggingface-cli download org/m --local-dir /models/org/m')
+    // no hub configured: nothing says the name exists anywhere, so no download is named
     expect(remedyOf(evaluateWeights({ kind: 'absent', model: 'org/m', path: '/models/org/m' }))).toBe(
-      'huggingface-cli download org/m --local-dir /models/org/m',
+      'copy the weights of org/m to /models/org/m, or let the node fetch them: name a Hugging Face-compatible hub as weightsSource in the node config',
     )
     expect(remedyOf(evaluateWeights({ kind: 'invalid-name', model: '../x', modelDir: '/models' }))).toContain('decline')
   })
