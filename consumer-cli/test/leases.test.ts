@@ -22,6 +22,22 @@ beforeAll(async () => {
   flags = ['-u', chain.rpcUrl, '-k', wallet, '--market', m.key.toBase58()]
 })
 
+const GAP = 10
+
+/** An accepted lease on a market with a 10 s attestation gap, whose provider never attests. */
+async function silentProvider() {
+  const short = await parties.market((params) => {
+    params.maxAttestationGapSecs = GAP
+  })
+  const [silent, consumer] = await Promise.all([
+    parties.provider(short, 1_000n, 1_000_000n),
+    parties.consumer(short, 1_000_000n),
+  ])
+  const own = ['-u', chain.rpcUrl, '-k', await keypairFile(consumer.kp), '--market', short.key.toBase58()]
+  const { lease } = await parties.activeLease(consumer, silent, 1_000_000n)
+  return { silent, consumer, own, lease }
+}
+
 const ok = (ran: Ran) => {
   if (ran.code !== 0) throw new Error(`exit ${ran.code}: ${ran.stdout}${ran.stderr}`)
   return json(ran)
@@ -224,23 +240,14 @@ describe('synkti job status: the runway', () => {
 
 describe('synkti lease reclaim', () => {
   it('a lease whose provider stopped attesting comes back to the consumer once the gap has passed', async () => {
-    const gap = 10
-    const short = await parties.market((params) => {
-      params.maxAttestationGapSecs = gap
-    })
-    const [silent, consumer] = await Promise.all([
-      parties.provider(short, 1_000n, 1_000_000n),
-      parties.consumer(short, 1_000_000n),
-    ])
-    const own = ['-u', chain.rpcUrl, '-k', await keypairFile(consumer.kp), '--market', short.key.toBase58()]
-    const { lease } = await parties.activeLease(consumer, silent, 1_000_000n)
+    const { silent, consumer, own, lease } = await silentProvider()
     const id = lease.toBase58()
 
     const early = await runMain(['lease', 'reclaim', id, '--json', ...own])
     expect(early.code).toBe(4)
     expect(json(early).error?.name).toBe('LeaseNotStalledError')
 
-    await passTime(gap + 2)
+    await passTime(GAP + 2)
     const before = await parties.balance(consumer.token)
     const reclaimed = ok(await runBin(['lease', 'reclaim', id, '--json', ...own]))
     expect(reclaimed).toMatchObject({ kind: 'lease-reclaim', lease: id, provider: silent.key.toBase58() })
@@ -266,18 +273,9 @@ describe('synkti lease reclaim', () => {
   })
 
   it('job stop on a lease whose provider went silent past the gap reclaims it: nothing paid for the silence', async () => {
-    const gap = 10
-    const short = await parties.market((params) => {
-      params.maxAttestationGapSecs = gap
-    })
-    const [silent, consumer] = await Promise.all([
-      parties.provider(short, 1_000n, 1_000_000n),
-      parties.consumer(short, 1_000_000n),
-    ])
-    const own = ['-u', chain.rpcUrl, '-k', await keypairFile(consumer.kp), '--market', short.key.toBase58()]
-    const { lease } = await parties.activeLease(consumer, silent, 1_000_000n)
+    const { silent, consumer, own, lease } = await silentProvider()
     // a close would pay the silent provider up to the gap (10 s × 1000) for service nobody vouched for
-    await passTime(gap + 2)
+    await passTime(GAP + 2)
     const before = await parties.balance(consumer.token)
     const stopped = ok(await runMain(['job', 'stop', lease.toBase58(), '--json', ...own]))
     expect(stopped).toMatchObject({ kind: 'job-stop', via: 'reclaim', payout: '0', fee: '0', refund: '1000000' })
