@@ -57,7 +57,11 @@ for (let run = 0; run < RUNS; run++) {
   process.stderr.write(`run ${run + 1}/${RUNS}\n`)
 }
 
-const p50 = (name: string) => quantile([...(times.get(name) ?? [])].sort((a, b) => a - b), 0.5)
+const p50 = (name: string) =>
+  quantile(
+    [...(times.get(name) ?? [])].sort((a, b) => a - b),
+    0.5,
+  )
 const base = p50('node')
 const parts = [`cli runs=${RUNS}`, `node_p50_ms=${base.toFixed(0)}`]
 for (const c of cases.slice(1)) {
