@@ -23,6 +23,7 @@ const CLASS_OF: Record<string, ExitClass> = {
   // @synkti/market
   RpcUnreachableError: 'network',
   KeypairFileMissingError: 'input',
+  KeypairExistsError: 'input',
   KeypairFileUnreadableError: 'input',
   KeypairFileMalformedError: 'input',
   InvalidArgumentError: 'usage',

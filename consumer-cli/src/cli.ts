@@ -17,7 +17,7 @@ import type * as jobTopUp from './commands/job-top-up.js'
 import type * as leaseReclaim from './commands/lease-reclaim.js'
 import type * as marketPrices from './commands/market-prices.js'
 import type * as providers from './commands/providers.js'
-import { type GlobalFlags, parseAddress, parseAmount, resolveConfig } from './config.js'
+import { type GlobalFlags, parseAddress, parseAmount, resolveConfig, resolveKeypairPath } from './config.js'
 import { DEFAULT_CLUSTER, DEFAULT_KEYPAIR_PATH, ENV } from './constants.js'
 import type { Deps } from './context.js'
 import { ConflictingOptionsError, EXIT_CODES, InvalidFilterError, UsageError } from './errors.js'
@@ -40,6 +40,7 @@ export interface CommandOptions {
   'dispute open': disputeOpen.DisputeOptions
   gateway: Omit<gateway.GatewayOptions, 'onEvent' | 'interrupted' | 'stateDir'> & { stateDir?: string }
   doctor: Record<string, never>
+  keygen: { outfile?: string }
 }
 export type CommandName = keyof CommandOptions
 
@@ -436,6 +437,14 @@ export function createProgram(run: Invoke, write: (text: string) => void = (t) =
     )
 
   program
+    .command('keygen')
+    .description('create a wallet keypair file (solana-keygen format; never overwrites)')
+    .option('-o, --outfile <path>', 'where to write it (default: the -k path, else ~/.config/solana/id.json)')
+    .action((o: { outfile?: string }, cmd: Command) =>
+      invoke('keygen', o.outfile !== undefined ? { outfile: o.outfile } : {}, flagsOf(cmd)),
+    )
+
+  program
     .command('doctor')
     .description('check keypair, RPC, SOL, market, payment tokens and peers; say how to fix each')
     .action((_o: unknown, cmd: Command) => invoke('doctor', {}, flagsOf(cmd)))
@@ -511,6 +520,12 @@ async function execute<N extends CommandName>(
     }
     case 'doctor':
       return (await import('./commands/doctor.js')).run({}, deps)
+    case 'keygen': {
+      const { outfile } = o as CommandOptions['keygen']
+      const path = outfile !== undefined ? resolveKeypairPath(outfile) : deps.config.keypairPath
+      const { createKeypairFile } = await import('@synkti/market')
+      return { result: { kind: 'keygen', ...(await createKeypairFile(path)) } }
+    }
   }
   throw new Error(`unknown command ${name}`)
 }

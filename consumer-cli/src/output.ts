@@ -39,6 +39,14 @@ export type CommandResult =
   | DisputeResult
   | GatewayResult
   | DoctorResult
+  | KeygenResult
+
+/** `synkti keygen`: where the new wallet was written, and its address. */
+export interface KeygenResult {
+  kind: 'keygen'
+  path: string
+  address: string
+}
 
 /** What a command hands back: its result and, when it printed something but still failed, why. */
 export interface Outcome {
@@ -285,6 +293,8 @@ export function renderText(result: CommandResult): string {
       return `gateway for ${result.lease}${result.serving !== result.lease ? ` (serving ${result.serving} since a move)` : ''} stopped: ${result.stopped}`
     case 'doctor':
       return doctorText(result)
+    case 'keygen':
+      return `wrote ${result.path}\nwallet ${result.address} (fund it: npm run localnet -- faucet --to ${result.path} --sol 2 on localnet)`
   }
 }
 

@@ -298,7 +298,7 @@ describe('synkti doctor', () => {
     expect(check('keypair')).toMatchObject({
       status: 'failed',
       error: 'KeypairFileMissingError',
-      remedy: `create one: npm run synkti-provider -- keygen -o ${missing} (the same file format as solana-keygen), or pass --keypair <file>`,
+      remedy: `create one: synkti keygen -o ${missing} (or synkti-provider keygen; the same file format as solana-keygen), or pass --keypair <file>`,
     })
     expect(check('rpc')).toMatchObject({ status: 'failed', error: 'RpcUnreachableError' })
     expect(check('sol')?.status).toBe('skipped')

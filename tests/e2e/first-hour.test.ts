@@ -159,7 +159,7 @@ describe('the first hour, as the READMEs say it', { timeout: 900_000 }, () => {
 
   it('a consumer finds the provider, runs the example job, follows it, tops it up and stops it', async () => {
     const { deployer, consumer } = people
-    await ok(consumer, 'synkti-provider keygen -o ~/.config/solana/id.json --json')
+    await ok(consumer, 'synkti keygen --json')
     await ok(
       deployer,
       `npm run localnet -- faucet --url ${url} --market ${market} --to ${join(consumer.home, '.config/solana/id.json')} --sol 2 --payment 20000000 --json`,

@@ -113,7 +113,17 @@ export class KeypairFileMissingError extends MarketClientError {
   readonly remedy: string
   constructor(readonly path: string) {
     super(`keypair file ${path} does not exist`)
-    this.remedy = `create one: npm run synkti-provider -- keygen -o ${path} (the same file format as solana-keygen), or pass --keypair <file>`
+    this.remedy = `create one: synkti keygen -o ${path} (or synkti-provider keygen; the same file format as solana-keygen), or pass --keypair <file>`
+  }
+}
+
+/** `keygen` never overwrites: the file may hold the only copy of a funded key. */
+export class KeypairExistsError extends MarketClientError {
+  override name = 'KeypairExistsError'
+  readonly remedy: string
+  constructor(readonly path: string) {
+    super(`a keypair already exists at ${path}`)
+    this.remedy = `use it as it is, or move it away first (mv ${path} ${path}.old)`
   }
 }
 
@@ -131,8 +141,7 @@ export class KeypairFileUnreadableError extends MarketClientError {
 
 export class KeypairFileMalformedError extends MarketClientError {
   override name = 'KeypairFileMalformedError'
-  readonly remedy =
-    'a Solana keypair file is a JSON array of 64 bytes (npm run synkti-provider -- keygen -o <file> writes one)'
+  readonly remedy = 'a Solana keypair file is a JSON array of 64 bytes (synkti keygen -o <file> writes one)'
   constructor(
     readonly path: string,
     readonly reason: string,

@@ -55,6 +55,7 @@ export {
   AccountTypeMismatchError,
   InsufficientLamportsError,
   InvalidArgumentError,
+  KeypairExistsError,
   KeypairFileMalformedError,
   KeypairFileMissingError,
   KeypairFileUnreadableError,
@@ -71,7 +72,7 @@ export { fieldOffset, findProviders, matchesProvider, type ProviderFilters, prov
 export { IDL, type SynktiMarket } from './idl.js'
 export { type DecodedInstruction, decodeInstructions, type InstructionName } from './inspect.js'
 export * from './instructions.js'
-export { loadKeypair, parseKeypair, serializeKeypair } from './keypair.js'
+export { createKeypairFile, loadKeypair, parseKeypair, serializeKeypair } from './keypair.js'
 export {
   earningsVaultAddress,
   escrowAddress,

@@ -1,7 +1,13 @@
 /** Solana keypair files: a JSON array of the 64 bytes of secret and public key (solana-keygen's format). */
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { Keypair } from '@solana/web3.js'
-import { KeypairFileMalformedError, KeypairFileMissingError, KeypairFileUnreadableError } from './errors.js'
+import {
+  KeypairExistsError,
+  KeypairFileMalformedError,
+  KeypairFileMissingError,
+  KeypairFileUnreadableError,
+} from './errors.js'
 
 export async function loadKeypair(path: string): Promise<Keypair> {
   let text: string
@@ -37,4 +43,21 @@ export function parseKeypair(path: string, text: string): Keypair {
 /** The file form of a keypair, as solana-keygen writes it. */
 export function serializeKeypair(keypair: Keypair): string {
   return JSON.stringify(Array.from(keypair.secretKey))
+}
+
+/**
+ * A new keypair written to `path` in solana-keygen's format (mode 0600), the directory made if
+ * missing. An existing file is never overwritten (KeypairExistsError): it may hold the only copy
+ * of a funded key. `synkti keygen` and `synkti-provider keygen` both write through here.
+ */
+export async function createKeypairFile(path: string): Promise<{ path: string; address: string }> {
+  const keypair = Keypair.generate()
+  await mkdir(dirname(path), { recursive: true })
+  try {
+    await writeFile(path, serializeKeypair(keypair), { mode: 0o600, flag: 'wx' })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new KeypairExistsError(path)
+    throw err
+  }
+  return { path, address: keypair.publicKey.toBase58() }
 }

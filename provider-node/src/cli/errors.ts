@@ -57,17 +57,6 @@ export class InvalidCliValuesError extends Error {
 }
 
 /** keygen never overwrites a key: losing an operator key loses the node's identity. */
-export class KeypairExistsError extends Error {
-  override name = 'KeypairExistsError'
-  constructor(
-    readonly path: string,
-    readonly remedy = `use it as it is, or move it away first (mv ${path} ${path}.old)`,
-    message = `a keypair already exists at ${path}`,
-  ) {
-    super(message)
-  }
-}
-
 /** `status` talks to the node on this machine; it is not running or listens elsewhere. */
 export class NodeApiUnreachableError extends Error {
   override name = 'NodeApiUnreachableError'
