@@ -24,6 +24,7 @@ import {
 import type { NodeEvent } from '../../src/node/events.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties } from '../support/chain.js'
+import { engineLoaded } from '../support/events.js'
 import { modelSpec, nodeConfig } from '../support/nodes.js'
 
 const BUCKET = `weights-${randomBytes(4).toString('hex')}`
@@ -130,12 +131,13 @@ describe('a model job on a node: weights by hash from S3, the real engine', () =
     expect(text).toMatch(/^ Paris/)
     expect(await answer()).toBe(text)
 
-    // the status says where the weights came from and what the engine loaded them with
+    // the status says where the weights came from and what the engine loaded them with (its
+    // `loaded` line is read from the engine's output file, possibly after the health check)
+    const loaded = await engineLoaded(events, address)
+    expect(loaded).toMatchObject({ lease: address, engine: 'llamacpp', weightsFrom: `s3://${BUCKET}/sha256/` })
     const job = jobOfLease(parseNodeStatus(JSON.parse(JSON.stringify(node.status()))), address)
     expect(job?.engine).toMatchObject({ name: 'llamacpp', weightsFrom: `s3://${BUCKET}/sha256/`, backend: 'cpu' })
     expect(job?.engine?.loadMs).toBeGreaterThan(0)
-    const loaded = events.find((e) => e.event === 'engine-loaded')
-    expect(loaded).toMatchObject({ lease: address, engine: 'llamacpp', weightsFrom: `s3://${BUCKET}/sha256/` })
     // the weights are now this node's: listed in its status and, by hash, in its signed record
     expect(node.status().cachedWeights).toEqual([SMOLLM2.sha256])
     expect(node.status().capability.cachedModels).toContain(`sha256:${SMOLLM2.sha256}`)

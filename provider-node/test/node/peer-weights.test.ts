@@ -19,6 +19,7 @@ import type { NodeEvent } from '../../src/node/events.js'
 import { nodeFailoverEffects } from '../../src/node/failover-effects.js'
 import { ProviderNode } from '../../src/node/provider-node.js'
 import { type ConsumerFx, client, type MarketFx, type ProviderFx, parties, passTime } from '../support/chain.js'
+import { engineLoaded } from '../support/events.js'
 import { capability, consumerPeer, modelSpec, nodeConfig } from '../support/nodes.js'
 
 let m: MarketFx
@@ -115,7 +116,7 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
     })
     const endpoint = await waitHealthy(taker, address)
     expect(await complete(endpoint)).toMatch(/^ Paris/)
-    const loaded = takerEvents.find((e) => e.event === 'engine-loaded')
+    const loaded = await engineLoaded(takerEvents, address)
     expect(loaded).toMatchObject({ lease: address, weightsFrom: `peer:${holder.address}` })
     expect(taker.status().cachedWeights).toEqual([SMOLLM2.sha256])
     // both ends measured the transfer: the planner's transfer term for that peer
@@ -144,7 +145,7 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
     const address = await lease(holderFx, spec)
     expect((await consumer.protocols.submitJob(holder.p2p.peerId, { lease: address, spec })).accepted).toBe(true)
     await waitHealthy(holder, address)
-    expect(holderEvents.find((e) => e.event === 'engine-loaded')).toMatchObject({
+    expect(await engineLoaded(holderEvents, address)).toMatchObject({
       lease: address,
       weightsFrom: 'cache',
     })
@@ -193,7 +194,7 @@ describe('weights from a peer over /synkti/weights/1.0.0', () => {
     expect((await client.fetchLease(new PublicKey(address))).provider.toBase58()).toBe(takerFx.key.toBase58())
     const endpoint = await waitHealthy(taker, address)
     expect(await complete(endpoint)).toMatch(/^ Paris/)
-    expect(takerEvents.find((e) => e.event === 'engine-loaded')).toMatchObject({
+    expect(await engineLoaded(takerEvents, address)).toMatchObject({
       lease: address,
       weightsFrom: `peer:${holder.address}`,
     })
