@@ -1,4 +1,5 @@
 import type { NodeStatus } from '@synkti/jobs'
+import type { SeriesSamples } from '../api/index.js'
 import {
   createPrognosticsLoop,
   detectGpuSampler,
@@ -10,6 +11,18 @@ import {
 import type { NodeComponents, Startable } from './components.js'
 import { refusal } from './errors.js'
 import type { FailoverCoordinator } from './failover-coordinator.js'
+
+/** The series the status page charts, in its order. */
+const CHARTED_SERIES = ['memory', 'gpu', 'requests'] as const
+/** Points per charted series: a laptop-width chart has no use for more. */
+const MAX_SERIES_POINTS = 180
+
+/** At most `max` of `items`, evenly spread, the newest always kept. */
+function thin<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items]
+  const step = (items.length - 1) / (max - 1)
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * step)] as T)
+}
 
 export interface PrognosticsComponents extends Pick<NodeComponents, 'config' | 'jobs' | 'log'> {
   failover: Pick<FailoverCoordinator, 'hazardWithin' | 'preselectSpare' | 'clearSpare' | 'spare'>
@@ -47,6 +60,19 @@ export class PrognosticsService implements Startable {
   status(): NodeStatus['prognostics'] {
     const prognostics = this.current?.status() ?? { series: [], risk: 0, spareRequested: false }
     return { ...prognostics, spareRequested: prognostics.spareRequested || this.components.failover.spare !== null }
+  }
+
+  /** The sampled series for the status page's charts (`/node`), thinned, each with its threshold. */
+  chartSeries(): SeriesSamples[] {
+    const loop = this.current
+    if (loop === undefined) return []
+    const thresholds = new Map(this.status().series.map((s) => [s.name, s.threshold]))
+    return CHARTED_SERIES.flatMap((name) => {
+      const samples = loop.samples(name)
+      if (samples.length === 0) return []
+      const points = thin(samples, MAX_SERIES_POINTS).map((p): [number, number] => [p.t, p.v])
+      return [{ name, threshold: thresholds.get(name) ?? null, points }]
+    })
   }
 
   /** Requests running + waiting, summed over the jobs this node serves. */

@@ -17,7 +17,7 @@ import {
   type SynktiNode,
 } from '@synkti/p2p'
 import { Registry } from 'prom-client'
-import type { HealthCheck, HealthReport, NodeDetails, RunningNodeApi, SeriesSamples } from '../api/index.js'
+import type { HealthCheck, HealthReport, NodeDetails, RunningNodeApi } from '../api/index.js'
 import { detectNodeContext, type NodeContext } from '../context/index.js'
 import { type FailoverState, type FailoverTrigger, toView } from '../failover/index.js'
 import type { Operation } from '../preflight/index.js'
@@ -51,18 +51,6 @@ export type { NodeEvent } from './events.js'
 export interface ProviderNodeInit {
   config: NodeConfig
   log?: NodeLog
-}
-
-/** The series the status page charts, in its order. */
-const SERIES = ['memory', 'gpu', 'requests'] as const
-/** Points per charted series: a laptop-width chart has no use for more. */
-const MAX_SERIES_POINTS = 180
-
-/** At most `max` of `items`, evenly spread, the newest always kept. */
-function thin<T>(items: readonly T[], max: number): T[] {
-  if (items.length <= max) return [...items]
-  const step = (items.length - 1) / (max - 1)
-  return Array.from({ length: max }, (_, i) => items[Math.round(i * step)] as T)
 }
 
 /** Context probes must not hold up the start on a workstation, where nothing answers. */
@@ -381,17 +369,7 @@ export class ProviderNode implements AsyncDisposable {
 
   /** `/node`: where it listens and whom it reaches, the market's mints, the sampled series. */
   details(): NodeDetails {
-    const loop = this.prognosticsService.loop
-    const thresholds = new Map(this.prognosticsService.status().series.map((s) => [s.name, s.threshold]))
-    const series: SeriesSamples[] = loop
-      ? SERIES.flatMap((name) => {
-          const samples = loop.samples(name)
-          if (samples.length === 0) return []
-          const points = thin(samples, MAX_SERIES_POINTS).map((p): [number, number] => [p.t, p.v])
-          return [{ name, threshold: thresholds.get(name) ?? null, points }]
-        })
-      : []
-    return { network: this.p2pService.view(), tokens: this.chain.tokens, series }
+    return { network: this.p2pService.view(), tokens: this.chain.tokens, series: this.prognosticsService.chartSeries() }
   }
 
   status(): NodeStatus {
