@@ -98,5 +98,6 @@ export {
 } from './program-errors.js'
 export { RECEIPT_MESSAGE_LEN, receiptInstruction, receiptMessage, signReceipt, verifyReceipt } from './receipt.js'
 export { isNetworkFailure, programErrorCode, type TxResult, toClientError } from './send.js'
+export { isStalled } from './stall.js'
 export { createMintInstructions, fundTokenAccountInstructions, tokenBalance } from './tokens.js'
 export type * from './types.js'

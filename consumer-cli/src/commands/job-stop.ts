@@ -9,7 +9,7 @@
  * the provider's failure. The consumer asked to stop paying; this is the cheaper true answer.
  */
 import type { PublicKey } from '@solana/web3.js'
-import { chainNow, type LeaseOutcome } from '@synkti/market'
+import { chainNow, isStalled, type LeaseOutcome } from '@synkti/market'
 import { eventData, fetchLeaseNamed, requireNotEnded, rpc } from '../chain.js'
 import type { Deps } from '../context.js'
 
@@ -40,8 +40,7 @@ export async function run(options: StopOptions, deps: Deps): Promise<StopResult>
     lease.status.kind === 'active' &&
     (await rpc(deps.client, async () => {
       const [market, now] = await Promise.all([deps.client.fetchMarket(lease.market), chainNow(deps.client.connection)])
-      // the program's rule (Market::stalled): silent for longer than the gap
-      return now > lease.lastActivityAt + market.maxAttestationGapSecs
+      return isStalled(lease, market, now)
     }))
   const { signature, events } = stalled
     ? await deps.client.reclaimStalledLease({ consumer: signer, lease: options.lease })

@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PublicKey } from '@solana/web3.js'
-import { chainNow } from '@synkti/market'
+import { chainNow, isStalled } from '@synkti/market'
 import type { NodeComponents, Startable } from './components.js'
 import type { GoneLeaseOutcome } from './events.js'
 import { JobRecords } from './job-records.js'
@@ -75,7 +75,7 @@ export class JobsService implements Startable {
       }
       if (unlessStalled) {
         const [market, now] = await Promise.all([client.fetchMarket(onChain.market), chainNow(client.connection)])
-        if (now > onChain.lastActivityAt + market.maxAttestationGapSecs) {
+        if (isStalled(onChain, market, now)) {
           return {
             outcome: 'stalled',
             detail: `no attestation since ${onChain.lastActivityAt}, past the market's gap of ${market.maxAttestationGapSecs} s: the consumer reclaims the escrow (synkti lease reclaim ${lease})`,
