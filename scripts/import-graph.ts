@@ -4,7 +4,7 @@
  * own `@synkti/*` packages (through their `exports`), skips type-only imports (erased at run
  * time), and names every other package it reaches without descending into it.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
@@ -55,16 +55,11 @@ function packageName(specifier: string): string {
 function resolveRelative(from: string, specifier: string): string {
   const base = resolve(dirname(from), specifier)
   const stem = base.replace(/\.(m?js|ts)$/, '')
-  for (const candidate of [`${stem}.ts`, `${stem}.mts`, base, join(base, 'index.ts')]) {
-    if (existsSync(candidate) && !candidate.endsWith('/')) {
-      try {
-        if (readFileSync(candidate)) return candidate
-      } catch {
-        // a directory: try the next candidate
-      }
-    }
-  }
-  throw new Error(`cannot resolve ${specifier} from ${from}`)
+  const file = [`${stem}.ts`, `${stem}.mts`, base, join(base, 'index.ts')].find(
+    (candidate) => existsSync(candidate) && statSync(candidate).isFile(),
+  )
+  if (file === undefined) throw new Error(`cannot resolve ${specifier} from ${from}`)
+  return file
 }
 
 /** The file a workspace package exports under `specifier` (`@synkti/x` or `@synkti/x/sub`); undefined for a third party. */
